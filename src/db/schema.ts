@@ -1,0 +1,247 @@
+/**
+ * The database schema (SPEC §2). drizzle-kit generates migrations/ from this file; never edit an
+ * applied migration, change this file and run `npm run db:generate` instead.
+ *
+ * Conventions:
+ * - ids are short prefixed text ids made by src/domain/ids.ts, so that card buttons and API
+ *   paths carry opaque values that cannot be guessed by counting;
+ * - instants are ISO-8601 UTC strings (`2026-02-10T01:00:00.000Z`), calendar dates `YYYY-MM-DD`;
+ * - every row of an aggregate carries `suggestion_id`, so one suggestion loads with one indexed
+ *   query per table.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const units = sqliteTable('units', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+});
+
+/** A unit's head (承办单位负责人) and liaisons (联络员), by Lark open_id. */
+export const unitMembers = sqliteTable(
+  'unit_members',
+  {
+    unitId: text('unit_id').notNull().references(() => units.id),
+    openId: text('open_id').notNull(),
+    role: text('role', { enum: ['head', 'liaison'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.openId, t.role] }), index('unit_members_open_id').on(t.openId)],
+);
+
+export const deputies = sqliteTable(
+  'deputies',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    openId: text('open_id').notNull(),
+    delegation: text('delegation'),
+  },
+  (t) => [index('deputies_open_id').on(t.openId)],
+);
+
+export const supervisors = sqliteTable('supervisors', {
+  openId: text('open_id').primaryKey(),
+});
+
+export const suggestions = sqliteTable(
+  'suggestions',
+  {
+    id: text('id').primaryKey(),
+    session: text('session').notNull(),
+    number: text('number').notNull(),
+    kind: text('kind', { enum: ['suggestion', 'motion', 'proposal'] }).notNull(),
+    timing: text('timing', { enum: ['session', 'interim'] }).notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    category: text('category').notNull().default(''),
+    key: integer('key', { mode: 'boolean' }).notNull().default(false),
+    keyLeader: text('key_leader'),
+    classified: integer('classified', { mode: 'boolean' }).notNull().default(false),
+    assignedOn: text('assigned_on').notNull(),
+    status: text('status', { enum: ['open', 'closed', 'withdrawn'] }).notNull().default('open'),
+    /** Bumped on every change of the aggregate: optimistic concurrency and stale-card detection. */
+    version: integer('version').notNull().default(1),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('suggestions_session_number').on(t.session, t.number), index('suggestions_status').on(t.status)],
+);
+
+export const suggestionDeputies = sqliteTable(
+  'suggestion_deputies',
+  {
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    deputyId: text('deputy_id').notNull().references(() => deputies.id),
+    role: text('role', { enum: ['lead', 'co'] }).notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.suggestionId, t.deputyId] })],
+);
+
+export const assignments = sqliteTable(
+  'assignments',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    unitId: text('unit_id').notNull().references(() => units.id),
+    role: text('role', { enum: ['lead', 'co', 'split'] }).notNull(),
+    state: text('state').notNull(),
+    /** The state to return to when a re-assignment request is refused. */
+    stateBeforeReassign: text('state_before_reassign'),
+    assignedOn: text('assigned_on').notNull(),
+    /** 1, or 2 after an `unsatisfied` evaluation sent it back for re-handling. */
+    round: integer('round').notNull().default(1),
+    /** The date of the `unsatisfied` evaluation that started re-handling. */
+    rehandleFrom: text('rehandle_from'),
+    signedAt: text('signed_at'),
+    closedAt: text('closed_at'),
+    /** For an assignment created by an approved re-assignment: the one it replaces. */
+    replacesAssignmentId: text('replaces_assignment_id'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('assignments_suggestion').on(t.suggestionId), index('assignments_unit_state').on(t.unitId, t.state)],
+);
+
+export const reassignmentRequests = sqliteTable(
+  'reassignment_requests',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    reason: text('reason').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    decisionReason: text('decision_reason'),
+    newUnitId: text('new_unit_id'),
+    newAssignmentId: text('new_assignment_id'),
+  },
+  (t) => [index('reassignment_requests_suggestion').on(t.suggestionId)],
+);
+
+export const progressReports = sqliteTable(
+  'progress_reports',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    text: text('text').notNull(),
+    reportedBy: text('reported_by').notNull(),
+    reportedAt: text('reported_at').notNull(),
+  },
+  (t) => [index('progress_reports_suggestion').on(t.suggestionId)],
+);
+
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    method: text('method', { enum: ['face_to_face', 'phone', 'meeting', 'visit', 'other'] }).notNull(),
+    date: text('date').notNull(),
+    note: text('note').notNull().default(''),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: text('confirmed_at'),
+  },
+  (t) => [index('contacts_suggestion').on(t.suggestionId)],
+);
+
+export const coOpinions = sqliteTable(
+  'co_opinions',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    text: text('text').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: text('submitted_at').notNull(),
+  },
+  (t) => [index('co_opinions_suggestion').on(t.suggestionId)],
+);
+
+export const answers = sqliteTable(
+  'answers',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    round: integer('round').notNull(),
+    resultClass: text('result_class', { enum: ['A', 'B', 'C', 'D'] }).notNull(),
+    summary: text('summary').notNull(),
+    public: integer('public', { mode: 'boolean' }).notNull(),
+    privateReason: text('private_reason'),
+    status: text('status', { enum: ['pending_approval', 'approved', 'returned'] }).notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: text('submitted_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    returnReason: text('return_reason'),
+  },
+  (t) => [index('answers_suggestion').on(t.suggestionId)],
+);
+
+export const commitments = sqliteTable(
+  'commitments',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    answerId: text('answer_id').notNull().references(() => answers.id),
+    content: text('content').notNull(),
+    dueOn: text('due_on').notNull(),
+    /** `void` marks the promises of an answer the head returned: kept, never tracked. */
+    state: text('state', { enum: ['proposed', 'confirmed', 'done_claimed', 'done', 'void'] }).notNull(),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: text('confirmed_at'),
+    evidence: text('evidence'),
+    claimedBy: text('claimed_by'),
+    claimedAt: text('claimed_at'),
+    doneBy: text('done_by'),
+    doneAt: text('done_at'),
+  },
+  (t) => [index('commitments_suggestion').on(t.suggestionId), index('commitments_state_due').on(t.state, t.dueOn)],
+);
+
+export const evaluations = sqliteTable(
+  'evaluations',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    answerId: text('answer_id').notNull().references(() => answers.id),
+    round: integer('round').notNull(),
+    deputyId: text('deputy_id').notNull(),
+    grade: text('grade', { enum: ['satisfied', 'basically_satisfied', 'unsatisfied'] }).notNull(),
+    comment: text('comment').notNull().default(''),
+    evaluatedBy: text('evaluated_by').notNull(),
+    evaluatedAt: text('evaluated_at').notNull(),
+  },
+  (t) => [index('evaluations_suggestion').on(t.suggestionId)],
+);
+
+/** Append-only: every state change and every refused attempt (SPEC §2). */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actor: text('actor').notNull(),
+    /** The role the actor acted in; `supervisor_on_behalf` when a supervisor acted for someone else. */
+    actorRole: text('actor_role'),
+    source: text('source', { enum: ['card', 'text', 'admin_api', 'cli', 'schedule'] }).notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome', { enum: ['ok', 'refused'] }).notNull(),
+    suggestionId: text('suggestion_id'),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    beforeState: text('before_state'),
+    afterState: text('after_state'),
+    message: text('message').notNull().default(''),
+    details: text('details', { mode: 'json' }),
+  },
+  (t) => [index('audit_log_suggestion').on(t.suggestionId, t.seq)],
+);

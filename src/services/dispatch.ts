@@ -1,0 +1,90 @@
+/**
+ * The one entry point for every lifecycle command, whatever the transport (card, text command,
+ * admin API, CLI): resolve who acts, load the suggestion, let the domain decide, then save the
+ * change and its audit entries in one transaction. A refusal is audited on its own and rethrown
+ * to the transport, which turns it into a toast or an HTTP error.
+ */
+import type { ActionSource, Actor } from '../domain/actor.ts';
+import { actorLabel } from '../domain/actor.ts';
+import { localDate, type Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+import { newId as defaultNewId, type NewId } from '../domain/ids.ts';
+import { decide, type AuditDraft, type Command } from '../domain/lifecycle.ts';
+import type { SuggestionAggregate } from '../domain/model.ts';
+import type { Db } from '../db/open-database.ts';
+import { loadAggregate, saveAggregate, suggestionIdOf } from '../store/aggregate-store.ts';
+import { appendAudit } from '../store/audit-store.ts';
+import { resolveActor, unitExists } from '../store/directory-store.ts';
+
+export interface DispatchDeps {
+  db: Db;
+  clock: Clock;
+  timeZone: string;
+  newId?: NewId;
+}
+
+export interface DispatchRequest {
+  command: Command;
+  /** A Lark open_id, or a system actor (admin API, CLI, schedule). */
+  actor: string | Extract<Actor, { kind: 'system' }>;
+  source: ActionSource;
+}
+
+export interface DispatchResult {
+  aggregate: SuggestionAggregate;
+  audit: AuditDraft[];
+}
+
+export function dispatch(deps: DispatchDeps, request: DispatchRequest): DispatchResult {
+  const { db } = deps;
+  const now = deps.clock();
+  const at = now.toISOString();
+  const actor: Actor = typeof request.actor === 'string' ? resolveActor(db, request.actor) : request.actor;
+  const suggestionId = suggestionIdOf(db, request.command);
+  try {
+    return db.transaction(
+      (tx) => {
+        const current = suggestionId ? loadAggregate(tx, suggestionId) : undefined;
+        if (!current) {
+          throw new DomainError('not_found', '找不到该建议或记录', `Unknown suggestion or record for ${request.command.type}`);
+        }
+        const { next, audit } = decide(current, request.command, actor, {
+          now,
+          today: localDate(now, deps.timeZone),
+          newId: deps.newId ?? defaultNewId,
+          unitExists: (unitId) => unitExists(tx, unitId),
+        });
+        saveAggregate(tx, current, next);
+        appendAudit(
+          tx,
+          audit.map((a) => ({ at, actor: actorLabel(actor), source: request.source, outcome: 'ok' as const, suggestionId: current.suggestion.id, ...a })),
+        );
+        return { aggregate: next, audit };
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (error) {
+    if (error instanceof DomainError) {
+      appendAudit(db, [
+        {
+          at,
+          actor: actorLabel(actor),
+          source: request.source,
+          action: request.command.type,
+          outcome: 'refused',
+          suggestionId: suggestionId ?? null,
+          subjectType: 'command',
+          subjectId: commandSubject(request.command),
+          message: error.zh,
+          details: { code: error.code, en: error.en },
+        },
+      ]);
+    }
+    throw error;
+  }
+}
+
+function commandSubject(command: Command): string {
+  const c = command as Record<string, unknown>;
+  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.suggestionId ?? command.type);
+}
