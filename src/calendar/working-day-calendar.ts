@@ -157,12 +157,14 @@ function buildYearTable(year: number, overrides: Map<number, { working: boolean;
   const official = officialByYear.get(year);
   if (official) {
     for (const [date, named] of official.holidays) {
-      kind[toDayNumber(date) - firstDay] = HOLIDAY;
-      names.set(toDayNumber(date) - firstDay, named);
+      const i = toDayNumber(date) - firstDay;
+      kind[i] = HOLIDAY;
+      names.set(i, named);
     }
     for (const [date, named] of official.makeupWorkdays) {
-      kind[toDayNumber(date) - firstDay] = MAKEUP_WORKDAY;
-      names.set(toDayNumber(date) - firstDay, named);
+      const i = toDayNumber(date) - firstDay;
+      kind[i] = MAKEUP_WORKDAY;
+      names.set(i, named);
     }
   } else {
     for (const holiday of statutoryHolidays(year)) {
@@ -180,7 +182,8 @@ function buildYearTable(year: number, overrides: Map<number, { working: boolean;
     const isWeekend = isWeekendDay(dayNumber);
     overridden[i] = 1;
     working[i] = override.working ? 1 : 0;
-    // A working Saturday/Sunday is a make-up day; a non-working weekday is a (local) holiday.
+    // A working Saturday/Sunday is a make-up day; a day off is a (local) holiday unless it is an
+    // unnamed Saturday/Sunday, which stays a plain weekend.
     kind[i] = override.working ? (isWeekend ? MAKEUP_WORKDAY : WORKDAY) : isWeekend && !override.name ? WEEKEND : HOLIDAY;
     if (override.name !== undefined) names.set(i, { name: override.name, nameEn: '' });
     else names.delete(i);

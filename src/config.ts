@@ -1,0 +1,104 @@
+/**
+ * Configuration from the environment (SPEC §7), validated once at start by a pure function of
+ * the environment it is given. A missing or malformed value stops the program with a message
+ * that names the variable and says what is wrong with it.
+ */
+import cron from 'node-cron';
+import { z } from 'zod';
+
+/** An unset variable and an empty one mean the same: not configured. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
+
+const schedule = z.string().refine((v) => v === 'off' || cron.validate(v), {
+  message: 'must be a cron expression such as "0 9 * * *", or "off"',
+});
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Asia/Shanghai' },
+);
+
+const envSchema = z
+  .object({
+    LARK_APP_ID: optional(z.string().regex(/^cli_[A-Za-z0-9]+$/, 'must look like cli_xxxxxxxx')),
+    LARK_APP_SECRET: optional(z.string().min(8, 'is too short to be an app secret')),
+    LARK_VERIFICATION_TOKEN: optional(z.string()),
+    LARK_ENCRYPT_KEY: optional(z.string()),
+    LARK_BASE_URL: withDefault(z.url({ message: 'must be a URL such as https://open.feishu.cn' }), 'https://open.feishu.cn'),
+    DATABASE_PATH: withDefault(z.string().min(1), './data/duban.db'),
+    PORT: withDefault(z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535, 'must be at most 65535'), '3000'),
+    ADMIN_TOKEN: optional(z.string().min(12, 'must be at least 12 characters: it guards the whole admin API')),
+    DUBAN_POLICY: optional(z.string()),
+    DUBAN_CALENDAR_OVERRIDES: optional(z.string()),
+    DUBAN_SUPERVISOR_CHAT_ID: optional(z.string().regex(/^oc_[A-Za-z0-9]+$/, 'must be a Lark chat id (oc_…)')),
+    DUBAN_TIMEZONE: withDefault(timeZone, 'Asia/Shanghai'),
+    DUBAN_SCHEDULE: withDefault(schedule, '0 9 * * *'),
+    DUBAN_DIGEST_SCHEDULE: withDefault(schedule, '0 9 * * 1'),
+    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['LARK_APP_SECRET'], message: 'is required when LARK_APP_ID is set' });
+    }
+    if (env.LARK_APP_SECRET && !env.LARK_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['LARK_APP_ID'], message: 'is required when LARK_APP_SECRET is set' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  lark: { appId?: string; appSecret?: string; verificationToken?: string; encryptKey?: string; baseUrl: string };
+  databasePath: string;
+  port: number;
+  adminToken?: string;
+  policyPath?: string;
+  calendarOverridesPath?: string;
+  supervisorChatId?: string;
+  timeZone: string;
+  schedule: string;
+  digestSchedule: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '(environment)')} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`));
+  }
+  const e = parsed.data;
+  return {
+    lark: {
+      ...(e.LARK_APP_ID && { appId: e.LARK_APP_ID }),
+      ...(e.LARK_APP_SECRET && { appSecret: e.LARK_APP_SECRET }),
+      ...(e.LARK_VERIFICATION_TOKEN && { verificationToken: e.LARK_VERIFICATION_TOKEN }),
+      ...(e.LARK_ENCRYPT_KEY && { encryptKey: e.LARK_ENCRYPT_KEY }),
+      baseUrl: e.LARK_BASE_URL.replace(/\/+$/, ''),
+    },
+    databasePath: e.DATABASE_PATH,
+    port: e.PORT,
+    ...(e.ADMIN_TOKEN && { adminToken: e.ADMIN_TOKEN }),
+    ...(e.DUBAN_POLICY && { policyPath: e.DUBAN_POLICY }),
+    ...(e.DUBAN_CALENDAR_OVERRIDES && { calendarOverridesPath: e.DUBAN_CALENDAR_OVERRIDES }),
+    ...(e.DUBAN_SUPERVISOR_CHAT_ID && { supervisorChatId: e.DUBAN_SUPERVISOR_CHAT_ID }),
+    timeZone: e.DUBAN_TIMEZONE,
+    schedule: e.DUBAN_SCHEDULE,
+    digestSchedule: e.DUBAN_DIGEST_SCHEDULE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The deadlines an aggregate has open right now (SPEC §4), each with its due date and a
+ * sentence saying how it was computed. A deadline disappears as soon as what it waits for
+ * happens (signed, answered, evaluated…), which is what stops its reminders.
+ */
+import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
+import { localDate } from './clock.ts';
+import { computeDeadline, type ComputedDeadline } from './deadline-rule.ts';
+import { latestApprovedAnswer } from './lifecycle.ts';
+import type { AssignmentRow, SuggestionAggregate } from './model.ts';
+import type { DeadlineKind, Policy } from './policy.ts';
+
+export interface Deadline extends ComputedDeadline {
+  kind: DeadlineKind;
+  assignmentId: string;
+  unitId: string;
+  /** The assignment, or the commitment for `commitment` deadlines. */
+  subjectId: string;
+  from: IsoDate;
+}
+
+export type Light = 'blue' | 'yellow' | 'red';
+
+export interface DeadlineContext {
+  policy: Policy;
+  calendar: WorkingDayCalendar;
+  timeZone: string;
+}
+
+const ANSWER_PENDING = new Set(['pending_sign', 'signed', 'reassign_requested', 'answer_pending_approval']);
+
+export function openDeadlines(agg: SuggestionAggregate, ctx: DeadlineContext): Deadline[] {
+  if (agg.suggestion.status === 'withdrawn') return [];
+  const out: Deadline[] = [];
+  const rules = ctx.policy.deadlines;
+  const add = (kind: Exclude<DeadlineKind, 'commitment'>, a: AssignmentRow, from: IsoDate) => {
+    out.push({ kind, assignmentId: a.id, unitId: a.unitId, subjectId: a.id, from, ...computeDeadline(rules[kind], from, ctx.calendar) });
+  };
+
+  for (const a of agg.assignments) {
+    const answering = a.role !== 'co';
+    if (a.state === 'pending_sign') add('sign', a, a.assignedOn);
+    if (a.state === 'pending_sign' || a.state === 'signed') add('reassign_window', a, a.assignedOn);
+    if (answering && !['closed', 'closed_unsatisfied', 'withdrawn'].includes(a.state) && !agg.contacts.some((c) => c.assignmentId === a.id)) {
+      add('first_contact', a, a.assignedOn);
+    }
+    if (!answering && (a.state === 'pending_sign' || a.state === 'signed')) add('co_opinion', a, a.assignedOn);
+    if (answering && a.round === 1 && ANSWER_PENDING.has(a.state)) add('answer', a, a.assignedOn);
+    if (answering && a.round === 2 && (a.state === 'rehandling' || a.state === 'answer_pending_approval') && a.rehandleFrom) {
+      add('rehandle_answer', a, a.rehandleFrom);
+    }
+    if (a.state === 'answered') {
+      const answer = latestApprovedAnswer(agg, a.id);
+      if (answer?.decidedAt) add('evaluation', a, localDate(new Date(answer.decidedAt), ctx.timeZone));
+    }
+  }
+
+  for (const c of agg.commitments) {
+    if (c.state !== 'proposed' && c.state !== 'confirmed') continue;
+    const a = agg.assignments.find((x) => x.id === c.assignmentId);
+    if (!a) continue;
+    out.push({
+      kind: 'commitment',
+      assignmentId: a.id,
+      unitId: a.unitId,
+      subjectId: c.id,
+      from: c.dueOn,
+      due: c.dueOn,
+      explanation: { zh_cn: `承诺于 ${c.dueOn} 前完成：${c.content}`, en_us: `promised by ${c.dueOn}: ${c.content}` },
+      usesFallbackCalendar: false,
+    });
+  }
+  return out.sort((x, y) => x.due.localeCompare(y.due));
+}
+
+/**
+ * Whether missing the deadline is the unit's failure. The re-assignment window only closes an
+ * option, so it never makes anything overdue or red.
+ */
+export const isObligation = (d: Deadline): boolean => d.kind !== 'reassign_window';
+
+export const isOverdue = (d: Deadline, today: IsoDate): boolean => isObligation(d) && d.due < today;
+
+/** Blue: on track; yellow: a deadline within `noticeDaysBefore` days; red: a deadline passed. */
+export function lightOf(deadlines: Deadline[], today: IsoDate, noticeDaysBefore: number): Light {
+  deadlines = deadlines.filter(isObligation);
+  if (deadlines.some((d) => d.due < today)) return 'red';
+  const horizon = new Date(`${today}T00:00:00Z`);
+  horizon.setUTCDate(horizon.getUTCDate() + noticeDaysBefore);
+  const limit = horizon.toISOString().slice(0, 10);
+  return deadlines.some((d) => d.due <= limit) ? 'yellow' : 'blue';
+}

@@ -1,0 +1,85 @@
+/**
+ * The admin API of SPEC §7 for the directory and the suggestions. Every route is behind the
+ * bearer guard, validates its input with zod and answers errors in the SPEC §7 shape.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { systemActor } from '../domain/actor.ts';
+import { localDate } from '../domain/clock.ts';
+import { DirectoryFileError, validateDirectory } from '../import/read-directory.ts';
+import { describeIssues } from '../import/zod-issues.ts';
+import type { Runtime } from '../runtime.ts';
+import { importSuggestions } from '../services/import-suggestions.ts';
+import { getSuggestionDetail, listSuggestions } from '../services/suggestion-queries.ts';
+import { loadDirectory } from '../store/directory-store.ts';
+import { HttpError } from './errors.ts';
+import { readJsonBody } from './read-json-body.ts';
+
+const listQuery = z
+  .object({
+    status: z.string().optional(),
+    unit: z.string().optional(),
+    category: z.string().optional(),
+    session: z.string().optional(),
+    overdue: z.enum(['true', 'false'], { message: 'overdue must be true or false' }).optional(),
+  })
+  .strict();
+
+const invalidQuery = (result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }) => {
+  if (!result.success && result.error) throw new HttpError(400, 'invalid_query', 'Invalid query parameters', describeIssues(result.error));
+};
+
+export function adminRoutes(runtime: Runtime): Hono {
+  const api = new Hono();
+  const admin = systemActor('admin');
+
+  api.put('/directory', async (c) => {
+    const body = await readJsonBody(c);
+    try {
+      const directory = validateDirectory(body);
+      const result = loadDirectory(runtime.db, directory);
+      runtime.logger.info({ result }, 'directory loaded through the admin API');
+      return c.json(result);
+    } catch (error) {
+      if (error instanceof DirectoryFileError) throw new HttpError(400, 'invalid_directory', 'The directory is invalid', error.problems);
+      throw error;
+    }
+  });
+
+  api.post('/suggestions', async (c) => {
+    const body = await readJsonBody(c);
+    const items = Array.isArray(body) ? body : [body];
+    const now = runtime.clock();
+    const report = importSuggestions(
+      runtime.db,
+      items.map((item, index) => ({
+        row: index + 1,
+        values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
+      })),
+      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, runtime.config.timeZone) },
+    );
+    runtime.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
+    if (items.length > 0 && report.rejected.length === items.length) {
+      throw new HttpError(422, 'all_rejected', 'Every suggestion was rejected', report);
+    }
+    return c.json(report);
+  });
+
+  api.get('/suggestions', zValidator('query', listQuery, invalidQuery), (c) => {
+    const q = c.req.valid('query');
+    return c.json(
+      listSuggestions(runtime, {
+        ...(q.status && { status: q.status }),
+        ...(q.unit && { unit: q.unit }),
+        ...(q.category && { category: q.category }),
+        ...(q.session && { session: q.session }),
+        ...(q.overdue && { overdue: q.overdue === 'true' }),
+      }),
+    );
+  });
+
+  api.get('/suggestions/:id', (c) => c.json(getSuggestionDetail(runtime, c.req.param('id'))));
+
+  return api;
+}

@@ -1,0 +1,56 @@
+/**
+ * The Node composition root: reads the configuration, opens (and migrates) the SQLite file,
+ * loads the policy and the calendar overrides. A bad file stops the program with its name.
+ */
+import { readFileSync } from 'node:fs';
+import { createWorkingDayCalendar, loadCalendarOverrides } from '../calendar/working-day-calendar.ts';
+import { readConfig, type Config } from '../config.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { createLogger } from '../logger.ts';
+import type { Runtime } from '../runtime.ts';
+import { VERSION } from '../version.ts';
+
+const BUILT_IN_OVERRIDES = new URL('../calendar/overrides.json', import.meta.url);
+
+export class StartupError extends Error {}
+
+function readJsonFile(path: string | URL, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new StartupError(`Cannot read the ${what} ${String(path)}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new StartupError(`The ${what} ${String(path)} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function loadPolicy(config: Config): Policy {
+  if (!config.policyPath) return defaultPolicy;
+  try {
+    return parsePolicy(readJsonFile(config.policyPath, 'policy file (DUBAN_POLICY)'), config.policyPath);
+  } catch (error) {
+    throw new StartupError(`DUBAN_POLICY: ${(error as Error).message}`);
+  }
+}
+
+export function buildRuntime(env: Record<string, string | undefined> = process.env, clock: Clock = systemClock): Runtime {
+  const config = readConfig(env);
+  const policy = loadPolicy(config);
+  const overridesPath = config.calendarOverridesPath ?? BUILT_IN_OVERRIDES;
+  let overrides;
+  try {
+    overrides = loadCalendarOverrides(readJsonFile(overridesPath, 'calendar overrides file'));
+  } catch (error) {
+    throw new StartupError(`DUBAN_CALENDAR_OVERRIDES: ${(error as Error).message}`);
+  }
+  const calendar = createWorkingDayCalendar({ overrides });
+  const db = openDatabase(config.databasePath);
+  const logger = createLogger(config.logLevel);
+  return { db, config, clock, calendar, policy, logger, version: VERSION };
+}

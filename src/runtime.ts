@@ -1,0 +1,21 @@
+/**
+ * What every transport needs, built once per process by a composition root (src/node/*.ts for
+ * Node): the database, the clock, the calendar and policy, the configuration and the logger.
+ * Core code receives this; it never reads process.env itself.
+ */
+import type { WorkingDayCalendar } from './calendar/working-day-calendar.ts';
+import type { Config } from './config.ts';
+import type { Clock } from './domain/clock.ts';
+import type { Policy } from './domain/policy.ts';
+import type { Db } from './db/open-database.ts';
+import type { Logger } from './logger.ts';
+
+export interface Runtime {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  calendar: WorkingDayCalendar;
+  policy: Policy;
+  logger: Logger;
+  version: string;
+}
