@@ -6,9 +6,18 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 
-/** An unset variable and an empty one mean the same: not configured. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
+/** An unset variable and an empty (or blank) one mean the same: not configured. */
+const isUnset = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '');
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (isUnset(v) ? undefined : v), schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) => z.preprocess((v) => (isUnset(v) ? value : v), schema);
+
+/** Decimal digits only: `Number()` would also take 0x10 or 1e3. */
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+  .transform(Number)
+  .pipe(z.number().max(65535, 'must be a whole number from 0 to 65535'));
 
 const schedule = z.string().refine((v) => v === 'off' || cron.validate(v), {
   message: 'must be a cron expression such as "0 9 * * *", or "off"',
@@ -34,7 +43,7 @@ const envSchema = z
     LARK_ENCRYPT_KEY: optional(z.string()),
     LARK_BASE_URL: withDefault(z.url({ message: 'must be a URL such as https://open.feishu.cn' }), 'https://open.feishu.cn'),
     DATABASE_PATH: withDefault(z.string().min(1), './data/duban.db'),
-    PORT: withDefault(z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535, 'must be at most 65535'), '3000'),
+    PORT: withDefault(port, '3000'),
     ADMIN_TOKEN: optional(z.string().min(12, 'must be at least 12 characters: it guards the whole admin API')),
     DUBAN_POLICY: optional(z.string()),
     DUBAN_CALENDAR_OVERRIDES: optional(z.string()),
@@ -43,15 +52,19 @@ const envSchema = z
     DUBAN_SCHEDULE: withDefault(schedule, '0 9 * * *'),
     DUBAN_DIGEST_SCHEDULE: withDefault(schedule, '0 9 * * 1'),
     LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.LARK_APP_ID && !env.LARK_APP_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['LARK_APP_SECRET'], message: 'is required when LARK_APP_ID is set' });
-    }
-    if (env.LARK_APP_SECRET && !env.LARK_APP_ID) {
-      ctx.addIssue({ code: 'custom', path: ['LARK_APP_ID'], message: 'is required when LARK_APP_SECRET is set' });
-    }
   });
+
+/**
+ * Variables that only make sense together. Checked on the raw environment, apart from the field
+ * checks, so an operator learns about every problem at once.
+ */
+function missingPartners(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => !isUnset(env[name]);
+  const problems: string[] = [];
+  if (set('LARK_APP_ID') && !set('LARK_APP_SECRET')) problems.push('LARK_APP_SECRET is required when LARK_APP_ID is set');
+  if (set('LARK_APP_SECRET') && !set('LARK_APP_ID')) problems.push('LARK_APP_ID is required when LARK_APP_SECRET is set');
+  return problems;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -78,9 +91,11 @@ export class ConfigError extends Error {
 
 export function readConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '(environment)')} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '(environment)')} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`)),
+    ...missingPartners(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     lark: {

@@ -376,7 +376,7 @@ describe('overrides', () => {
 
 describe('loadCalendarOverrides', () => {
   it('accepts the shipped file', () => {
-    const json: unknown = JSON.parse(readFileSync(new URL('../calendar/overrides.json', import.meta.url), 'utf8'));
+    const json: unknown = JSON.parse(readFileSync(new URL('../src/calendar/overrides.json', import.meta.url), 'utf8'));
     expect(loadCalendarOverrides(json)).toEqual({ days: {} });
   });
 

@@ -70,7 +70,7 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((part) => part.text).join('');
     if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
+    if ('text' in value) return cellText(value.text as ExcelJS.CellValue);
     return '';
   }
   return String(value);

@@ -28,6 +28,12 @@ export const HEADER_ALIASES: Record<string, string> = {
 };
 const FIELDS = new Set(Object.values(HEADER_ALIASES));
 
+/** A header names a field in Chinese, or in English in any case (`Title`, `LEAD_UNIT`). */
+function fieldOf(header: string): string | undefined {
+  const name = header.trim();
+  return HEADER_ALIASES[name] ?? (FIELDS.has(name.toLowerCase()) ? name.toLowerCase() : undefined);
+}
+
 const KIND_ALIASES: Record<string, 'suggestion' | 'motion' | 'proposal'> = {
   建议: 'suggestion',
   议案: 'motion',
@@ -45,8 +51,13 @@ const TIMING_ALIASES: Record<string, 'session' | 'interim'> = {
 const TRUE_WORDS = new Set(['是', 'yes', 'y', 'true', '1']);
 const FALSE_WORDS = new Set(['否', 'no', 'n', 'false', '0', '']);
 
-const text = z.preprocess((v) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : v), z.string().trim());
-const requiredText = (zh: string, en: string) => text.pipe(z.string().min(1, `${zh}（${en}）`));
+/** Text fields take strings, and numbers as written (a spreadsheet may store 编号 as a number). */
+const textField = (zh: string, en: string) =>
+  z.preprocess(
+    (v) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : v),
+    z.string({ error: (issue) => `${zh}应为文本：${JSON.stringify(issue.input)}（${en} must be text）` }).trim(),
+  );
+const requiredText = (zh: string, en: string, missingZh: string) => textField(zh, en).pipe(z.string().min(1, `${missingZh}（${en} is required）`));
 
 /** Lists may be arrays (JSON) or text separated by 、 , ; (or their full-width forms). */
 const idList = z.preprocess(
@@ -97,21 +108,21 @@ const isoDate = z.preprocess(
 
 const rowSchema = z
   .object({
-    session: requiredText('缺少届次', 'session is required'),
-    number: requiredText('缺少编号', 'number is required'),
+    session: requiredText('届次', 'session', '缺少届次'),
+    number: requiredText('编号', 'number', '缺少编号'),
     kind: choice(KIND_ALIASES, 'suggestion', '类型', '建议/议案/提案'),
     timing: choice(TIMING_ALIASES, 'session', '提出时间', '大会/闭会'),
-    title: requiredText('缺少标题', 'title is required'),
-    body: text,
-    category: text,
-    lead_deputy: text,
+    title: requiredText('标题', 'title', '缺少标题'),
+    body: textField('内容', 'body'),
+    category: textField('类别', 'category'),
+    lead_deputy: textField('领衔代表', 'lead_deputy'),
     co_deputies: idList,
-    lead_unit: text,
+    lead_unit: textField('主办单位', 'lead_unit'),
     co_units: idList,
     split_units: idList,
     assigned_on: isoDate,
     key: yesNo('重点督办'),
-    key_leader: text,
+    key_leader: textField('督办领导', 'key_leader'),
     classified: yesNo('涉密'),
   })
   .superRefine((r, ctx) => {
@@ -130,7 +141,13 @@ const rowSchema = z
 
 export type SuggestionInput = z.infer<typeof rowSchema>;
 
-export type RowResult = { ok: true; input: SuggestionInput; unknownColumns: string[] } | { ok: false; reason: string };
+export type RowResult =
+  | { ok: true; input: SuggestionInput; unknownColumns: string[] }
+  /** `key` is (session, number) when the row has both, so a rejected row still claims its number. */
+  | { ok: false; reason: string; number?: string; key?: string };
+
+/** The identity of a suggestion within a file and in the database: (session, number). */
+export const suggestionKey = (session: string, number: string): string => `${session}\u0000${number}`;
 
 /** Maps headers to field names, then validates. The reason names every problem of the row. */
 export function parseSuggestionRow(values: Record<string, unknown>): RowResult {
@@ -138,14 +155,21 @@ export function parseSuggestionRow(values: Record<string, unknown>): RowResult {
   const mapped: Record<string, unknown> = {};
   const unknownColumns: string[] = [];
   for (const [header, value] of Object.entries(values)) {
-    const name = header.trim();
-    const field = HEADER_ALIASES[name] ?? (FIELDS.has(name) ? name : undefined);
+    const field = fieldOf(header);
     if (field) mapped[field] = value;
-    else unknownColumns.push(name);
+    else unknownColumns.push(header.trim());
   }
   const parsed = rowSchema.safeParse(mapped);
   if (!parsed.success) {
-    return { ok: false, reason: [...new Set(parsed.error.issues.map((i) => i.message))].join('；') };
+    const plain = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
+    const session = plain(mapped.session);
+    const number = plain(mapped.number);
+    return {
+      ok: false,
+      reason: [...new Set(parsed.error.issues.map((i) => i.message))].join('；'),
+      ...(number && { number }),
+      ...(session && number && { key: suggestionKey(session, number) }),
+    };
   }
   return { ok: true, input: parsed.data, unknownColumns };
 }

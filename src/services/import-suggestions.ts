@@ -9,7 +9,7 @@ import type { ActionSource } from '../domain/actor.ts';
 import { newId as defaultNewId, type NewId } from '../domain/ids.ts';
 import type { Db } from '../db/open-database.ts';
 import * as schema from '../db/schema.ts';
-import { parseSuggestionRow, type SuggestionInput } from '../import/suggestion-row.ts';
+import { parseSuggestionRow, suggestionKey, type SuggestionInput } from '../import/suggestion-row.ts';
 import type { RawRow } from '../import/read-table.ts';
 import type { DbOrTx } from '../store/aggregate-store.ts';
 import { appendAudit } from '../store/audit-store.ts';
@@ -55,19 +55,21 @@ export function importSuggestions(db: Db, rows: RawRow[], options: ImportOptions
       (tx) => {
         for (const raw of chunk) {
           const parsed = parseSuggestionRow(raw.values);
+          // The first row with a (session, number) claims it, valid or not: a later row with the
+          // same number is a duplicate either way.
+          const key = parsed.ok ? suggestionKey(parsed.input.session, parsed.input.number) : parsed.key;
+          const first = key === undefined ? undefined : firstRowOf.get(key);
+          if (key !== undefined && first === undefined) firstRowOf.set(key, raw.row);
           if (!parsed.ok) {
-            report.rejected.push({ row: raw.row, number: numberOf(raw.values), reason: parsed.reason });
+            report.rejected.push({ row: raw.row, ...(parsed.number && { number: parsed.number }), reason: parsed.reason });
             continue;
           }
           const input = parsed.input;
           parsed.unknownColumns.forEach((c) => unknownColumns.add(c));
-          const key = `${input.session}\u0000${input.number}`;
-          const first = firstRowOf.get(key);
           if (first !== undefined) {
             report.rejected.push({ row: raw.row, number: input.number, reason: `编号重复：与第 ${first} 行相同（duplicate number in this file, first at row ${first}）` });
             continue;
           }
-          firstRowOf.set(key, raw.row);
           const missing = missingReferences(input, units, deputies);
           if (missing) {
             report.rejected.push({ row: raw.row, number: input.number, reason: missing });
@@ -89,11 +91,6 @@ export function importSuggestions(db: Db, rows: RawRow[], options: ImportOptions
   }
   report.unknownColumns = [...unknownColumns];
   return report;
-}
-
-function numberOf(values: Record<string, unknown>): string | undefined {
-  const v = values['编号'] ?? values['number'];
-  return v === undefined || v === null || v === '' ? undefined : String(v).trim();
 }
 
 function missingReferences(input: SuggestionInput, units: Set<string>, deputies: Set<string>): string | undefined {
