@@ -12,7 +12,7 @@ import { buildRuntime, StartupError } from '../node/build-runtime.ts';
 import { loadDirectory } from '../store/directory-store.ts';
 import { VERSION } from '../version.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
-import { startServer } from '../node/serve.ts';
+import { startDuban } from '../node/start-duban.ts';
 
 /** An error the user can fix: printed as one clear message, exit code 1, no stack trace. */
 class UserError extends Error {}
@@ -27,14 +27,27 @@ program
   .command('serve')
   .description('start the HTTP server (npm start)')
   .action(async () => {
-    const runtime = buildRuntime();
-    const server = await startServer(runtime);
-    runtime.logger.info({ url: server.url, database: runtime.config.databasePath }, 'duban is listening');
+    const duban = await startDuban();
+    const { runtime, server, sandbox } = duban;
+    runtime.logger.info({ url: server.url, database: runtime.config.databasePath, sandbox: sandbox?.url }, 'duban is listening');
     console.log(`duban ${VERSION} listening on ${server.url}  (health: ${server.url}/healthz)`);
+    if (sandbox) {
+      console.log(
+        [
+          '',
+          `No LARK_APP_ID: running against the built-in Lark sandbox at ${sandbox.url}`,
+          `  Open ${sandbox.url}/ in a browser to act as a deputy, a liaison, a head or a supervisor,`,
+          '  see the groups and cards, and press buttons. Load people and suggestions first, e.g.:',
+          '    npx duban import directory test/fixtures/directory.yaml',
+          '    npx duban import suggestions test/fixtures/suggestions.csv',
+          '',
+        ].join('\n'),
+      );
+    }
     if (!runtime.config.adminToken) console.log('The admin API is disabled: set ADMIN_TOKEN to enable /api/*.');
     const shutdown = async (signal: string) => {
       runtime.logger.info({ signal }, 'shutting down');
-      await server.close();
+      await duban.close();
       process.exit(0);
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -245,3 +245,84 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_suggestion').on(t.suggestionId, t.seq)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// The Lark side (SPEC §5, §6).
+
+/** One Lark chat per suggestion, created through the outbox. */
+export const suggestionChats = sqliteTable('suggestion_chats', {
+  suggestionId: text('suggestion_id')
+    .primaryKey()
+    .references(() => suggestions.id),
+  chatId: text('chat_id').notNull().unique(),
+  createdAt: text('created_at').notNull(),
+});
+
+/**
+ * The cards duban posted, so a press can be traced to its card and a card can be updated in place.
+ * `messageId` is null until the outbox has sent it. The status board is the newest `status_board`
+ * card of its suggestion.
+ */
+export const cardMessages = sqliteTable(
+  'card_messages',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').references(() => suggestions.id),
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    messageId: text('message_id').unique(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('card_messages_subject').on(t.kind, t.subjectId), index('card_messages_suggestion').on(t.suggestionId)],
+);
+
+/** Every message posted in a suggestion's group, by anyone, the bot included (SPEC §2). */
+export const groupMessages = sqliteTable(
+  'group_messages',
+  {
+    messageId: text('message_id').primaryKey(),
+    chatId: text('chat_id').notNull(),
+    suggestionId: text('suggestion_id').references(() => suggestions.id),
+    senderOpenId: text('sender_open_id'),
+    senderType: text('sender_type', { enum: ['user', 'app'] }).notNull(),
+    msgType: text('msg_type').notNull(),
+    text: text('text').notNull().default(''),
+    content: text('content').notNull(),
+    rootId: text('root_id'),
+    parentId: text('parent_id'),
+    threadId: text('thread_id'),
+    sentAt: text('sent_at').notNull(),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [index('group_messages_suggestion').on(t.suggestionId, t.sentAt)],
+);
+
+/** Lark event ids already handled: a redelivered event has its effect once. */
+export const processedEvents = sqliteTable('processed_events', {
+  eventId: text('event_id').primaryKey(),
+  eventType: text('event_type').notNull(),
+  receivedAt: text('received_at').notNull(),
+});
+
+/**
+ * The durable outbox (SPEC §6): every call to Lark, written in the same transaction as the change
+ * that causes it and delivered later by the worker. `id` doubles as Lark's idempotency `uuid`.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    suggestionId: text('suggestion_id').references(() => suggestions.id),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    result: text('result', { mode: 'json' }),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_suggestion').on(t.suggestionId, t.status)],
+);

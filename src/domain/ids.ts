@@ -3,7 +3,7 @@
  * and a forged press must not reach another suggestion by counting. Web Crypto and btoa exist in
  * Node 20 and in Workers alike, so this file runs on both.
  */
-export type IdPrefix = 'sg' | 'as' | 'rr' | 'pr' | 'ct' | 'op' | 'an' | 'cm' | 'ev';
+export type IdPrefix = 'sg' | 'as' | 'rr' | 'pr' | 'ct' | 'op' | 'an' | 'cm' | 'ev' | 'ob' | 'cd';
 export type NewId = (prefix: IdPrefix) => string;
 
 export const newId: NewId = (prefix) => {

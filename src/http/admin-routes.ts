@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime.ts';
 import { importSuggestions } from '../services/import-suggestions.ts';
 import { getSuggestionDetail, listSuggestions } from '../services/suggestion-queries.ts';
 import { loadDirectory } from '../store/directory-store.ts';
+import { listOutbox, retryFailed } from '../effects/outbox-store.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -26,11 +27,13 @@ const listQuery = z
   })
   .strict();
 
+const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
+
 const invalidQuery = (result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }) => {
   if (!result.success && result.error) throw new HttpError(400, 'invalid_query', 'Invalid query parameters', describeIssues(result.error));
 };
 
-export function adminRoutes(runtime: Runtime): Hono {
+export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): Hono {
   const api = new Hono();
   const admin = systemActor('admin');
 
@@ -60,6 +63,7 @@ export function adminRoutes(runtime: Runtime): Hono {
       { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, runtime.config.timeZone) },
     );
     runtime.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
+    if (report.created > 0) onQueued();
     if (items.length > 0 && report.rejected.length === items.length) {
       throw new HttpError(422, 'all_rejected', 'Every suggestion was rejected', report);
     }
@@ -80,6 +84,19 @@ export function adminRoutes(runtime: Runtime): Hono {
   });
 
   api.get('/suggestions/:id', (c) => c.json(getSuggestionDetail(runtime, c.req.param('id'))));
+
+  api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
+    const { status } = c.req.valid('query');
+    return c.json(listOutbox(runtime.db, status));
+  });
+
+  api.post('/outbox/:id/retry', (c) => {
+    if (!retryFailed(runtime.db, c.req.param('id'), runtime.clock())) {
+      throw new HttpError(404, 'not_found', `No failed outbox row ${c.req.param('id')}`);
+    }
+    onQueued();
+    return c.json({ ok: true });
+  });
 
   return api;
 }

@@ -1,6 +1,6 @@
 /**
  * The HTTP application, independent of the runtime that serves it: Node's @hono/node-server
- * today, Workers later. Routes: /healthz and the admin API (SPEC §7).
+ * today, Workers later. Routes: /healthz, the Lark webhook and the admin API (SPEC §6, §7).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,13 +8,21 @@ import { databaseHealth } from '../db/open-database.ts';
 import type { Runtime } from '../runtime.ts';
 import { adminAuth } from './admin-auth.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { createEventHandlers } from '../lark/event-handlers.ts';
+import { larkWebhook } from '../lark/webhook.ts';
 import { errorBody, HttpError, sendError } from './errors.ts';
 
 /** A suggestions import of a few thousand rows fits well within this. */
 const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
 
-export function createApp(runtime: Runtime): Hono {
+export interface AppOptions {
+  /** Called when a request queued Lark calls in the outbox (the Node server kicks its worker). */
+  onQueued?: () => void;
+}
+
+export function createApp(runtime: Runtime, options: AppOptions = {}): Hono {
   const app = new Hono();
+  const onQueued = options.onQueued ?? (() => {});
 
   app.get('/healthz', (c) => {
     const db = databaseHealth(runtime.db);
@@ -29,7 +37,28 @@ export function createApp(runtime: Runtime): Hono {
     }),
   );
   app.use('/api/*', adminAuth(runtime.config.adminToken));
-  app.route('/api', adminRoutes(runtime));
+  app.route('/api', adminRoutes(runtime, onQueued));
+
+  const handlers = createEventHandlers({
+    db: runtime.db,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    policy: runtime.policy,
+    calendar: runtime.calendar,
+    timeZone: runtime.config.timeZone,
+    supervisorChatId: runtime.config.supervisorChatId,
+    onQueued,
+  });
+  app.route(
+    '/lark/events',
+    larkWebhook({
+      encryptKey: runtime.config.lark.encryptKey,
+      verificationToken: runtime.config.lark.verificationToken,
+      logger: runtime.logger,
+      now: runtime.clock,
+      handle: (envelope) => handlers.handle(envelope),
+    }),
+  );
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {

@@ -1,9 +1,9 @@
 /**
- * Serves the app on Node with @hono/node-server, and shuts down cleanly: stop taking requests,
- * let in-flight ones finish, then close the database.
+ * Serves the app on Node with @hono/node-server. `close` stops taking requests and lets in-flight
+ * ones finish; the caller closes the database after it (src/node/start-duban.ts).
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '../http/app.ts';
+import { createApp, type AppOptions } from '../http/app.ts';
 import type { Runtime } from '../runtime.ts';
 
 export interface RunningServer {
@@ -12,8 +12,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function startServer(runtime: Runtime, options: { hostname?: string } = {}): Promise<RunningServer> {
-  const app = createApp(runtime);
+export function startServer(runtime: Runtime, options: { hostname?: string } & AppOptions = {}): Promise<RunningServer> {
+  const app = createApp(runtime, options);
   const hostname = options.hostname ?? '0.0.0.0';
   return new Promise((resolve, reject) => {
     let server: ServerType;
@@ -25,10 +25,7 @@ export function startServer(runtime: Runtime, options: { hostname?: string } = {
           url,
           close: () =>
             new Promise<void>((done) => {
-              server.close(() => {
-                runtime.db.$client.close();
-                done();
-              });
+              server.close(() => done());
             }),
         });
       });

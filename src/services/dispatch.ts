@@ -1,7 +1,7 @@
 /**
  * The one entry point for every lifecycle command, whatever the transport (card, text command,
  * admin API, CLI): resolve who acts, load the suggestion, let the domain decide, then save the
- * change and its audit entries in one transaction. A refusal is audited on its own and rethrown
+ * change, its audit entries and the Lark calls it causes (outbox) in one transaction. A refusal is audited on its own and rethrown
  * to the transport, which turns it into a toast or an HTTP error.
  */
 import type { ActionSource, Actor } from '../domain/actor.ts';
@@ -14,13 +14,19 @@ import type { SuggestionAggregate } from '../domain/model.ts';
 import type { Db } from '../db/open-database.ts';
 import { loadAggregate, saveAggregate, suggestionIdOf } from '../store/aggregate-store.ts';
 import { appendAudit } from '../store/audit-store.ts';
-import { resolveActor, unitExists } from '../store/directory-store.ts';
+import { claimEvent, DuplicateEvent } from '../store/event-store.ts';
+import { chatOfSuggestion } from '../store/chat-store.ts';
+import { resolveActor, unitExists, unitName } from '../store/directory-store.ts';
+import { planEffects } from '../domain/effects.ts';
+import { writeEffects } from '../effects/write-effects.ts';
 
 export interface DispatchDeps {
   db: Db;
   clock: Clock;
   timeZone: string;
   newId?: NewId;
+  /** Where escalations go besides the suggestion's own group (DUBAN_SUPERVISOR_CHAT_ID). */
+  supervisorChatId?: string | undefined;
 }
 
 export interface DispatchRequest {
@@ -28,6 +34,10 @@ export interface DispatchRequest {
   /** A Lark open_id, or a system actor (admin API, CLI, schedule). */
   actor: string | Extract<Actor, { kind: 'system' }>;
   source: ActionSource;
+  /** The Lark event that carried the command: claimed in the same transaction, so it acts once. */
+  event?: { id: string; type: string } | undefined;
+  /** For card presses: the chat the pressed card is in, which must be the suggestion's own group. */
+  chatId?: string | undefined;
 }
 
 export interface DispatchResult {
@@ -44,9 +54,13 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
   try {
     return db.transaction(
       (tx) => {
+        if (request.event && !claimEvent(tx, request.event, now)) throw new DuplicateEvent(request.event.id);
         const current = suggestionId ? loadAggregate(tx, suggestionId) : undefined;
         if (!current) {
           throw new DomainError('not_found', '找不到该建议或记录', `Unknown suggestion or record for ${request.command.type}`);
+        }
+        if (request.chatId !== undefined && chatOfSuggestion(tx, current.suggestion.id) !== request.chatId) {
+          throw new DomainError('forbidden', '这张卡片不属于本群', 'This card does not belong to this group');
         }
         const { next, audit } = decide(current, request.command, actor, {
           now,
@@ -55,6 +69,7 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
           unitExists: (unitId) => unitExists(tx, unitId),
         });
         saveAggregate(tx, current, next);
+        writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId });
         appendAudit(
           tx,
           audit.map((a) => ({ at, actor: actorLabel(actor), source: request.source, outcome: 'ok' as const, suggestionId: current.suggestion.id, ...a })),
@@ -65,20 +80,23 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
     );
   } catch (error) {
     if (error instanceof DomainError) {
-      appendAudit(db, [
-        {
-          at,
-          actor: actorLabel(actor),
-          source: request.source,
-          action: request.command.type,
-          outcome: 'refused',
-          suggestionId: suggestionId ?? null,
-          subjectType: 'command',
-          subjectId: commandSubject(request.command),
-          message: error.zh,
-          details: { code: error.code, en: error.en },
-        },
-      ]);
+      db.transaction((tx) => {
+        if (request.event) claimEvent(tx, request.event, now);
+        appendAudit(tx, [
+          {
+            at,
+            actor: actorLabel(actor),
+            source: request.source,
+            action: request.command.type,
+            outcome: 'refused',
+            suggestionId: suggestionId ?? null,
+            subjectType: 'command',
+            subjectId: commandSubject(request.command),
+            message: error.zh,
+            details: { code: error.code, en: error.en },
+          },
+        ]);
+      });
     }
     throw error;
   }

@@ -2,7 +2,8 @@
  * Imports suggestions (SPEC §7, §8) from rows of any source. Each row is validated, checked
  * against the directory and the rest of the file, then written in its own savepoint: a bad row is
  * rejected with its row number and reason and leaves nothing behind, the other rows still import.
- * Idempotent on (session, number): the same row imported again changes nothing.
+ * Idempotent on (session, number): the same row imported again changes nothing. A new suggestion
+ * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint.
  */
 import { and, eq } from 'drizzle-orm';
 import type { ActionSource } from '../domain/actor.ts';
@@ -11,7 +12,9 @@ import type { Db } from '../db/open-database.ts';
 import * as schema from '../db/schema.ts';
 import { parseSuggestionRow, suggestionKey, type SuggestionInput } from '../import/suggestion-row.ts';
 import type { RawRow } from '../import/read-table.ts';
-import type { DbOrTx } from '../store/aggregate-store.ts';
+import { loadAggregate, type DbOrTx } from '../store/aggregate-store.ts';
+import { effectsOfNewSuggestion } from '../domain/effects.ts';
+import { writeEffects } from '../effects/write-effects.ts';
 import { appendAudit } from '../store/audit-store.ts';
 
 export interface ImportOptions {
@@ -152,6 +155,9 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
       createdAt: at,
     }));
     tx.insert(schema.assignments).values(assignmentRows).run();
+    // The group, its assignment cards and its status board go out through the outbox.
+    const aggregate = loadAggregate(tx, id);
+    if (aggregate) writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
     appendAudit(tx, [
       {
         at,

@@ -69,6 +69,27 @@ function deadlineJson(d: Deadline, today: string) {
   };
 }
 
+/** Every message posted in the suggestion's group, the bot's included (SPEC §7 timeline). */
+function messagesOf(runtime: QueryRuntime, suggestionId: string) {
+  return runtime.db
+    .select()
+    .from(schema.groupMessages)
+    .where(eq(schema.groupMessages.suggestionId, suggestionId))
+    .all()
+    .map((m) => ({
+      type: 'message' as const,
+      at: m.sentAt,
+      messageId: m.messageId,
+      sender: m.senderOpenId,
+      senderType: m.senderType,
+      msgType: m.msgType,
+      text: m.text,
+      rootId: m.rootId,
+      parentId: m.parentId,
+      threadId: m.threadId,
+    }));
+}
+
 function unitNameMap(runtime: QueryRuntime): Map<string, string> {
   return new Map(runtime.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
 }
@@ -143,6 +164,6 @@ export function getSuggestionDetail(runtime: QueryRuntime, id: string) {
     commitments: agg.commitments,
     evaluations: agg.evaluations,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
-    timeline: timeline.sort((x, y) => x.at.localeCompare(y.at)),
+    timeline: [...timeline, ...messagesOf(runtime, id)].sort((x, y) => x.at.localeCompare(y.at)),
   };
 }

@@ -100,3 +100,7 @@ export function resolveActor(db: DbOrTx, openId: string): PersonActor {
 export function unitExists(db: DbOrTx, unitId: string): boolean {
   return db.select({ id: schema.units.id }).from(schema.units).where(eq(schema.units.id, unitId)).get() !== undefined;
 }
+
+export function unitName(db: DbOrTx, unitId: string): string {
+  return db.select({ name: schema.units.name }).from(schema.units).where(eq(schema.units.id, unitId)).get()?.name ?? unitId;
+}

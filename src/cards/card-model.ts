@@ -1,0 +1,161 @@
+/**
+ * What each card shows (SPEC §5), as plain data. The effects layer builds these view models from
+ * the database; src/cards/render-card.ts turns them into Lark JSON 2.0 cards from the templates
+ * in cards/. Button labels and form field names are part of the contract: see SPEC §5.
+ */
+
+export interface Bilingual {
+  zh_cn: string;
+  en_us: string;
+}
+
+export type Light = 'blue' | 'yellow' | 'red';
+
+/**
+ * The value every button carries back in `card.action.trigger` (`action.value`). `a` says what to
+ * do, `id` names the record it acts on (assignment, request, contact, answer, commitment, or the
+ * suggestion for status-board forms), `v` is the suggestion version the card was rendered at.
+ * Kept short: it travels in every callback.
+ */
+export interface ActionValue {
+  a: CardAction;
+  id: string;
+  v: number;
+}
+
+export type CardAction =
+  | 'sign'
+  | 'request_reassign'
+  | 'approve_reassign'
+  | 'reject_reassign'
+  | 'report_progress'
+  | 'record_contact'
+  | 'submit_opinion'
+  | 'submit_answer'
+  | 'confirm_contact'
+  | 'approve_answer'
+  | 'return_answer'
+  | 'evaluate_satisfied'
+  | 'evaluate_basically_satisfied'
+  | 'evaluate_unsatisfied'
+  | 'confirm_commitments'
+  | 'claim_commitment_done'
+  | 'confirm_commitment_done'
+  /** Status board: a confirmed commitment's 已完成 button re-posts its commitment card (which has the evidence form). */
+  | 'show_commitment';
+
+export interface CardSuggestion {
+  id: string;
+  session: string;
+  number: string;
+  title: string;
+  /** Empty for classified (涉密) suggestions: their body is never posted to chat. */
+  body: string;
+  category: string;
+  kind: 'suggestion' | 'motion' | 'proposal';
+  timing: 'session' | 'interim';
+  classified: boolean;
+  key: boolean;
+  keyLeader: string | null;
+  assignedOn: string;
+  status: 'open' | 'closed' | 'withdrawn';
+  /** The aggregate version the card is rendered at; every button carries it as `v`. */
+  version: number;
+  deputies: Array<{ name: string; role: 'lead' | 'co' }>;
+}
+
+export interface CardDeadline {
+  label: Bilingual;
+  due: string;
+  light: Light;
+  /** Calendar days until due (negative when overdue). */
+  daysLeft: number;
+}
+
+export interface CardAssignment {
+  id: string;
+  unitId: string;
+  unitName: string;
+  role: 'lead' | 'co' | 'split';
+  state: string;
+  stateLabel: Bilingual;
+  nextDeadline: CardDeadline | null;
+}
+
+export interface CardContact {
+  id: string;
+  unitName: string;
+  method: 'face_to_face' | 'phone' | 'meeting' | 'visit' | 'other';
+  date: string;
+  note: string;
+  recordedByName: string;
+  confirmed: { byName: string; at: string } | null;
+}
+
+export interface CardCommitment {
+  id: string;
+  unitName: string;
+  content: string;
+  dueOn: string;
+  state: 'proposed' | 'confirmed' | 'done_claimed' | 'done' | 'void';
+  evidence: string | null;
+  overdue: boolean;
+}
+
+export interface CardAnswer {
+  id: string;
+  unitName: string;
+  round: number;
+  resultClass: 'A' | 'B' | 'C' | 'D';
+  summary: string;
+  public: boolean;
+  privateReason: string | null;
+  status: 'pending_approval' | 'approved' | 'returned';
+  returnReason: string | null;
+  commitments: CardCommitment[];
+  evaluations: Array<{ deputyName: string; grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string }>;
+}
+
+/** People to @-mention on a card, by Lark open_id. */
+export type Mentions = string[];
+
+export type CardModel =
+  | { kind: 'assignment'; suggestion: CardSuggestion; assignment: CardAssignment; signDue: string; answerDue: string | null; mentions: Mentions }
+  | {
+      kind: 'reassign';
+      suggestion: CardSuggestion;
+      assignment: CardAssignment;
+      request: { id: string; reason: string; requestedByName: string; status: 'pending' | 'approved' | 'rejected'; decisionNote: string | null };
+      /** Units a supervisor may re-assign to (all known units except those already assigned). */
+      units: Array<{ id: string; name: string }>;
+      mentions: Mentions;
+    }
+  | {
+      kind: 'status_board';
+      suggestion: CardSuggestion;
+      light: Light;
+      assignments: CardAssignment[];
+      contacts: CardContact[];
+      commitments: CardCommitment[];
+      /** Which forms the board offers: a co-handler opinion only with a co unit, an answer only with a lead/split unit. */
+      forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean };
+      updatedAt: string;
+    }
+  | { kind: 'contact'; suggestion: CardSuggestion; contact: CardContact; mentions: Mentions }
+  | { kind: 'approval'; suggestion: CardSuggestion; answer: CardAnswer; mentions: Mentions }
+  | { kind: 'answer'; suggestion: CardSuggestion; answer: CardAnswer; mentions: Mentions }
+  | { kind: 'commitment'; suggestion: CardSuggestion; commitment: CardCommitment; mentions: Mentions }
+  | {
+      kind: 'reminder';
+      suggestion: CardSuggestion;
+      level: 'notice' | 'warning' | 'overdue' | 'escalation' | 'escalation2';
+      deadline: { label: Bilingual; due: string; daysLeft: number; explanation: Bilingual };
+      unitName: string;
+      /** What to do next, e.g. 请尽快签收 / please sign for it. */
+      todo: Bilingual;
+      withProgressButton: boolean;
+      assignmentId: string;
+      mentions: Mentions;
+    };
+
+export type CardKind = CardModel['kind'];

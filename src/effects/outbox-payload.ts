@@ -1,0 +1,14 @@
+/**
+ * The calls the outbox can make, as data. Cards are stored as a reference to a card message and
+ * rendered when sent, so a card shows the state at the moment it reaches Lark, not when queued.
+ */
+export type OutboxPayload =
+  | { kind: 'create_chat'; name: string; description: string; memberOpenIds: string[] }
+  | { kind: 'add_members'; openIds: string[] }
+  /** `chatId` only for chats other than the suggestion's own (the supervisors' group). */
+  | { kind: 'send_card'; cardMessageId: string; chatId?: string }
+  | { kind: 'patch_card'; cardMessageId: string }
+  | { kind: 'send_text'; text: string; chatId?: string; replyToMessageId?: string }
+  | { kind: 'urgent'; cardMessageId: string; openIds: string[]; channel: 'app' | 'sms' };
+
+export type OutboxKind = OutboxPayload['kind'];

@@ -1,0 +1,95 @@
+/**
+ * Serves the fake Lark on loopback and wires its event sender to the bot's webhook: what
+ * `npm start` runs without Lark credentials (SPEC §9), and what end-to-end tests start.
+ * Point the bot's Lark client at `url` (the SDK's `domain`).
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { Clock } from '../domain/clock.ts';
+import { createEventSender, type EventSender } from './event-sender.ts';
+import { createFakeLark, type FakeLark } from './fake-lark.ts';
+import type { FakeLimits } from './fake-open-api.ts';
+import type { SandboxDirectory } from './sandbox-state.ts';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback by default; the sandbox has no authentication of its own. */
+  hostname?: string;
+  appId: string;
+  appSecret: string;
+  encryptKey?: string;
+  verificationToken: string;
+  /** The bot's event URL; a function when the bot's port is only known later. */
+  webhookUrl: string | (() => string);
+  directory?: SandboxDirectory;
+  botName?: string;
+  clock?: Clock;
+  limits?: Partial<FakeLimits> | false;
+  /** Scaled-down retry delays for failed event deliveries; off when omitted. */
+  retries?: { delaysMs: number[] } | false;
+  /** How long the event sender waits for the bot (Lark: 3 s). */
+  timeoutMs?: number;
+}
+
+export interface RunningSandbox {
+  /** e.g. http://127.0.0.1:41234 — the Lark `domain` for the bot, and the UI. */
+  url: string;
+  port: number;
+  fake: FakeLark;
+  events: EventSender;
+  close(): Promise<void>;
+}
+
+export function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const fake = createFakeLark({
+    appId: options.appId,
+    appSecret: options.appSecret,
+    ...(options.botName !== undefined && { botName: options.botName }),
+    ...(options.directory !== undefined && { directory: options.directory }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.limits !== undefined && { limits: options.limits }),
+  });
+  const events = createEventSender({
+    webhookUrl: options.webhookUrl,
+    verificationToken: options.verificationToken,
+    appId: options.appId,
+    tenantKey: fake.tenantKey,
+    botOpenId: fake.botOpenId,
+    botName: fake.botName,
+    ...(options.encryptKey !== undefined && { encryptKey: options.encryptKey }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.retries !== undefined && { retries: options.retries }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    onUserMessage: (message) => {
+      if (fake.chat(message.chatId)) fake.recordUserMessage(message);
+    },
+    onCardResponse: (messageId, body) => fake.applyCardCallbackResponse(messageId, body),
+  });
+  fake.attachEventSender(events);
+
+  const hostname = options.hostname ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: fake.app.fetch, port: options.port ?? 0, hostname }, (info) => {
+        const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${info.port}`;
+        resolve({
+          url,
+          port: info.port,
+          fake,
+          events,
+          close: () =>
+            new Promise<void>((done) => {
+              events.close();
+              server.close(() => done());
+              // Keep-alive sockets from the SDK's HTTP agent would otherwise hold close() open.
+              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        });
+      });
+      server.on('error', reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
