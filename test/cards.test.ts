@@ -824,7 +824,8 @@ describe('card templates', () => {
     for (const model of models) {
       const json = JSON.stringify(renderCard(model));
       expect(json).not.toContain(secret);
-      expect(json).not.toContain('王立群</'); // deputies' names are not listed either
+      expect(json).not.toContain('领衔代表'); // nor the deputies, the category or the body
+      expect(json).not.toContain('交通邮电');
       expect(json).toContain('涉密');
       expect(json).toContain('0245');
     }

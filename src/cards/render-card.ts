@@ -654,7 +654,7 @@ function build(model: CardModel, limits: Limits): LarkCard {
             flush();
             commitments.push(b.part('commitmentRow', { ...cv, line }));
           } else {
-            pending.push(raw({ zh_cn: `- ${line.raw.zh_cn}`, en_us: `- ${line.raw.en_us}` }));
+            pending.push(line);
           }
         }
         if (model.commitments.length > limits.rows) pending.push(b.text('more', { n: model.commitments.length - limits.rows }));
