@@ -211,6 +211,13 @@ describe('answer, approval, evaluation, re-handling, commitments', () => {
     const fourth = w.aggregate('0001').answers.find((a) => a.status === 'pending_approval')!;
     w.act(jtw.head, { type: 'approve_answer', answerId: fourth.id });
     w.expectRefused('0001', d01, { type: 'evaluate', answerId: second.id, grade: 'satisfied' }, 'stale', '已被新的答复取代');
+    // The second answer's promise was never confirmed: the re-handled answer replaces it.
+    expect(w.aggregate('0001').commitments.map((c) => [c.answerId === second.id ? 'second' : c.answerId === fourth.id ? 'fourth' : 'other', c.state])).toEqual([
+      ['other', 'void'],
+      ['second', 'void'],
+      ['other', 'void'],
+      ['fourth', 'proposed'],
+    ]);
 
     // Not closed while the co-handler opinion is missing.
     w.act(d01, { type: 'evaluate', answerId: fourth.id, grade: 'satisfied' });

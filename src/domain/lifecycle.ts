@@ -317,6 +317,11 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
         answer.decidedBy = actorId;
         answer.decidedAt = nowIso;
         a.state = 'answered';
+        // A re-handled answer replaces the earlier one: promises the deputy never confirmed lapse
+        // with it; confirmed ones were agreed and stay tracked.
+        for (const c of next.commitments) {
+          if (c.assignmentId === a.id && c.answerId !== answer.id && c.state === 'proposed') c.state = 'void';
+        }
         audit.push(entry('approve_answer', role, 'answer', answer.id, before, a.state, '审核通过', { assignmentId: a.id }));
       } else {
         const reason = requireText(command.reason, '请填写退回修改的理由', 'A reason for returning the answer is required');

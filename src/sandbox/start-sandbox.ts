@@ -25,6 +25,11 @@ export interface SandboxOptions {
   botName?: string;
   clock?: Clock;
   limits?: Partial<FakeLimits> | false;
+  /**
+   * Token lifetime on the fake clock (Lark: 7200 s). The SDK caches tokens on the wall clock, so
+   * a test that moves the fake clock by hours sees 99991663 unless the bot refreshes on it.
+   */
+  tokenTtlSeconds?: number;
   /** Scaled-down retry delays for failed event deliveries; off when omitted. */
   retries?: { delaysMs: number[] } | false;
   /** How long the event sender waits for the bot (Lark: 3 s). */
@@ -48,6 +53,7 @@ export function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
     ...(options.directory !== undefined && { directory: options.directory }),
     ...(options.clock !== undefined && { clock: options.clock }),
     ...(options.limits !== undefined && { limits: options.limits }),
+    ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds }),
   });
   const events = createEventSender({
     webhookUrl: options.webhookUrl,
