@@ -29,6 +29,7 @@ import { appendAudit } from '../store/audit-store.ts';
 import { suggestionOfChat } from '../store/chat-store.ts';
 import { resolveActor } from '../store/directory-store.ts';
 import { claimEvent, DuplicateEvent } from '../store/event-store.ts';
+import { createMessageStore } from '../store/message-store.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import type { LarkEnvelope } from './webhook.ts';
 
@@ -97,6 +98,7 @@ interface CardActionEvent {
 
 export function createEventHandlers(deps: EventHandlerDeps) {
   const { db, logger } = deps;
+  const messages = createMessageStore(db);
 
   function handleMessage(envelope: LarkEnvelope): unknown {
     const ev = envelope.event as MessageEvent;
@@ -109,40 +111,33 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     const text = messageText(m.message_type ?? '', m.content);
     const command = textCommand(text, (m.mentions ?? []).length > 0);
     const now = deps.clock();
-    const queued = db.transaction(
-      (tx) => {
-        if (!claimEvent(tx, { id: envelope.header.event_id, type: envelope.header.event_type }, now)) return false;
-        const suggestionId = suggestionOfChat(tx, m.chat_id!) ?? null;
-        // Lark may deliver one message under two event ids: the message id decides (API.md §1).
-        const stored = tx
-          .insert(schema.groupMessages)
-          .values({
-            messageId: m.message_id!,
-            chatId: m.chat_id!,
-            suggestionId,
-            senderOpenId: ev.sender?.sender_id?.open_id ?? null,
-            senderType: 'user',
-            msgType: m.message_type ?? 'unknown',
-            text,
-            content: m.content!,
-            rootId: m.root_id ?? null,
-            parentId: m.parent_id ?? null,
-            threadId: m.thread_id ?? null,
-            sentAt: larkTime(m.create_time, now),
-            receivedAt: now.toISOString(),
-          })
-          .onConflictDoNothing()
-          .run();
-        if (stored.changes === 0 || !suggestionId || !command) return false;
-        if (command === 'status') {
-          const agg = loadAggregate(tx, suggestionId)!;
-          writeEffects(tx, agg, [{ type: 'post_card', card: { kind: 'status_board', subjectId: suggestionId } }], { now });
-        } else {
-          enqueue(tx, suggestionId, { kind: 'send_text', text: HELP_TEXT, replyToMessageId: m.message_id! }, now);
-        }
-        return true;
+    let queued = false;
+    messages.record(
+      { id: envelope.header.event_id, type: envelope.header.event_type },
+      {
+        messageId: m.message_id,
+        chatId: m.chat_id,
+        senderOpenId: ev.sender?.sender_id?.open_id ?? null,
+        msgType: m.message_type ?? 'unknown',
+        text,
+        content: m.content,
+        rootId: m.root_id ?? null,
+        parentId: m.parent_id ?? null,
+        threadId: m.thread_id ?? null,
+        sentAt: larkTime(m.create_time, now),
       },
-      { behavior: 'immediate' },
+      now,
+      // Runs inside the same transaction: the answer is queued exactly when the message is stored.
+      command &&
+        ((suggestionId) => {
+          if (command === 'status') {
+            const agg = loadAggregate(db, suggestionId)!;
+            writeEffects(db, agg, [{ type: 'post_card', card: { kind: 'status_board', subjectId: suggestionId } }], { now });
+          } else {
+            enqueue(db, suggestionId, { kind: 'send_text', text: HELP_TEXT, replyToMessageId: m.message_id! }, now);
+          }
+          queued = true;
+        }),
     );
     if (queued) deps.onQueued();
     return {};

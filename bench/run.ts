@@ -1,0 +1,11 @@
+/**
+ * `npm run bench`: every benchmark, each measured against a baseline in the same run. Not part
+ * of `npm test`. Exit code 1 when a target is missed.
+ */
+import { runWebhookBench } from './webhook.bench.ts';
+
+const results: Record<string, boolean> = {};
+results.webhook = await runWebhookBench();
+const missed = Object.entries(results).filter(([, ok]) => !ok);
+console.log(missed.length ? `\nTargets missed: ${missed.map(([n]) => n).join(', ')}` : '\nAll targets met.');
+process.exitCode = missed.length ? 1 : 0;

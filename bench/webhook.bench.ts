@@ -1,0 +1,156 @@
+/**
+ * Webhook throughput and latency (issue 3): signed + encrypted `im.message.receive_v1` events
+ * into duban's real server (a child process on loopback, SQLite file, every message stored),
+ * beside a bare Hono hello-world server measured the same way in the same run.
+ *
+ * Two measurements per server, with autocannon as the load generator:
+ * - throughput: as fast as 16 connections can go, for a few seconds;
+ * - latency: a fixed 1,000 events/s, p50 and p99.
+ * Targets: duban at least half the hello-world throughput; p99 under 25 ms at 1,000 events/s.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/open-database.ts';
+import * as schema from '../src/db/schema.ts';
+import { encryptEvent, signEvent } from '../src/lark/crypto.ts';
+import { fmt, freePort, startChild, stopChild } from './support.ts';
+
+const ENCRYPT_KEY = 'bench-encrypt-key';
+const TOKEN = 'bench-verification-token';
+const CHAT = 'oc_bench000000000000000000000001';
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const RATE = 1000;
+
+interface SignedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Unique, already encrypted and signed events, so the generator does no crypto while measuring. */
+async function makeEvents(count: number): Promise<SignedRequest[]> {
+  const out: SignedRequest[] = [];
+  const ts = String(Math.floor(Date.now() / 1000));
+  for (let i = 0; i < count; i++) {
+    const envelope = {
+      schema: '2.0',
+      header: { event_id: `bench-${i}-${ts}`, event_type: 'im.message.receive_v1', create_time: String(Date.now()), token: TOKEN, app_id: 'cli_bench0001', tenant_key: 'bench' },
+      event: {
+        sender: { sender_id: { open_id: 'ou_72afde65437b68100dcdda5507f96fdb' }, sender_type: 'user', tenant_key: 'bench' },
+        message: {
+          message_id: `om_bench_${i}_${ts}`,
+          create_time: String(Date.now()),
+          chat_id: CHAT,
+          chat_type: 'group',
+          message_type: 'text',
+          content: JSON.stringify({ text: `第 ${i} 条消息：请问办理进度如何？` }),
+        },
+      },
+    };
+    const body = JSON.stringify({ encrypt: await encryptEvent(JSON.stringify(envelope), ENCRYPT_KEY) });
+    const nonce = `n${i}`;
+    out.push({
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-lark-request-timestamp': ts,
+        'x-lark-request-nonce': nonce,
+        'x-lark-signature': await signEvent(ts, nonce, ENCRYPT_KEY, body),
+      },
+    });
+  }
+  return out;
+}
+
+/** Where each server's event list has got to: every request of every run is a new event. */
+const cursors = new WeakMap<SignedRequest[], { next: number }>();
+
+async function load(url: string, events: SignedRequest[], options: { connections: number; seconds: number; rate?: number }) {
+  const cursor = cursors.get(events) ?? { next: 0 };
+  cursors.set(events, cursor);
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.rate && { overallRate: options.rate }),
+    requests: [
+      {
+        method: 'POST',
+        path: '/lark/events',
+        setupRequest: (req) => {
+          if (cursor.next >= events.length) throw new Error('ran out of unique events: raise the count in makeEvents');
+          const e = events[cursor.next++]!;
+          return { ...req, body: e.body, headers: e.headers };
+        },
+      },
+    ],
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+}
+
+async function measure(name: string, url: string, events: SignedRequest[]) {
+  await load(url, events, { connections: 8, seconds: 1 }); // warm up: JIT, SQLite pages, connections
+  const max = await load(url, events, { connections: 16, seconds: DURATION_S });
+  const fixed = await load(url, events, { connections: 16, seconds: DURATION_S, rate: RATE });
+  return { name, max, fixed };
+}
+
+export async function runWebhookBench(): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
+  const databasePath = join(dir, 'duban.db');
+  // The chat belongs to a suggestion, as in production.
+  const db = openDatabase(databasePath);
+  const at = new Date().toISOString();
+  db.insert(schema.units).values({ id: 'jtw', name: '市交通运输委员会' }).run();
+  db.insert(schema.suggestions).values({ id: 'sg_bench000001', session: '基准', number: '0001', kind: 'suggestion', timing: 'session', title: '基准测试', assignedOn: at.slice(0, 10), createdAt: at, updatedAt: at }).run();
+  db.insert(schema.suggestionChats).values({ suggestionId: 'sg_bench000001', chatId: CHAT, createdAt: at }).run();
+  db.$client.close();
+
+  const [dubanPort, helloPort] = [await freePort(), await freePort()];
+  const duban = await startChild(
+    ['bin/duban.js', 'serve'],
+    {
+      DATABASE_PATH: databasePath,
+      PORT: String(dubanPort),
+      LARK_APP_ID: 'cli_bench0001',
+      LARK_APP_SECRET: 'bench-app-secret',
+      LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+      LARK_VERIFICATION_TOKEN: TOKEN,
+      // Plain messages queue no Lark calls; nothing is listening here, and nothing should be asked.
+      LARK_BASE_URL: 'http://127.0.0.1:9',
+      DUBAN_SCHEDULE: 'off',
+      DUBAN_DIGEST_SCHEDULE: 'off',
+      LOG_LEVEL: 'warn',
+    },
+    /listening on/,
+  );
+  const hello = await startChild(['--import', 'tsx', 'bench/hello-server.ts'], { PORT: String(helloPort) }, /ready/);
+  try {
+    // Enough unique events for every request of every run: no event is ever a duplicate.
+    const events = await makeEvents(Math.max(60_000, DURATION_S * 12_000));
+    const base = await measure('hello-world (bare Hono)', `http://127.0.0.1:${helloPort}`, events);
+    const bot = await measure('duban /lark/events', `http://127.0.0.1:${dubanPort}`, events.slice().reverse());
+    const ratio = bot.max.rps / base.max.rps;
+    console.log('\nWebhook: signed + encrypted im.message.receive_v1 events on loopback');
+    console.log('| server | max events/s | p50 ms | p99 ms | at 1,000/s: p50 ms | p99 ms |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of [base, bot]) {
+      console.log(`| ${r.name} | ${fmt(r.max.rps, 0)} | ${fmt(r.max.p50)} | ${fmt(r.max.p99)} | ${fmt(r.fixed.p50)} | ${fmt(r.fixed.p99)} |`);
+    }
+    const throughputOk = ratio >= 0.5;
+    const latencyOk = bot.fixed.p99 < 25;
+    console.log(`ratio duban / hello-world: ${fmt(ratio, 2)} (target ≥ 0.50: ${throughputOk ? 'met' : 'MISSED'})`);
+    console.log(`duban p99 at ${RATE}/s: ${fmt(bot.fixed.p99)} ms (target < 25 ms: ${latencyOk ? 'met' : 'MISSED'})`);
+    const check = openDatabase(databasePath, { migrate: false });
+    const stored = check.$client.prepare('select count(*) n from group_messages').get() as { n: number };
+    check.$client.close();
+    console.log(`messages stored by duban: ${stored.n} (every request answered 200 and stored)`);
+    return throughputOk && latencyOk;
+  } finally {
+    await stopChild(duban);
+    await stopChild(hello);
+  }
+}
