@@ -52,7 +52,9 @@ export function larkWebhook(deps: WebhookDeps): Hono {
       try {
         const raw = await c.req.text();
         const outer = parseJson(raw);
-        const plain = await openEnvelope(outer, deps.encryptKey);
+        // Lark encrypts the challenge once a key is set, but the official SDKs also answer a
+        // plaintext one; so does duban (its token is still checked).
+        const plain = outer.type === 'url_verification' ? outer : await openEnvelope(outer, deps.encryptKey);
 
         if (plain.type === 'url_verification') {
           checkToken(plain.token, deps.verificationToken);
@@ -77,6 +79,8 @@ export function larkWebhook(deps: WebhookDeps): Hono {
   );
   const refused = (c: Context, error: Refusal) => {
     deps.logger.warn({ status: error.status, code: error.code, reason: error.message }, 'lark webhook request refused');
+    // The rest of an oversized body is never read: close the connection rather than leave it half-read.
+    if (error.status === 413) c.header('Connection', 'close');
     return c.json({ error: { code: error.code, message: error.message } }, error.status);
   };
   return app;

@@ -61,6 +61,9 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     });
     runtime.config = { ...runtime.config, lark: { ...lark, baseUrl: sandbox.url } };
   }
+  // The sandbox UI's "act as" list follows the directory, which may be loaded while running.
+  const refreshPeople = sandbox && setInterval(() => sandbox.fake.setDirectory({ people: sandboxPeople(runtime.db) }), 2000);
+  refreshPeople?.unref();
 
   worker = createOutboxWorker({
     db: runtime.db,
@@ -81,6 +84,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     worker,
     sandbox,
     async close() {
+      if (refreshPeople) clearInterval(refreshPeople);
       await worker!.stop();
       await server.close();
       await sandbox?.close();

@@ -124,6 +124,8 @@ export interface FakeLark {
   tenantKey: string;
   clock: Clock;
   directory: SandboxDirectory;
+  /** Replaces the directory (the bot's directory was loaded or changed while running). */
+  setDirectory(directory: SandboxDirectory): void;
   /** The event sender the UI uses; set by startSandbox. */
   events: EventSender | undefined;
   attachEventSender(events: EventSender): void;
@@ -338,6 +340,11 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
     tenantKey: core.tenantKey,
     clock,
     directory,
+    setDirectory(next) {
+      directory.people = next.people;
+      people.clear();
+      for (const p of next.people) people.set(p.openId, p);
+    },
     events: options.events,
     attachEventSender(events) {
       fake.events = events;
