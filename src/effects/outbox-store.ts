@@ -98,3 +98,13 @@ export function retryFailed(db: DbOrTx, id: string, now: Date): boolean {
       .run().changes === 1
   );
 }
+
+/** The row that creates a suggestion's group (the newest, if it was queued again). */
+export function groupCreation(db: DbOrTx, suggestionId: string) {
+  return db
+    .select()
+    .from(schema.outbox)
+    .where(and(eq(schema.outbox.suggestionId, suggestionId), eq(schema.outbox.kind, 'create_chat')))
+    .orderBy(sql`${schema.outbox.seq} desc`)
+    .get();
+}

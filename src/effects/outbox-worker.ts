@@ -18,7 +18,8 @@ import type { Logger } from '../logger.ts';
 import { loadAggregate } from '../store/aggregate-store.ts';
 import { chatOfSuggestion } from '../store/chat-store.ts';
 import { buildCardModel } from './card-views.ts';
-import { dueRows, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from './outbox-store.ts';
+import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from './outbox-store.ts';
+import type { DbOrTx } from '../store/aggregate-store.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 
 export interface OutboxWorkerDeps {
@@ -46,19 +47,21 @@ export interface OutboxWorker {
 class NotReady extends Error {}
 /** A row whose purpose is gone (a card that was never sent); skip it. */
 class NothingToDo extends Error {}
+/** A row that can never go because one it depends on failed for good. */
+class Blocked extends Error {}
 
 const BATCH = 50;
+const MAX_IN_FLIGHT = 32;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const { db, lark, logger } = deps;
-  const appLimit = new SlidingWindowLimiter(deps.limits?.appPerSecond ?? 50, 1000);
+  // 45 rather than Lark's 50: a slot is taken before the call leaves, and a token fetch may come first.
+  const appLimit = new SlidingWindowLimiter(deps.limits?.appPerSecond ?? 45, 1000);
   const chatLimit = new SlidingWindowLimiter(deps.limits?.chatPerSecond ?? 5, 1000);
   const maxAttempts = deps.limits?.maxAttempts ?? 15;
   const pollMs = deps.limits?.pollMs ?? 250;
   let timer: ReturnType<typeof setInterval> | undefined;
-  let running: Promise<number> | undefined;
-  let again = false;
 
   const chatOf = (suggestionId: string | null): string | undefined => (suggestionId ? chatOfSuggestion(db, suggestionId) : undefined);
 
@@ -71,9 +74,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return JSON.stringify(renderCard(model));
   }
 
-  function recordBotMessage(sent: SentMessage, suggestionId: string | null, msgType: string, content: string, text: string) {
+  function recordBotMessage(tx: DbOrTx, sent: SentMessage, suggestionId: string | null, msgType: string, content: string, text: string) {
     const at = deps.clock().toISOString();
-    db.insert(schema.groupMessages)
+    tx.insert(schema.groupMessages)
       .values({
         messageId: sent.messageId,
         chatId: sent.chatId,
@@ -93,52 +96,69 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       .run();
   }
 
-  /** Performs one row's call; returns what to store as its result. */
-  async function perform(row: OutboxRow): Promise<unknown> {
+  /**
+   * The chat of the row's suggestion. Not there yet: wait for the group to be created. Never
+   * coming (its creation failed for good): this row fails too, saying why.
+   */
+  function requireChat(row: OutboxRow): string {
+    const chatId = chatOf(row.suggestionId);
+    if (chatId) return chatId;
+    const creation = row.suggestionId ? groupCreation(db, row.suggestionId) : undefined;
+    if (creation?.status === 'failed') throw new Blocked(`the group was not created (outbox ${creation.id}: ${creation.lastError ?? 'failed'}); retry that row first`);
+    throw new NotReady('the group is not created yet');
+  }
+
+  /**
+   * Performs one row's call. Returns what to store as its result, and what to record about it,
+   * which is written in the same transaction as marking the row sent.
+   */
+  async function perform(row: OutboxRow): Promise<{ result: unknown; record?: (tx: DbOrTx) => void }> {
     const p = row.payload;
     switch (p.kind) {
       case 'create_chat': {
         if (chatOf(row.suggestionId)) throw new NothingToDo('the suggestion already has its group');
         const { chatId } = await lark.createChat({ name: p.name, description: p.description, memberOpenIds: p.memberOpenIds, uuid: row.id });
-        db.insert(schema.suggestionChats).values({ suggestionId: row.suggestionId!, chatId, createdAt: deps.clock().toISOString() }).onConflictDoNothing().run();
-        return { chatId };
+        return {
+          result: { chatId },
+          record: (tx) =>
+            tx.insert(schema.suggestionChats).values({ suggestionId: row.suggestionId!, chatId, createdAt: deps.clock().toISOString() }).onConflictDoNothing().run(),
+        };
       }
-      case 'add_members': {
-        const chatId = chatOf(row.suggestionId) ?? notReady('the group is not created yet');
-        return lark.addMembers({ chatId, openIds: p.openIds });
-      }
+      case 'add_members':
+        return { result: await lark.addMembers({ chatId: requireChat(row), openIds: p.openIds }) };
       case 'send_card': {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (card.messageId) throw new NothingToDo('already sent');
-        const chatId = p.chatId ?? chatOf(row.suggestionId) ?? notReady('the group is not created yet');
+        const chatId = p.chatId ?? requireChat(row);
         const content = renderStoredCard(card);
         const sent = await lark.sendMessage({ chatId, msgType: 'interactive', content, uuid: row.id });
-        db.transaction((tx) => {
-          tx.update(schema.cardMessages).set({ messageId: sent.messageId }).where(eq(schema.cardMessages.id, card.id)).run();
-        });
-        recordBotMessage(sent, row.suggestionId, 'interactive', content, `[card:${card.kind}]`);
-        return { messageId: sent.messageId };
+        return {
+          result: { messageId: sent.messageId },
+          record: (tx) => {
+            tx.update(schema.cardMessages).set({ messageId: sent.messageId }).where(eq(schema.cardMessages.id, card.id)).run();
+            recordBotMessage(tx, sent, row.suggestionId, 'interactive', content, `[card:${card.kind}]`);
+          },
+        };
       }
       case 'patch_card': {
         if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
-        return { messageId: card.messageId };
+        return { result: { messageId: card.messageId } };
       }
       case 'send_text': {
-        const chatId = p.chatId ?? chatOf(row.suggestionId) ?? notReady('the group is not created yet');
+        const chatId = p.chatId ?? requireChat(row);
         const content = JSON.stringify({ text: p.text });
         const sent = p.replyToMessageId
           ? await lark.replyMessage({ messageId: p.replyToMessageId, msgType: 'text', content, uuid: row.id })
           : await lark.sendMessage({ chatId, msgType: 'text', content, uuid: row.id });
-        recordBotMessage(sent, p.chatId ? null : row.suggestionId, 'text', content, p.text);
-        return { messageId: sent.messageId };
+        return { result: { messageId: sent.messageId }, record: (tx) => recordBotMessage(tx, sent, p.chatId ? null : row.suggestionId, 'text', content, p.text) };
       }
       case 'urgent': {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NotReady('the card is not sent yet');
-        return lark.urgent({ messageId: card.messageId, openIds: p.openIds, channel: p.channel });
+        return { result: await lark.urgent({ messageId: card.messageId, openIds: p.openIds, channel: p.channel }) };
       }
     }
   }
@@ -160,8 +180,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     appLimit.take('app', t);
     if (chatKey) chatLimit.take(chatKey, t);
     try {
-      const result = await perform(row);
-      markSent(db, row.id, deps.clock(), result);
+      const { result, record } = await perform(row);
+      db.transaction((tx) => {
+        record?.(tx);
+        markSent(tx, row.id, deps.clock(), result);
+      });
       return true;
     } catch (error) {
       return handleFailure(row, error);
@@ -178,6 +201,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     if (error instanceof NotReady) {
       reschedule(db, row.id, new Date(now.getTime() + 1000), error.message);
       return false;
+    }
+    if (error instanceof Blocked) {
+      markFailed(db, row.id, error.message);
+      return true;
     }
     if (!(error instanceof LarkApiError)) {
       logger.error({ ...log, err: error }, 'outbox row failed: unexpected error');
@@ -200,47 +227,70 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     return false;
   }
 
-  async function deliverDue(): Promise<number> {
-    const rows = dueRows(db, deps.clock(), BATCH);
-    const done = await Promise.all(rows.map((row) => deliver(row)));
-    return done.filter(Boolean).length;
+  /**
+   * Rows of different suggestions go out independently: a slow call holds back only the rows of
+   * its own suggestion. At most MAX_IN_FLIGHT calls at a time.
+   */
+  const inFlight = new Map<string, Promise<boolean>>();
+  let pumpQueued = false;
+  let stopped = false;
+  const queueKey = (row: OutboxRow) => row.suggestionId ?? row.id;
+
+  function pump(): Array<Promise<boolean>> {
+    if (stopped) return [];
+    const started: Array<Promise<boolean>> = [];
+    let rows: OutboxRow[];
+    try {
+      rows = dueRows(db, deps.clock(), BATCH + inFlight.size);
+    } catch (error) {
+      logger.error({ err: error }, 'outbox: cannot read due rows');
+      return [];
+    }
+    for (const row of rows) {
+      if (inFlight.size >= MAX_IN_FLIGHT) break;
+      const key = queueKey(row);
+      if (inFlight.has(key)) continue;
+      const delivery = deliver(row)
+        .catch((error) => {
+          logger.error({ err: error, outboxId: row.id }, 'outbox delivery crashed');
+          return false;
+        })
+        .finally(() => {
+          inFlight.delete(key);
+          schedulePump();
+        });
+      inFlight.set(key, delivery);
+      started.push(delivery);
+    }
+    return started;
   }
 
-  /** One pass at a time; a kick during a pass asks for another pass after it. */
-  function tick(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let total = 0;
-      try {
-        let delivered: number;
-        do {
-          again = false;
-          delivered = await deliverDue();
-          total += delivered;
-        } while (again || delivered > 0);
-      } catch (error) {
-        logger.error({ err: error }, 'outbox pass failed');
-      } finally {
-        running = undefined;
-      }
-      return total;
-    })();
-    return running;
+  function schedulePump() {
+    if (pumpQueued || stopped) return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      pump();
+    });
+  }
+
+  async function deliverDue(): Promise<number> {
+    const done = await Promise.all([...pump(), ...inFlight.values()]);
+    return done.filter(Boolean).length;
   }
 
   return {
     deliverDue,
-    kick: () => void tick(),
+    kick: schedulePump,
     start() {
-      if (!timer) timer = setInterval(() => void tick(), pollMs);
+      stopped = false;
+      if (!timer) timer = setInterval(() => pump(), pollMs);
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
+      await Promise.all(inFlight.values());
     },
   };
 }

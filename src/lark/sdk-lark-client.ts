@@ -37,8 +37,16 @@ export function createSdkLarkClient(options: { appId: string; appSecret: string;
   const now = options.now ?? Date.now;
   let token: { value: string; expiresAt: number } | undefined;
 
-  async function tenantToken(): Promise<string> {
-    if (token && token.expiresAt > now()) return token.value;
+  let fetching: Promise<string> | undefined;
+
+  /** The cached tenant token, or one fetch shared by every call waiting for a new one. */
+  function tenantToken(): Promise<string> {
+    if (token && token.expiresAt > now()) return Promise.resolve(token.value);
+    fetching ??= fetchToken().finally(() => (fetching = undefined));
+    return fetching;
+  }
+
+  async function fetchToken(): Promise<string> {
     const body = (await call(() => client.auth.v3.tenantAccessToken.internal({ data: { app_id: options.appId, app_secret: options.appSecret } }))) as LarkBody & {
       tenant_access_token?: string;
       expire?: number;
@@ -66,11 +74,13 @@ export function createSdkLarkClient(options: { appId: string; appSecret: string;
 
   /** An authorised call; a token Lark rejects is forgotten so the retry fetches a new one. */
   async function authorised<T extends LarkBody>(run: (opts: ReturnType<typeof lark.withTenantToken>) => Promise<T>): Promise<T> {
-    const opts = lark.withTenantToken(await tenantToken());
+    const used = await tenantToken();
+    const opts = lark.withTenantToken(used);
     try {
       return await call(() => run(opts));
     } catch (error) {
-      if (error instanceof LarkApiError && error.kind === 'token_invalid') token = undefined;
+      // Forget it only if no other call has fetched a newer one meanwhile.
+      if (error instanceof LarkApiError && error.kind === 'token_invalid' && token?.value === used) token = undefined;
       throw error;
     }
   }
