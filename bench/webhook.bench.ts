@@ -110,8 +110,10 @@ export async function runWebhookBench(): Promise<boolean> {
   db.$client.close();
 
   const [dubanPort, helloPort] = [await freePort(), await freePort()];
+  // BENCH_PROFILE=dir writes a CPU profile of duban's server there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const duban = await startChild(
-    ['bin/duban.js', 'serve'],
+    [...profile, 'bin/duban.js', 'serve'],
     {
       DATABASE_PATH: databasePath,
       PORT: String(dubanPort),

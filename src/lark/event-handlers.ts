@@ -113,7 +113,6 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     const now = deps.clock();
     let queued = false;
     messages.record(
-      { id: envelope.header.event_id, type: envelope.header.event_type },
       {
         messageId: m.message_id,
         chatId: m.chat_id,

@@ -26,7 +26,6 @@ export type RecordOutcome =
 
 export function createMessageStore(db: Db) {
   const client = db.$client;
-  const claim = client.prepare('insert into processed_events (event_id, event_type, received_at) values (?, ?, ?) on conflict do nothing');
   const chatOwner = client.prepare('select suggestion_id as suggestionId from suggestion_chats where chat_id = ?');
   const insert = client.prepare(
     `insert into group_messages (message_id, chat_id, suggestion_id, sender_open_id, sender_type, msg_type, text, content, root_id, parent_id, thread_id, sent_at, received_at)
@@ -36,8 +35,9 @@ export function createMessageStore(db: Db) {
   // A chat belongs to its suggestion for ever, so a found owner can be remembered.
   const owners = new Map<string, string>();
 
-  const record = client.transaction((event: { id: string; type: string }, message: IncomingMessage, receivedAt: string, then?: (suggestionId: string) => void): RecordOutcome => {
-    if (claim.run(event.id, event.type, receivedAt).changes === 0) return { stored: false };
+  const record = client.transaction((message: IncomingMessage, receivedAt: string, then?: (suggestionId: string) => void): RecordOutcome => {
+    // Lark: "duplicates may occur; dedupe by message_id, not event_id" (API.md §1): the message id
+    // is the claim, so a redelivery and a re-send under a new event id are both caught here.
     let suggestionId = owners.get(message.chatId) ?? null;
     if (!suggestionId) {
       suggestionId = (chatOwner.get(message.chatId) as { suggestionId: string } | undefined)?.suggestionId ?? null;
@@ -50,10 +50,9 @@ export function createMessageStore(db: Db) {
 
   return {
     /**
-     * Claims the event and stores the message, atomically; `then` runs inside the same
-     * transaction for a message in a suggestion's group (to queue the answer to a command).
+     * Stores the message once; `then` runs inside the same transaction for a new message in a
+     * suggestion's group (to queue the answer to a command).
      */
-    record: (event: { id: string; type: string }, message: IncomingMessage, now: Date, then?: (suggestionId: string) => void) =>
-      record.immediate(event, message, now.toISOString(), then),
+    record: (message: IncomingMessage, now: Date, then?: (suggestionId: string) => void) => record.immediate(message, now.toISOString(), then),
   };
 }
