@@ -7,6 +7,7 @@ import type { WorkingDayCalendar } from './calendar/working-day-calendar.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Policy } from './domain/policy.ts';
+import type { DeadlineContext } from './domain/deadlines.ts';
 import type { Db } from './db/open-database.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,3 +20,9 @@ export interface Runtime {
   logger: Logger;
   version: string;
 }
+
+export const deadlineContext = (runtime: Pick<Runtime, 'policy' | 'calendar' | 'config'>): DeadlineContext => ({
+  policy: runtime.policy,
+  calendar: runtime.calendar,
+  timeZone: runtime.config.timeZone,
+});

@@ -545,7 +545,8 @@ const cases: Case[] = [
         mentions: level === 'notice' ? [LIAISON] : [LIAISON, HEAD],
       },
       buttons: level === 'notice' ? [] : ['报告进展'],
-      fields: [],
+      // The reminder's 报告进展 is a one-field form, like the status board's.
+      fields: level === 'notice' ? [] : ['progress'],
     }),
   ),
   {

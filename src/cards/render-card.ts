@@ -90,8 +90,7 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
 
 /**
  * The form fields a submit button sends in `action.form_value` (SPEC §5: a contract). Actions not
- * listed come from plain buttons. `report_progress` also comes from the reminder's plain button,
- * which sends no form_value.
+ * listed come from plain buttons. The reminder's 报告进展 is the same one-field form as the board's.
  */
 export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>>> = {
   request_reassign: ['reason'],

@@ -5,7 +5,7 @@
 import { SingleBar } from 'cli-progress';
 import { localDate } from '../domain/clock.ts';
 import type { RawRow } from '../import/read-table.ts';
-import type { Runtime } from '../runtime.ts';
+import { deadlineContext, type Runtime } from '../runtime.ts';
 import { importSuggestions } from '../services/import-suggestions.ts';
 
 export function importSuggestionsCommand(runtime: Runtime, file: string, rows: RawRow[]): number {
@@ -20,6 +20,7 @@ export function importSuggestionsCommand(runtime: Runtime, file: string, rows: R
     now,
     today: localDate(now, runtime.config.timeZone),
     onProgress: (done) => bar.update(done),
+    deadlines: deadlineContext(runtime),
   });
   bar.stop();
 

@@ -60,6 +60,8 @@ export const suggestions = sqliteTable(
     status: text('status', { enum: ['open', 'closed', 'withdrawn'] }).notNull().default('open'),
     /** Bumped on every change of the aggregate: optimistic concurrency and stale-card detection. */
     version: integer('version').notNull().default(1),
+    /** The light the status board last showed; the sweep updates the board when it changes. */
+    boardLight: text('board_light'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -96,6 +98,8 @@ export const assignments = sqliteTable(
     closedAt: text('closed_at'),
     /** For an assignment created by an approved re-assignment: the one it replaces. */
     replacesAssignmentId: text('replaces_assignment_id'),
+    /** The answer deadline as extended by a supervisor (SPEC §4: once, at most 6 months). */
+    answerDueExtendedTo: text('answer_due_extended_to'),
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('assignments_suggestion').on(t.suggestionId), index('assignments_unit_state').on(t.unitId, t.state)],
@@ -326,3 +330,51 @@ export const outbox = sqliteTable(
   },
   (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_suggestion').on(t.suggestionId, t.status)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Supervision (SPEC §4).
+
+/**
+ * Every open deadline, kept up to date whenever a suggestion changes, so the reminder sweep reads
+ * only the deadlines that are near or past (an indexed range scan on `due_on`), however many
+ * suggestions are stored.
+ */
+export const openDeadlines = sqliteTable(
+  'open_deadlines',
+  {
+    suggestionId: text('suggestion_id')
+      .notNull()
+      .references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull(),
+    unitId: text('unit_id').notNull(),
+    kind: text('kind').notNull(),
+    /** The assignment, or the commitment for `commitment` deadlines. */
+    subjectId: text('subject_id').notNull(),
+    fromOn: text('from_on').notNull(),
+    dueOn: text('due_on').notNull(),
+    explanation: text('explanation', { mode: 'json' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.kind] }), index('open_deadlines_due').on(t.dueOn), index('open_deadlines_suggestion').on(t.suggestionId)],
+);
+
+/** One row per reminder sent: (subject, deadline, level, day) is sent once, however often the sweep runs. */
+export const remindersSent = sqliteTable(
+  'reminders_sent',
+  {
+    key: text('key').primaryKey(),
+    suggestionId: text('suggestion_id').notNull(),
+    subjectId: text('subject_id').notNull(),
+    kind: text('kind').notNull(),
+    dueOn: text('due_on').notNull(),
+    level: text('level').notNull(),
+    day: text('day').notNull(),
+    sentAt: text('sent_at').notNull(),
+  },
+  (t) => [index('reminders_sent_suggestion').on(t.suggestionId)],
+);
+
+/** Small facts about the database itself, e.g. which policy and calendar the deadline index follows. */
+export const appMeta = sqliteTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

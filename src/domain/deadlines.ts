@@ -34,7 +34,16 @@ export function openDeadlines(agg: SuggestionAggregate, ctx: DeadlineContext): D
   const out: Deadline[] = [];
   const rules = ctx.policy.deadlines;
   const add = (kind: Exclude<DeadlineKind, 'commitment'>, a: AssignmentRow, from: IsoDate) => {
-    out.push({ kind, assignmentId: a.id, unitId: a.unitId, subjectId: a.id, from, ...computeDeadline(rules[kind], from, ctx.calendar) });
+    const computed = computeDeadline(rules[kind], from, ctx.calendar);
+    // A supervisor's extension (SPEC §4) replaces the answer deadline.
+    if (kind === 'answer' && a.answerDueExtendedTo) {
+      computed.due = a.answerDueExtendedTo;
+      computed.explanation = {
+        zh_cn: `${computed.explanation.zh_cn}；经督办人员批准延期至 ${a.answerDueExtendedTo}`,
+        en_us: `${computed.explanation.en_us}; extended by a supervisor to ${a.answerDueExtendedTo}`,
+      };
+    }
+    out.push({ kind, assignmentId: a.id, unitId: a.unitId, subjectId: a.id, from, ...computed });
   };
 
   for (const a of agg.assignments) {

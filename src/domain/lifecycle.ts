@@ -43,7 +43,8 @@ export type Command =
   | { type: 'confirm_commitments'; answerId: string }
   | { type: 'claim_commitment_done'; commitmentId: string; evidence: string }
   | { type: 'confirm_commitment_done'; commitmentId: string }
-  | { type: 'withdraw_suggestion'; suggestionId: string; reason: string };
+  | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
+  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string };
 
 export type CommandType = Command['type'];
 
@@ -53,6 +54,8 @@ export interface DecideContext {
   today: string;
   newId: NewId;
   unitExists(unitId: string): boolean;
+  /** The policy's answer deadline and the longest extension for an assignment date (SPEC §4). */
+  answerLimits?: (assignedOn: string) => { due: string; max: string };
 }
 
 export interface AuditDraft {
@@ -153,6 +156,7 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
         signedAt: null,
         closedAt: null,
         replacesAssignmentId: a.id,
+        answerDueExtendedTo: null,
         createdAt: nowIso,
       });
       Object.assign(request, {
@@ -428,6 +432,23 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
       c.doneBy = actorId;
       c.doneAt = nowIso;
       audit.push(entry('confirm_commitment_done', role, 'commitment', c.id, 'done_claimed', c.state, '确认完成'));
+      break;
+    }
+
+    case 'extend_answer_deadline': {
+      const a = findAssignment(next, command.assignmentId);
+      const role = requireSupervisor(actor, '仅督办人员可批准延期答复', 'Only a supervisor may extend the answer deadline');
+      if (a.role === 'co') refuse('invalid_state', '协办单位没有答复期限', 'A co-handling unit has no answer deadline');
+      requireState(a, ['pending_sign', 'signed', 'reassign_requested', 'answer_pending_approval'], '延期答复', 'extend the answer deadline');
+      if (a.round !== 1) refuse('invalid_state', '重新办理的答复期限不能延期', 'The deadline of a re-handled answer cannot be extended');
+      if (a.answerDueExtendedTo) refuse('conflict', `答复期限已延期至 ${a.answerDueExtendedTo}，只能延期一次`, `The answer deadline was already extended to ${a.answerDueExtendedTo}; it can be extended once`);
+      const reason = requireText(command.reason, '请填写延期理由', 'A reason for the extension is required');
+      if (!isIsoDate(command.until)) refuse('invalid_input', `延期日期格式应为 YYYY-MM-DD：${command.until}`, `The new deadline must be YYYY-MM-DD: ${command.until}`);
+      const limits = ctx.answerLimits?.(a.assignedOn) ?? refuse('invalid_state', '未配置答复期限', 'No answer deadline policy is configured');
+      if (command.until <= limits.due) refuse('invalid_input', `延期后的期限应晚于原期限 ${limits.due}`, `The new deadline must be after the current one, ${limits.due}`);
+      if (command.until > limits.max) refuse('invalid_input', `延期后的期限不能晚于 ${limits.max}（自交办起最长六个月）`, `The new deadline cannot be after ${limits.max} (6 months from assignment at most)`);
+      a.answerDueExtendedTo = command.until;
+      audit.push(entry('extend_answer_deadline', role, 'assignment', a.id, a.state, a.state, reason, { from: limits.due, until: command.until }));
       break;
     }
 

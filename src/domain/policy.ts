@@ -44,6 +44,8 @@ export const policySchema = z.object({
     escalateAfterWorkingDays: count,
     escalate2AfterWorkingDays: count,
     urgentSms: z.boolean(),
+    /** Send reminders on rest days too (normally the sweep sends nothing on a non-working day). */
+    onRestDays: z.boolean().default(false),
   }),
 });
 

@@ -130,7 +130,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (card.messageId) throw new NothingToDo('already sent');
         const chatId = p.chatId ?? requireChat(row);
-        const content = renderStoredCard(card);
+        const content = p.model ? JSON.stringify(renderCard(p.model)) : renderStoredCard(card);
         const sent = await lark.sendMessage({ chatId, msgType: 'interactive', content, uuid: row.id });
         return {
           result: { messageId: sent.messageId },
@@ -144,6 +144,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
+        if (card.kind === 'reminder') throw new NothingToDo('a reminder is not updated');
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
         return { result: { messageId: card.messageId } };
       }

@@ -9,7 +9,7 @@ import { systemActor } from '../domain/actor.ts';
 import { localDate } from '../domain/clock.ts';
 import { DirectoryFileError, validateDirectory } from '../import/read-directory.ts';
 import { describeIssues } from '../import/zod-issues.ts';
-import type { Runtime } from '../runtime.ts';
+import { deadlineContext, type Runtime } from '../runtime.ts';
 import { importSuggestions } from '../services/import-suggestions.ts';
 import { getSuggestionDetail, listSuggestions } from '../services/suggestion-queries.ts';
 import { loadDirectory } from '../store/directory-store.ts';
@@ -60,7 +60,7 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
         row: index + 1,
         values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
       })),
-      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, runtime.config.timeZone) },
+      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, runtime.config.timeZone), deadlines: deadlineContext(runtime) },
     );
     runtime.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
     if (report.created > 0) onQueued();

@@ -154,7 +154,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
       value = parseActionValue(ev.action?.value);
       const command = commandOfPress(value, ev.action?.form_value ?? {}, (suggestionId, purpose) => assignmentFor(suggestionId, operator, purpose));
       if (command.type === 'show_commitment') showCommitment(command.commitmentId, operator, chatId, event);
-      else dispatch({ db, clock: deps.clock, timeZone: deps.timeZone, supervisorChatId: deps.supervisorChatId }, { command, actor: operator, source: 'card', event, chatId });
+      else dispatch({ db, clock: deps.clock, timeZone: deps.timeZone, supervisorChatId: deps.supervisorChatId, deadlines: { policy: deps.policy, calendar: deps.calendar, timeZone: deps.timeZone } }, { command, actor: operator, source: 'card', event, chatId });
       deps.onQueued();
       const [zh, en] = SUCCESS[value.a];
       return { toast: toast('success', zh, en), ...currentCard(messageId) };

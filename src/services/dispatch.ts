@@ -19,6 +19,9 @@ import { chatOfSuggestion } from '../store/chat-store.ts';
 import { resolveActor, unitExists, unitName } from '../store/directory-store.ts';
 import { planEffects } from '../domain/effects.ts';
 import { writeEffects } from '../effects/write-effects.ts';
+import { computeDeadline } from '../domain/deadline-rule.ts';
+import type { DeadlineContext } from '../domain/deadlines.ts';
+import { defaultDeadlineContext, indexDeadlines } from '../store/deadline-index.ts';
 
 export interface DispatchDeps {
   db: Db;
@@ -27,6 +30,8 @@ export interface DispatchDeps {
   newId?: NewId;
   /** Where escalations go besides the suggestion's own group (DUBAN_SUPERVISOR_CHAT_ID). */
   supervisorChatId?: string | undefined;
+  /** Policy and calendar, for the deadline index and extensions; the built-in default if absent. */
+  deadlines?: DeadlineContext | undefined;
 }
 
 export interface DispatchRequest {
@@ -47,6 +52,7 @@ export interface DispatchResult {
 
 export function dispatch(deps: DispatchDeps, request: DispatchRequest): DispatchResult {
   const { db } = deps;
+  const deadlines = deps.deadlines ?? defaultDeadlineContext();
   const now = deps.clock();
   const at = now.toISOString();
   const actor: Actor = typeof request.actor === 'string' ? resolveActor(db, request.actor) : request.actor;
@@ -67,8 +73,13 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
           today: localDate(now, deps.timeZone),
           newId: deps.newId ?? defaultNewId,
           unitExists: (unitId) => unitExists(tx, unitId),
+          answerLimits: (assignedOn) => ({
+            due: computeDeadline(deadlines.policy.deadlines.answer, assignedOn, deadlines.calendar).due,
+            max: computeDeadline(deadlines.policy.deadlines.answer_max, assignedOn, deadlines.calendar).due,
+          }),
         });
         saveAggregate(tx, current, next);
+        indexDeadlines(tx, next, deadlines);
         writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId });
         appendAudit(
           tx,

@@ -15,6 +15,8 @@ import type { RawRow } from '../import/read-table.ts';
 import { loadAggregate, type DbOrTx } from '../store/aggregate-store.ts';
 import { effectsOfNewSuggestion } from '../domain/effects.ts';
 import { writeEffects } from '../effects/write-effects.ts';
+import type { DeadlineContext } from '../domain/deadlines.ts';
+import { defaultDeadlineContext, indexDeadlines } from '../store/deadline-index.ts';
 import { appendAudit } from '../store/audit-store.ts';
 
 export interface ImportOptions {
@@ -25,6 +27,8 @@ export interface ImportOptions {
   today: string;
   newId?: NewId;
   onProgress?: (done: number, total: number) => void;
+  /** Policy and calendar for the deadline index; the built-in default if absent. */
+  deadlines?: DeadlineContext | undefined;
 }
 
 export type ImportOutcome = 'created' | 'updated' | 'unchanged';
@@ -156,8 +160,9 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     }));
     tx.insert(schema.assignments).values(assignmentRows).run();
     // The group, its assignment cards and its status board go out through the outbox.
-    const aggregate = loadAggregate(tx, id);
-    if (aggregate) writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
+    const aggregate = loadAggregate(tx, id)!;
+    writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
+    indexDeadlines(tx, aggregate, options.deadlines ?? defaultDeadlineContext());
     appendAudit(tx, [
       {
         at,

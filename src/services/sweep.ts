@@ -1,0 +1,337 @@
+/**
+ * The reminder sweep (SPEC §4): for a moment `now`, every deadline that is near, due or past gets
+ * the reminder its level calls for, through the outbox:
+ *
+ * | level        | when (D = due date)                                | to                         |
+ * |--------------|-----------------------------------------------------|----------------------------|
+ * | notice       | the first working day on or after D − 7 days        | the liaisons               |
+ * | warning      | 1 working day before D, and on D                     | liaisons and the unit head |
+ * | overdue      | every working day after D                            | liaisons and head          |
+ * | escalation   | 3 working days overdue: Lark urgent (加急, in-app), and the item in the supervisors' group |
+ * | escalation2  | 10 working days overdue: urgent SMS where the policy enables it, and a 督办通知 card to the supervisors' group |
+ *
+ * Each reminder is keyed by (subject, deadline, level, day) in `reminders_sent`, written in the
+ * same transaction as its outbox rows: two sweeps, concurrent sweeps or a sweep after a crash
+ * send it once. Only the deadline index is read (`due_on` ≤ today + notice days), so the cost
+ * follows the number of deadlines due, not the number stored. Nothing is sent on a non-working
+ * day unless the policy says so. A deadline leaves the index the moment what it waits for happens.
+ */
+import { and, eq, inArray, lte } from 'drizzle-orm';
+import type { WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
+import type { Bilingual, CardModel, CardSuggestion, Light } from '../cards/card-model.ts';
+import { localDate } from '../domain/clock.ts';
+import { newId } from '../domain/ids.ts';
+import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../domain/policy.ts';
+import type { Db } from '../db/open-database.ts';
+import * as schema from '../db/schema.ts';
+import { enqueue } from '../effects/outbox-store.ts';
+import { writeEffects } from '../effects/write-effects.ts';
+import { loadAggregate, type DbOrTx } from '../store/aggregate-store.ts';
+
+export type ReminderLevel = 'notice' | 'warning' | 'overdue' | 'escalation' | 'escalation2';
+
+export interface PlannedReminder {
+  key: string;
+  suggestionId: string;
+  number: string;
+  title: string;
+  unitId: string;
+  kind: DeadlineKind;
+  subjectId: string;
+  dueOn: string;
+  level: ReminderLevel;
+  /** The day this reminder belongs to (for escalations: the day they fell due). */
+  day: string;
+  /** Calendar days until the deadline; negative when past. */
+  daysLeft: number;
+  workingDaysOverdue: number;
+  /** Who is @-mentioned in the group. */
+  recipients: string[];
+  /** Lark urgent (加急) to these people, on the day's reminder card. */
+  urgent?: { channel: 'app' | 'sms'; openIds: string[] } | undefined;
+  /** A card in the supervisors' group too. */
+  toSupervisors: boolean;
+  why: Bilingual;
+}
+
+export interface SweepResult {
+  now: string;
+  today: string;
+  workingDay: boolean;
+  reminders: PlannedReminder[];
+  /** Suggestions whose status-board light changes (the board is updated in place). */
+  lights: Array<{ suggestionId: string; from: string | null; to: Light }>;
+  dryRun: boolean;
+}
+
+export interface SweepDeps {
+  db: Db;
+  calendar: WorkingDayCalendar;
+  policy: Policy;
+  timeZone: string;
+  supervisorChatId?: string | undefined;
+}
+
+/** Deadlines whose lapse is the unit's failure get overdue reminders and escalations. */
+const UNIT_OBLIGATIONS = new Set<DeadlineKind>(['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer', 'commitment']);
+
+const TODO: Record<DeadlineKind, Bilingual> = {
+  sign: { zh_cn: '请尽快签收', en_us: 'Please sign for it' },
+  reassign_window: { zh_cn: '如需申请改办，请在期限内提出', en_us: 'Ask for re-assignment before the window closes, if needed' },
+  first_contact: { zh_cn: '请尽快与代表联系并登记沟通', en_us: 'Please contact the deputy and record it' },
+  co_opinion: { zh_cn: '请尽快向主办单位提交协办意见', en_us: 'Please submit the co-handler opinion' },
+  answer: { zh_cn: '请按时提交答复并报负责人审核', en_us: 'Please submit the answer for approval in time' },
+  evaluation: { zh_cn: '请代表对答复进行评价', en_us: 'Please evaluate the answer' },
+  rehandle_answer: { zh_cn: '请尽快重新办理并答复', en_us: 'Please re-handle and answer again' },
+  commitment: { zh_cn: '请按承诺完成并标记完成', en_us: 'Please complete the commitment and mark it done' },
+};
+
+const LEVEL_LABEL: Record<ReminderLevel, Bilingual> = {
+  notice: { zh_cn: '提醒', en_us: 'notice' },
+  warning: { zh_cn: '预警', en_us: 'warning' },
+  overdue: { zh_cn: '逾期', en_us: 'overdue' },
+  escalation: { zh_cn: '督办', en_us: 'escalation' },
+  escalation2: { zh_cn: '督办通知', en_us: 'supervision notice' },
+};
+
+const addDays = (date: string, days: number) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+interface Due {
+  level: ReminderLevel;
+  day: string;
+}
+
+/** The levels a deadline calls for today, each with the day it belongs to. */
+export function levelsDue(
+  deadline: { kind: DeadlineKind; fromOn: string; dueOn: string },
+  today: string,
+  calendar: WorkingDayCalendar,
+  policy: Policy,
+): { levels: Due[]; workingDaysOverdue: number } {
+  const d = deadline.dueOn;
+  const levels: Due[] = [];
+  let workingDaysOverdue = 0;
+  const dayBefore = calendar.addWorkingDays(d, -1);
+  if (today < d) {
+    const noticeDay = calendar.nextWorkingDayOnOrAfter(addDays(d, -policy.reminders.noticeDaysBefore));
+    if (today >= dayBefore) levels.push({ level: 'warning', day: dayBefore });
+    // A notice only for a deadline that already existed on its notice day and is not yet in the warning days.
+    else if (today >= noticeDay && noticeDay >= deadline.fromOn && noticeDay < dayBefore) levels.push({ level: 'notice', day: noticeDay });
+  } else if (today === d) {
+    levels.push({ level: 'warning', day: d });
+  } else if (UNIT_OBLIGATIONS.has(deadline.kind)) {
+    workingDaysOverdue = calendar.workingDaysBetween(d, today);
+    if (workingDaysOverdue >= 1) levels.push({ level: 'overdue', day: today });
+    const r = policy.reminders;
+    if (workingDaysOverdue >= r.escalateAfterWorkingDays) levels.push({ level: 'escalation', day: calendar.addWorkingDays(d, r.escalateAfterWorkingDays) });
+    if (workingDaysOverdue >= r.escalate2AfterWorkingDays) levels.push({ level: 'escalation2', day: calendar.addWorkingDays(d, r.escalate2AfterWorkingDays) });
+  }
+  return { levels, workingDaysOverdue };
+}
+
+export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }): SweepResult {
+  const { db, calendar, policy } = deps;
+  const today = localDate(options.now, deps.timeZone);
+  const result: SweepResult = { now: options.now.toISOString(), today, workingDay: calendar.isWorkingDay(today), reminders: [], lights: [], dryRun: options.dryRun };
+  if (!result.workingDay && !policy.reminders.onRestDays) return result;
+
+  const horizon = addDays(today, policy.reminders.noticeDaysBefore);
+  const deadlines = db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, horizon)).all();
+  if (deadlines.length === 0) return result;
+
+  const suggestionIds = [...new Set(deadlines.map((d) => d.suggestionId))];
+  const suggestions = new Map<string, typeof schema.suggestions.$inferSelect>();
+  for (let i = 0; i < suggestionIds.length; i += 500) {
+    for (const s of db.select().from(schema.suggestions).where(inArray(schema.suggestions.id, suggestionIds.slice(i, i + 500))).all()) suggestions.set(s.id, s);
+  }
+  const members = new Map<string, { head: string[]; liaisons: string[] }>();
+  const staffOf = (unitId: string) => {
+    let m = members.get(unitId);
+    if (!m) {
+      const rows = db.select().from(schema.unitMembers).where(eq(schema.unitMembers.unitId, unitId)).all();
+      m = { head: rows.filter((r) => r.role === 'head').map((r) => r.openId), liaisons: rows.filter((r) => r.role === 'liaison').map((r) => r.openId) };
+      members.set(unitId, m);
+    }
+    return m;
+  };
+  const deputiesOf = (suggestionId: string) =>
+    db
+      .select({ openId: schema.deputies.openId })
+      .from(schema.suggestionDeputies)
+      .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
+      .where(eq(schema.suggestionDeputies.suggestionId, suggestionId))
+      .all()
+      .map((d) => d.openId);
+
+  // Which reminders are due today, and which of them were already sent.
+  const candidates: PlannedReminder[] = [];
+  for (const d of deadlines) {
+    const s = suggestions.get(d.suggestionId);
+    if (!s || s.status === 'withdrawn') continue;
+    const kind = d.kind as DeadlineKind;
+    const { levels, workingDaysOverdue } = levelsDue({ kind, fromOn: d.fromOn, dueOn: d.dueOn }, today, calendar, policy);
+    for (const { level, day } of levels) {
+      const staff = staffOf(d.unitId);
+      const recipients = kind === 'evaluation' ? deputiesOf(s.id) : level === 'notice' ? staff.liaisons : [...staff.liaisons, ...staff.head];
+      const urgent =
+        level === 'escalation'
+          ? { channel: 'app' as const, openIds: [...staff.liaisons, ...staff.head] }
+          : level === 'escalation2' && policy.reminders.urgentSms
+            ? { channel: 'sms' as const, openIds: [...staff.liaisons, ...staff.head] }
+            : undefined;
+      const daysLeft = daysBetween(today, d.dueOn);
+      candidates.push({
+        key: `${d.subjectId}|${kind}|${d.dueOn}|${level}|${day}`,
+        suggestionId: s.id,
+        number: s.number,
+        title: s.title,
+        unitId: d.unitId,
+        kind,
+        subjectId: d.subjectId,
+        dueOn: d.dueOn,
+        level,
+        day,
+        daysLeft,
+        workingDaysOverdue,
+        recipients: [...new Set(recipients)],
+        urgent,
+        toSupervisors: level === 'escalation' || level === 'escalation2',
+        why: explain(kind, level, d.dueOn, daysLeft, workingDaysOverdue),
+      });
+    }
+  }
+  const sent = new Set<string>();
+  for (let i = 0; i < candidates.length; i += 500) {
+    const keys = candidates.slice(i, i + 500).map((c) => c.key);
+    for (const r of db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, keys)).all()) sent.add(r.key);
+  }
+  result.reminders = candidates.filter((c) => !sent.has(c.key));
+
+  // The board's light for every suggestion with a deadline in view.
+  const byLight = new Map<string, Light>();
+  for (const d of deadlines) {
+    if (!UNIT_OBLIGATIONS.has(d.kind as DeadlineKind)) continue;
+    const light: Light = d.dueOn < today ? 'red' : 'yellow';
+    if (byLight.get(d.suggestionId) !== 'red') byLight.set(d.suggestionId, light);
+  }
+  for (const [suggestionId, light] of byLight) {
+    const s = suggestions.get(suggestionId);
+    if (s && s.status === 'open' && s.boardLight !== light) result.lights.push({ suggestionId, from: s.boardLight, to: light });
+  }
+
+  if (!options.dryRun) send(deps, result, options.now);
+  return result;
+}
+
+function explain(kind: DeadlineKind, level: ReminderLevel, due: string, daysLeft: number, overdue: number): Bilingual {
+  const label = DEADLINE_LABELS[kind];
+  const when =
+    daysLeft > 0
+      ? { zh: `还有 ${daysLeft} 天`, en: `${daysLeft} day${daysLeft === 1 ? '' : 's'} left` }
+      : daysLeft === 0
+        ? { zh: '今天到期', en: 'due today' }
+        : { zh: `已逾期 ${overdue} 个工作日`, en: `${overdue} working day${overdue === 1 ? '' : 's'} overdue` };
+  return {
+    zh_cn: `【${LEVEL_LABEL[level].zh_cn}】${label.zh_cn}期限 ${due}，${when.zh}`,
+    en_us: `[${LEVEL_LABEL[level].en_us}] ${label.en_us} due ${due}: ${when.en}`,
+  };
+}
+
+/** Writes every reminder of the sweep, its key first: one transaction, so all or nothing. */
+function send(deps: SweepDeps, result: SweepResult, now: Date): void {
+  const { db } = deps;
+  const at = now.toISOString();
+  db.transaction(
+    (tx) => {
+      const cardSuggestions = new Map<string, CardSuggestion>();
+      for (const r of result.reminders) {
+        const claimed = tx
+          .insert(schema.remindersSent)
+          .values({ key: r.key, suggestionId: r.suggestionId, subjectId: r.subjectId, kind: r.kind, dueOn: r.dueOn, level: r.level, day: r.day, sentAt: at })
+          .onConflictDoNothing()
+          .run();
+        if (claimed.changes === 0) continue; // a concurrent sweep sent it
+        let suggestion = cardSuggestions.get(r.suggestionId);
+        if (!suggestion) {
+          suggestion = cardSuggestionOf(tx, r.suggestionId);
+          cardSuggestions.set(r.suggestionId, suggestion);
+        }
+        const deadline = tx
+          .select()
+          .from(schema.openDeadlines)
+          .where(and(eq(schema.openDeadlines.subjectId, r.subjectId), eq(schema.openDeadlines.kind, r.kind)))
+          .get();
+        const model: CardModel = {
+          kind: 'reminder',
+          suggestion,
+          level: r.level,
+          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, explanation: (deadline?.explanation as Bilingual) ?? r.why },
+          unitName: tx.select().from(schema.units).where(eq(schema.units.id, r.unitId)).get()?.name ?? r.unitId,
+          todo: TODO[r.kind],
+          withProgressButton: UNIT_OBLIGATIONS.has(r.kind) && r.kind !== 'commitment',
+          assignmentId: deadline?.assignmentId ?? r.subjectId,
+          mentions: r.recipients,
+        };
+        // Escalations ride on the day's overdue card (the same sweep queues it first); the
+        // group sees one card a day, the supervisors' group sees the escalation.
+        if (r.level === 'escalation' || r.level === 'escalation2') {
+          const todays = tx
+            .select()
+            .from(schema.cardMessages)
+            .where(and(eq(schema.cardMessages.kind, 'reminder'), eq(schema.cardMessages.subjectId, `${r.subjectId}|${r.kind}|${r.dueOn}|overdue|${result.today}`)))
+            .get();
+          if (r.urgent && todays) enqueue(tx, r.suggestionId, { kind: 'urgent', cardMessageId: todays.id, openIds: r.urgent.openIds, channel: r.urgent.channel }, now);
+          if (deps.supervisorChatId) postReminder(tx, r, { ...model, mentions: [] }, now, deps.supervisorChatId);
+          continue;
+        }
+        postReminder(tx, r, model, now);
+      }
+      for (const light of result.lights) {
+        tx.update(schema.suggestions).set({ boardLight: light.to }).where(eq(schema.suggestions.id, light.suggestionId)).run();
+        const agg = loadAggregate(tx, light.suggestionId);
+        if (agg) writeEffects(tx, agg, [{ type: 'refresh_cards', card: { kind: 'status_board', subjectId: light.suggestionId } }], { now });
+      }
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+function postReminder(tx: DbOrTx, r: PlannedReminder, model: CardModel, now: Date, chatId?: string) {
+  const cardMessageId = newId('cd');
+  tx.insert(schema.cardMessages)
+    .values({ id: cardMessageId, suggestionId: r.suggestionId, kind: 'reminder', subjectId: chatId ? `${r.key}|supervisors` : r.key, createdAt: now.toISOString() })
+    .run();
+  enqueue(tx, r.suggestionId, { kind: 'send_card', cardMessageId, model, ...(chatId && { chatId }) }, now);
+}
+
+function cardSuggestionOf(db: DbOrTx, suggestionId: string): CardSuggestion {
+  const s = db.select().from(schema.suggestions).where(eq(schema.suggestions.id, suggestionId)).get()!;
+  const deputies = db
+    .select({ name: schema.deputies.name, role: schema.suggestionDeputies.role })
+    .from(schema.suggestionDeputies)
+    .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
+    .where(eq(schema.suggestionDeputies.suggestionId, suggestionId))
+    .all();
+  return {
+    id: s.id,
+    session: s.session,
+    number: s.number,
+    title: s.title,
+    body: '',
+    category: s.category,
+    kind: s.kind,
+    timing: s.timing,
+    classified: s.classified,
+    key: s.key,
+    keyLeader: s.keyLeader,
+    assignedOn: s.assignedOn,
+    status: s.status,
+    version: s.version,
+    deputies,
+  };
+}
