@@ -158,4 +158,18 @@ export type CardModel =
       mentions: Mentions;
     };
 
-export type CardKind = CardModel['kind'];
+export type CardKind = CardModel['kind'] | 'digest';
+
+/** The weekly digest to the supervisors' group (SPEC §4). */
+export interface DigestModel {
+  kind: 'digest';
+  /** The Monday it covers, and today. */
+  today: string;
+  suggestions: { open: number; closed: number; withdrawn: number };
+  /** Assignments by state label, in lifecycle order. */
+  byState: Array<{ label: Bilingual; count: number }>;
+  overdueByUnit: Array<{ unitName: string; items: Array<{ number: string; title: string; deadline: Bilingual; workingDaysOverdue: number }> }>;
+  commitmentsDueThisMonth: Array<{ number: string; unitName: string; content: string; dueOn: string; overdue: boolean }>;
+  /** Open assignments per unit and light, for the chart. */
+  chart: Array<{ unitName: string; light: Light; count: number }>;
+}

@@ -11,6 +11,8 @@ import { formatOfPath, readTable, TableReadError } from '../import/read-table.ts
 import { buildRuntime, StartupError } from '../node/build-runtime.ts';
 import { loadDirectory } from '../store/directory-store.ts';
 import { VERSION } from '../version.ts';
+import { runSweep } from '../services/runtime-services.ts';
+import { formatSweep } from './format-sweep.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 import { startDuban } from '../node/start-duban.ts';
 
@@ -94,6 +96,20 @@ importCommand
     const rejected = importSuggestionsCommand(runtime, file, rows);
     runtime.db.$client.close();
     if (rejected > 0) process.exitCode = 1;
+  });
+
+program
+  .command('sweep')
+  .description('run one reminder sweep now (SPEC §4); with --dry-run, list what it would send and why')
+  .option('--now <iso>', 'the moment to sweep at, e.g. 2026-03-02T09:00:00+08:00 (default: now)')
+  .option('--dry-run', 'send nothing, only list')
+  .action((options: { now?: string; dryRun?: boolean }) => {
+    const now = options.now ? new Date(options.now) : new Date();
+    if (Number.isNaN(now.getTime())) throw new UserError(`--now is not a date-time: ${options.now}`);
+    const runtime = buildRuntime();
+    const result = runSweep(runtime, { now, dryRun: options.dryRun === true });
+    console.log(formatSweep(result));
+    runtime.db.$client.close();
   });
 
 program

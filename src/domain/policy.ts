@@ -3,7 +3,10 @@
  * cited inside. The built-in default follows the national law and the Chongqing 2017 regulation.
  */
 import { z } from 'zod';
+import beijingPolicyJson from '../policies/beijing.json' with { type: 'json' };
+import chongqingPolicyJson from '../policies/chongqing.json' with { type: 'json' };
 import defaultPolicyJson from '../policies/default.json' with { type: 'json' };
+import shanghaiPolicyJson from '../policies/shanghai.json' with { type: 'json' };
 import { describeIssues } from '../import/zod-issues.ts';
 
 const count = z.number().int().min(0);
@@ -60,6 +63,14 @@ export function parsePolicy(data: unknown, origin: string): Policy {
 }
 
 export const defaultPolicy: Policy = parsePolicy(defaultPolicyJson, 'src/policies/default.json');
+
+/** The profiles that ship with duban (domain/REFERENCE.md §2), chosen by name in DUBAN_POLICY. */
+export const BUILT_IN_POLICIES: Record<string, Policy> = {
+  default: defaultPolicy,
+  chongqing: parsePolicy(chongqingPolicyJson, 'src/policies/chongqing.json'),
+  shanghai: parsePolicy(shanghaiPolicyJson, 'src/policies/shanghai.json'),
+  beijing: parsePolicy(beijingPolicyJson, 'src/policies/beijing.json'),
+};
 
 export const DEADLINE_LABELS: Record<DeadlineKind, { zh_cn: string; en_us: string }> = {
   sign: { zh_cn: '签收', en_us: 'sign for' },

@@ -8,6 +8,7 @@
 import { eq } from 'drizzle-orm';
 import type { WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { renderCard } from '../cards/render-card.ts';
+import { renderDigestCard } from '../cards/render-digest.ts';
 import type { CardKind } from '../cards/card-model.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Policy } from '../domain/policy.ts';
@@ -130,7 +131,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (card.messageId) throw new NothingToDo('already sent');
         const chatId = p.chatId ?? requireChat(row);
-        const content = p.model ? JSON.stringify(renderCard(p.model)) : renderStoredCard(card);
+        const content = p.model ? JSON.stringify(p.model.kind === 'digest' ? renderDigestCard(p.model) : renderCard(p.model)) : renderStoredCard(card);
         const sent = await lark.sendMessage({ chatId, msgType: 'interactive', content, uuid: row.id });
         return {
           result: { messageId: sent.messageId },
@@ -144,7 +145,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
-        if (card.kind === 'reminder') throw new NothingToDo('a reminder is not updated');
+        if (card.kind === 'reminder' || card.kind === 'digest') throw new NothingToDo('a reminder or digest is not updated');
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
         return { result: { messageId: card.messageId } };
       }

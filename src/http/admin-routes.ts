@@ -14,6 +14,8 @@ import { importSuggestions } from '../services/import-suggestions.ts';
 import { getSuggestionDetail, listSuggestions } from '../services/suggestion-queries.ts';
 import { loadDirectory } from '../store/directory-store.ts';
 import { listOutbox, retryFailed } from '../effects/outbox-store.ts';
+import { dispatch } from '../services/dispatch.ts';
+import { dispatchDeps, runSweep } from '../services/runtime-services.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -26,6 +28,20 @@ const listQuery = z
     overdue: z.enum(['true', 'false'], { message: 'overdue must be true or false' }).optional(),
   })
   .strict();
+
+const sweepQuery = z
+  .object({
+    now: z.iso.datetime({ offset: true, message: 'now must be an ISO-8601 date-time, e.g. 2026-03-02T09:00:00+08:00' }).optional(),
+    dry_run: z.enum(['true', 'false'], { message: 'dry_run must be true or false' }).optional(),
+  })
+  .strict();
+
+/** A supervisor's extension of an answer deadline (SPEC §4), made through the admin API in their name. */
+const extendBody = z.object({
+  by: z.string().regex(/^ou_/, 'by must be the supervisor\'s open_id'),
+  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'until must be YYYY-MM-DD'),
+  reason: z.string().min(1, 'a reason is required'),
+});
 
 const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 
@@ -84,6 +100,25 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
   });
 
   api.get('/suggestions/:id', (c) => c.json(getSuggestionDetail(runtime, c.req.param('id'))));
+
+  api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), (c) => {
+    const q = c.req.valid('query');
+    const result = runSweep(runtime, { now: q.now ? new Date(q.now) : runtime.clock(), dryRun: q.dry_run === 'true' });
+    if (!result.dryRun && result.reminders.length) onQueued();
+    return c.json(result);
+  });
+
+  api.post('/assignments/:id/extend', async (c) => {
+    const body = extendBody.safeParse(await readJsonBody(c));
+    if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid extension request', describeIssues(body.error));
+    const { aggregate } = dispatch(dispatchDeps(runtime), {
+      actor: body.data.by,
+      source: 'admin_api',
+      command: { type: 'extend_answer_deadline', assignmentId: c.req.param('id'), until: body.data.until, reason: body.data.reason },
+    });
+    onQueued();
+    return c.json(aggregate.assignments.find((a) => a.id === c.req.param('id')));
+  });
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
     const { status } = c.req.valid('query');

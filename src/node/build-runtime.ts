@@ -6,11 +6,16 @@ import { readFileSync } from 'node:fs';
 import { createWorkingDayCalendar, loadCalendarOverrides } from '../calendar/working-day-calendar.ts';
 import { readConfig, type Config } from '../config.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy.ts';
+import { BUILT_IN_POLICIES, defaultPolicy, parsePolicy, type Policy } from '../domain/policy.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { createLogger } from '../logger.ts';
 import type { Runtime } from '../runtime.ts';
 import { VERSION } from '../version.ts';
+import { ensureDeadlineIndex } from '../store/deadline-index.ts';
+import chineseDaysPackage from 'chinese-days/package.json' with { type: 'json' };
+
+/** The holiday data's version: a new one may carry next year's official schedule. */
+const CHINESE_DAYS_VERSION = chineseDaysPackage.version;
 
 const BUILT_IN_OVERRIDES = new URL('../calendar/overrides.json', import.meta.url);
 
@@ -30,8 +35,11 @@ function readJsonFile(path: string | URL, what: string): unknown {
   }
 }
 
+/** DUBAN_POLICY: a built-in profile's name (default, chongqing, shanghai, beijing) or a JSON file. */
 export function loadPolicy(config: Config): Policy {
   if (!config.policyPath) return defaultPolicy;
+  const builtIn = BUILT_IN_POLICIES[config.policyPath];
+  if (builtIn) return builtIn;
   try {
     return parsePolicy(readJsonFile(config.policyPath, 'policy file (DUBAN_POLICY)'), config.policyPath);
   } catch (error) {
@@ -51,6 +59,7 @@ export function buildRuntime(env: Record<string, string | undefined> = process.e
   }
   const calendar = createWorkingDayCalendar({ overrides });
   const db = openDatabase(config.databasePath);
+  ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + CHINESE_DAYS_VERSION);
   const logger = createLogger(config.logLevel);
   return { db, config, clock, calendar, policy, logger, version: VERSION };
 }

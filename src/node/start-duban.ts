@@ -1,7 +1,7 @@
 /**
- * Starts duban on Node: the HTTP server, the outbox worker, and — when no Lark credentials are
+ * Starts duban on Node: the HTTP server, the outbox worker, the schedules, and — when no Lark credentials are
  * configured — the built-in Lark sandbox on loopback with the bot pointed at it (SPEC §9).
- * `close` shuts down in order: stop the worker (waiting for its delivery in progress), stop taking
+ * `close` shuts down in order: stop the schedules and the worker (waiting for work in progress), stop taking
  * requests, stop the sandbox, close the database.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,7 @@ import { startSandbox, type RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { buildRuntime } from './build-runtime.ts';
 import { sandboxPeople } from './sandbox-people.ts';
 import { startServer, type RunningServer } from './serve.ts';
+import { startSchedules } from './schedule.ts';
 
 export interface RunningDuban {
   runtime: Runtime;
@@ -77,6 +78,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   });
   worker.start();
   worker.kick();
+  const schedules = startSchedules(runtime, () => worker!.kick());
 
   return {
     runtime,
@@ -85,6 +87,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     sandbox,
     async close() {
       if (refreshPeople) clearInterval(refreshPeople);
+      await schedules.stop();
       await worker!.stop();
       await server.close();
       await sandbox?.close();

@@ -2,7 +2,10 @@
  * Keeps `open_deadlines` equal to what `openDeadlines(aggregate)` says, for one suggestion at a
  * time, in the transaction that changed it. The reminder sweep reads only this index.
  */
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import type { Db } from '../db/open-database.ts';
+import { loadAggregate } from './aggregate-store.ts';
 import { createWorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { openDeadlines, type DeadlineContext } from '../domain/deadlines.ts';
 import type { SuggestionAggregate } from '../domain/model.ts';
@@ -30,4 +33,29 @@ export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: Deadli
     explanation: d.explanation,
   }));
   if (rows.length) tx.insert(schema.openDeadlines).values(rows).run();
+}
+
+/**
+ * The index depends on the policy and the calendar. When either changes (another DUBAN_POLICY, a
+ * new override file, a chinese-days update with next year's schedule) every open suggestion is
+ * indexed again, once, at start.
+ */
+export function ensureDeadlineIndex(db: Db, ctx: DeadlineContext, calendarFingerprint: string): number {
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(ctx.policy.deadlines))
+    .update(calendarFingerprint)
+    .update(ctx.timeZone)
+    .digest('hex');
+  const stored = db.select().from(schema.appMeta).where(eq(schema.appMeta.key, 'deadline_index')).get();
+  if (stored?.value === fingerprint) return 0;
+  const ids = db.select({ id: schema.suggestions.id }).from(schema.suggestions).where(eq(schema.suggestions.status, 'open')).all();
+  db.transaction((tx) => {
+    tx.delete(schema.openDeadlines).run();
+    for (const { id } of ids) {
+      const agg = loadAggregate(tx, id);
+      if (agg) indexDeadlines(tx, agg, ctx);
+    }
+    tx.insert(schema.appMeta).values({ key: 'deadline_index', value: fingerprint }).onConflictDoUpdate({ target: schema.appMeta.key, set: { value: fingerprint } }).run();
+  });
+  return ids.length;
 }

@@ -1,0 +1,79 @@
+/**
+ * The weekly digest card (SPEC §4) for the supervisors' group: counts, the overdue list by unit,
+ * this month's commitments, and a chart of open items by unit and light (a Lark card `chart`
+ * element, VChart spec). Built in code: it is one card with no buttons, unlike the templated
+ * cards of the group.
+ */
+import type { Bilingual, DigestModel } from './card-model.ts';
+import { escapeMarkdown, type JsonObject, type LarkCard } from './render-card.ts';
+
+const LIGHT_ZH = { blue: '正常', yellow: '临期', red: '逾期' } as const;
+const LIGHT_COLOR = { blue: '#3370ff', yellow: '#ffc60a', red: '#f54a45' } as const;
+/** Lists are cut so the card stays far below Lark's 30 KB. */
+const MAX_UNITS = 15;
+const MAX_ITEMS_PER_UNIT = 8;
+const MAX_COMMITMENTS = 20;
+
+const md = (zh: string, en: string): JsonObject => ({ tag: 'markdown', content: zh, i18n_content: { zh_cn: zh, en_us: en } });
+const i18n = (b: Bilingual): JsonObject => ({ zh_cn: b.zh_cn, en_us: b.en_us });
+const plain = (b: Bilingual): JsonObject => ({ tag: 'plain_text', content: b.zh_cn, i18n_content: i18n(b) });
+
+export function renderDigestCard(model: DigestModel): LarkCard {
+  const s = model.suggestions;
+  const overdueTotal = model.overdueByUnit.reduce((n, u) => n + u.items.length, 0);
+  const elements: JsonObject[] = [
+    md(
+      `**建议总体情况**：在办 ${s.open} 件，已办结 ${s.closed} 件，已撤回 ${s.withdrawn} 件；逾期事项 ${overdueTotal} 项。`,
+      `**Overview**: ${s.open} open, ${s.closed} closed, ${s.withdrawn} withdrawn; ${overdueTotal} overdue items.`,
+    ),
+    md(
+      `**承办状态**：${model.byState.map((x) => `${x.label.zh_cn} ${x.count}`).join('，') || '无'}`,
+      `**Assignments by state**: ${model.byState.map((x) => `${x.label.en_us} ${x.count}`).join(', ') || 'none'}`,
+    ),
+    { tag: 'hr' },
+    md('**逾期事项（按单位）**', '**Overdue items by unit**'),
+  ];
+  if (model.overdueByUnit.length === 0) elements.push(md('无逾期事项。', 'Nothing is overdue.'));
+  for (const unit of model.overdueByUnit.slice(0, MAX_UNITS)) {
+    const lines = unit.items
+      .slice(0, MAX_ITEMS_PER_UNIT)
+      .map((i) => `- 第${escapeMarkdown(i.number)}号 ${escapeMarkdown(i.title)}：${i.deadline.zh_cn}逾期 ${i.workingDaysOverdue} 个工作日`);
+    if (unit.items.length > MAX_ITEMS_PER_UNIT) lines.push(`- …及其他 ${unit.items.length - MAX_ITEMS_PER_UNIT} 项`);
+    const en = unit.items.slice(0, MAX_ITEMS_PER_UNIT).map((i) => `- No. ${escapeMarkdown(i.number)}: ${i.deadline.en_us} ${i.workingDaysOverdue} working days overdue`);
+    elements.push(md(`**${escapeMarkdown(unit.unitName)}**（${unit.items.length} 项）\n${lines.join('\n')}`, `**${escapeMarkdown(unit.unitName)}** (${unit.items.length})\n${en.join('\n')}`));
+  }
+  if (model.overdueByUnit.length > MAX_UNITS) elements.push(md(`…及其他 ${model.overdueByUnit.length - MAX_UNITS} 个单位`, `… and ${model.overdueByUnit.length - MAX_UNITS} more units`));
+  elements.push({ tag: 'hr' }, md('**本月到期的承诺事项**', '**Commitments due this month**'));
+  const commitments = model.commitmentsDueThisMonth.slice(0, MAX_COMMITMENTS);
+  elements.push(
+    commitments.length
+      ? md(
+          commitments.map((c) => `- ${c.dueOn} 第${escapeMarkdown(c.number)}号 ${escapeMarkdown(c.unitName)}：${escapeMarkdown(c.content)}${c.overdue ? '（已逾期）' : ''}`).join('\n'),
+          commitments.map((c) => `- ${c.dueOn} No. ${escapeMarkdown(c.number)} ${escapeMarkdown(c.unitName)}${c.overdue ? ' (overdue)' : ''}`).join('\n'),
+        )
+      : md('本月没有到期的承诺事项。', 'No commitments are due this month.'),
+  );
+  if (model.chart.length) {
+    elements.push({ tag: 'hr' }, md('**各单位在办事项（按灯色）**', '**Open items by unit and light**'), {
+      tag: 'chart',
+      aspect_ratio: '4:3',
+      chart_spec: {
+        type: 'bar',
+        data: { values: model.chart.map((c) => ({ unit: c.unitName, light: LIGHT_ZH[c.light], count: c.count })) },
+        xField: 'unit',
+        yField: 'count',
+        seriesField: 'light',
+        stack: true,
+        color: { type: 'ordinal', domain: Object.values(LIGHT_ZH), range: Object.values(LIGHT_COLOR) },
+        legends: { visible: true, orient: 'bottom' },
+      },
+    });
+  }
+  const title = { zh_cn: `督办周报 · ${model.today}`, en_us: `Weekly supervision digest · ${model.today}` };
+  return {
+    schema: '2.0',
+    config: { update_multi: true, locales: ['zh_cn', 'en_us'], summary: { content: title.zh_cn, i18n_content: i18n(title) } },
+    header: { title: plain(title), template: overdueTotal > 0 ? 'red' : 'blue' },
+    body: { direction: 'vertical', elements },
+  };
+}

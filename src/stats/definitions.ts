@@ -1,0 +1,235 @@
+/**
+ * What every figure of the statistics means (SPEC §10), written down once. compute.ts implements
+ * exactly these sentences; the Markdown report prints them as its 统计口径 appendix and
+ * docs/statistics.md is `definitionsMarkdown()` (a test keeps the file equal to it).
+ *
+ * Each entry says what is counted (the numerator of a rate), what it is divided by, and what is
+ * left out. `formula` is the one-line Chinese form printed in the report.
+ */
+
+export interface Definition {
+  id: DefinitionId;
+  name: { zh_cn: string; en_us: string };
+  /** The one-line Chinese formula printed under the report. */
+  formula: string;
+  /** What is counted: the numerator of a rate, or the count itself. */
+  counts: string;
+  /** What a rate divides by; null for plain counts. */
+  denominator: string | null;
+  /** What is left out, and why. */
+  leftOut: string;
+}
+
+export type DefinitionId =
+  | 'suggestions'
+  | 'units_involved'
+  | 'assignments'
+  | 'answers'
+  | 'on_time_rate'
+  | 'signed_on_time'
+  | 'result_classes'
+  | 'satisfaction_first'
+  | 'satisfaction_final'
+  | 'not_evaluated'
+  | 'face_to_face_rate'
+  | 'publication_rate'
+  | 'reassignment_rate'
+  | 'co_opinions'
+  | 'commitments'
+  | 'overdue_items'
+  | 'categories';
+
+/** How percentages are rounded and printed: one rule for every figure. */
+export const ROUNDING = [
+  'Percentages are printed with one decimal, as the handling reports print them (91.8%, 1.2%, 7.0%); an exact 100% is printed "100%".',
+  'Each is rounded half-up from the exact fraction of its two counts (integer arithmetic, no floating-point drift); a fraction that is not exactly 1 never prints as 100% (at most 99.9%) and one that is not exactly 0 never prints as 0.0% (at least 0.1%). Nothing to divide by prints "—".',
+  'Breakdowns of one whole — the result classes A/B/C/D of the answers and the grades 满意/基本满意/不满意 of the evaluations — are printed so that they sum to exactly 100.0%: every part but the largest is rounded on its own, and the largest part is 100% minus the others. This is what the Chongqing 2024 report does: 1178 of 1284 answers is 91.74%, printed 91.8% beside B 1.2% and C+D 7.0%. The largest part can therefore differ from its own rounding by a few tenths.',
+  'The C、D类合计 share is the sum of the printed C and D shares. Category shares are each rounded on their own, so they may not sum to exactly 100.0%.',
+  'Every share is computed from counts, never from other percentages, and the counts add up: A+B+C+D = answers, public + not public = answers, 满意+基本满意+不满意 = evaluations, made = done + claimed + overdue + not yet due, and the per-unit rows sum to the totals.',
+].join(' ');
+
+/** The rounding rule in one Chinese sentence, for the report's 统计口径 appendix. */
+export const ROUNDING_ZH =
+  '百分比保留一位小数，按两个件数之比四舍五入，全部为100%时印“100%”；不是全部的不印为100%，不是零的不印为0.0%。A、B、C、D类及满意、基本满意、不满意各项占比合计为100%：除最大一项外各自四舍五入，最大一项取100%减去其余各项（与重庆市2024年报告一致：1178÷1284＝91.74%，印为91.8%）；C、D类合计占比为两类占比之和；各类别占比各自四舍五入，合计可能不恰为100%。';
+
+/** What the filters select. */
+export const SCOPE = [
+  'Filters: `session`, `kind`, `timing`, `category` select suggestions by those fields; `from` and `to` select by the suggestion\'s assignment date (交办日期, `assigned_on`), both inclusive.',
+  '`unit` restricts every figure to that unit\'s own records: its assignments in effect and their answers, evaluations, contacts, commitments and overdue items; the suggestions it handles (and their categories); and the re-assignments away from it.',
+  'Withdrawn (撤回) suggestions are left out of every figure; their number is reported apart.',
+  'The report date (统计日期) is today in the configured time zone (DUBAN_TIMEZONE); "overdue" and "not yet due" are as of that date. All dates of events (signing, approval) are local dates in that zone.',
+].join(' ');
+
+export const DEFINITIONS: readonly Definition[] = [
+  {
+    id: 'suggestions',
+    name: { zh_cn: '建议总数', en_us: 'suggestions' },
+    formula: '符合筛选条件、未撤回的建议件数',
+    counts: 'Suggestions matching the filter (with a unit filter: those in which the unit holds an assignment in effect), by timing (大会 session / 闭会 interim), kind (建议/议案/提案), key-supervised (重点督办), classified (涉密), with split handling (分办), and closed (办结: every lead/split assignment closed and every co-handler opinion in).',
+    denominator: null,
+    leftOut: 'Withdrawn suggestions (reported apart as `withdrawn`).',
+  },
+  {
+    id: 'units_involved',
+    name: { zh_cn: '承办单位数', en_us: 'units involved' },
+    formula: '持有在办交办任务的不同单位数',
+    counts: 'Distinct units holding at least one assignment in effect.',
+    denominator: null,
+    leftOut: 'A unit whose only assignments were re-assigned away from it.',
+  },
+  {
+    id: 'assignments',
+    name: { zh_cn: '交办件次（主办/协办/分办）', en_us: 'assignments (lead/co/split)' },
+    formula: '在办交办任务件次，按主办、协办、分办分列',
+    counts: 'Assignments in effect, by role. An assignment is in effect unless it was withdrawn: an approved re-assignment withdraws the old unit\'s assignment and gives the task to the new unit, so each task counts once, under the unit that holds it now.',
+    denominator: null,
+    leftOut: 'Withdrawn assignments (re-assigned away, or of a withdrawn suggestion).',
+  },
+  {
+    id: 'answers',
+    name: { zh_cn: '办结总数（答复件数）', en_us: 'answers' },
+    formula: '有审核通过答复的主办（分办）交办件次，每件计其最终答复',
+    counts: 'Lead and split assignments in effect that have an approved answer (审核通过), each counted once with its final answer: the round-2 answer once it is approved after re-handling, otherwise the round-1 answer (also while a round-2 answer is being prepared). The handling reports\' "办结总数" is this count.',
+    denominator: null,
+    leftOut: 'Co-handler opinions (they are not answers); answers awaiting the head\'s approval; answers the head returned (退回修改); a round-1 answer that an approved round-2 answer replaced.',
+  },
+  {
+    id: 'on_time_rate',
+    name: { zh_cn: '按时办结率', en_us: 'on-time rate' },
+    formula: '按时答复件数 ÷ 答复件数',
+    counts: 'Answers approved (the date of the head\'s sign-off) on or before their deadline: for a round-1 answer the answer deadline counted from the assignment date (3 months in the default policy; for a unit that received the task by re-assignment, from the re-assignment date), for a round-2 answer the re-handling deadline counted from the `unsatisfied` evaluation (2 months).',
+    denominator: 'Answers.',
+    leftOut: 'Assignments not answered yet (once past their deadline they are overdue items); duban records no deadline extensions, so every answer is measured against the policy\'s deadline.',
+  },
+  {
+    id: 'signed_on_time',
+    name: { zh_cn: '按时签收', en_us: 'signed on time' },
+    formula: '在签收期限内签收的交办件次',
+    counts: 'Assignments in effect signed for on or before the sign-for deadline (2 working days from the assignment date in the default policy).',
+    denominator: 'Assignments in effect (per unit in the unit table).',
+    leftOut: 'Assignments not signed yet, or signed late.',
+  },
+  {
+    id: 'result_classes',
+    name: { zh_cn: '答复类别（A/B/C/D）', en_us: 'result classes A/B/C/D' },
+    formula: '各类答复件数 ÷ 答复件数；C、D类合计占比为C、D两类占比之和',
+    counts: 'Answers by result class: A 已解决或采纳, B 列入计划逐步解决, C 留作参考, D 涉及上级职权.',
+    denominator: 'Answers.',
+    leftOut: 'Everything left out of answers (returned answers, replaced round-1 answers, answers awaiting approval).',
+  },
+  {
+    id: 'satisfaction_first',
+    name: { zh_cn: '首次评价', en_us: 'first-round satisfaction' },
+    formula: '第一轮答复的评价件次，按满意、基本满意、不满意分列，占第一轮评价件次的比例',
+    counts: 'Every evaluation of a round-1 answer, per evaluation (件次: each deputy who evaluated counts, co-signers included), by grade — including a round-1 evaluation whose answer was later replaced by re-handling.',
+    denominator: 'All evaluations of round-1 answers.',
+    leftOut: 'Answers never evaluated; evaluations of round-2 answers.',
+  },
+  {
+    id: 'satisfaction_final',
+    name: { zh_cn: '最终评价（满意或基本满意率）', en_us: 'final satisfaction' },
+    formula: '最终答复的评价件次，按等级分列；满意或基本满意率 =（满意 + 基本满意）÷ 最终答复的评价件次',
+    counts: 'Every evaluation of the answers counted in `answers` (their final answers), per evaluation, by grade; the 满意或基本满意 rate counts 满意 and 基本满意 together.',
+    denominator: 'All evaluations of those answers.',
+    leftOut: 'Answers with no evaluation returned (未收到评价, counted apart); evaluations of a round-1 answer that re-handling replaced.',
+  },
+  {
+    id: 'not_evaluated',
+    name: { zh_cn: '未收到评价', en_us: 'evaluations not returned' },
+    formula: '没有任何评价的答复件数',
+    counts: 'Answers that no deputy has evaluated (yet).',
+    denominator: null,
+    leftOut: 'Nothing: these are exactly the answers missing from the satisfaction figures.',
+  },
+  {
+    id: 'face_to_face_rate',
+    name: { zh_cn: '面商率', en_us: 'face-to-face rate' },
+    formula: '有经代表确认的面商记录的主办（分办）件次 ÷ 主办（分办）件次',
+    counts: 'Lead and split assignments in effect with at least one face-to-face (面商) contact that a deputy confirmed (确认属实).',
+    denominator: 'Lead and split assignments in effect.',
+    leftOut: 'Co-handlers; contacts by phone, meeting, visit or other; face-to-face contacts no deputy confirmed; contacts a unit recorded before its assignment was re-assigned away.',
+  },
+  {
+    id: 'publication_rate',
+    name: { zh_cn: '公开率', en_us: 'publication rate' },
+    formula: '公开答复件数 ÷ 答复件数',
+    counts: 'Answers marked public (公开). Every answer that is not public carries its reason; a classified suggestion\'s answer is never public.',
+    denominator: 'Answers.',
+    leftOut: 'Everything left out of answers.',
+  },
+  {
+    id: 'reassignment_rate',
+    name: { zh_cn: '改办率', en_us: 're-assignment rate' },
+    formula: '经同意改办的件数 ÷ 交办时的交办件次',
+    counts: 'Tasks re-assigned with a supervisor\'s approval (同意改办): assignments made at 交办 that were moved to another unit, each task counted once even if it moved again. With a unit filter: the unit\'s own original assignments it passed on.',
+    denominator: 'Assignments made at 交办 (not created by a re-assignment). A re-assignment moves a task and adds none, so without a unit filter this equals the assignments in effect.',
+    leftOut: 'Requests refused (不同意改办) or still pending.',
+  },
+  {
+    id: 'co_opinions',
+    name: { zh_cn: '协办意见', en_us: 'co-handler opinions' },
+    formula: '已提交协办意见的协办件次（应提交：协办件次）',
+    counts: 'Co-handling assignments in effect that submitted their opinion.',
+    denominator: 'Co-handling assignments in effect (opinions expected).',
+    leftOut: 'Co-handling assignments re-assigned away.',
+  },
+  {
+    id: 'commitments',
+    name: { zh_cn: '承诺事项', en_us: 'commitments' },
+    formula: '新增承诺事项 = 已完成 + 已报完成待确认 + 逾期 + 未到期',
+    counts: 'Made: the commitments of approved answers. Confirmed (双向确认): those a deputy confirmed. Done: confirmed done by a deputy or a supervisor. Claimed: marked done by the unit, awaiting that confirmation. Overdue: neither claimed nor done, due before the report date. Not yet due: neither claimed nor done, due on or after the report date.',
+    denominator: null,
+    leftOut: 'Void commitments (of an answer the head returned, or never confirmed by the deputy and lapsed when a re-handled answer replaced their answer); commitments of answers still awaiting approval.',
+  },
+  {
+    id: 'overdue_items',
+    name: { zh_cn: '逾期事项', en_us: 'overdue items' },
+    formula: '统计日已过期限而未完成的承办单位事项',
+    counts: 'At the report date, every deadline of a unit that has passed with the thing still not done: sign-for, first contact with the deputy, co-handler opinion, answer, re-handled answer (each per assignment in effect), and every overdue commitment (as in commitments). By unit: the unit the deadline belongs to.',
+    denominator: null,
+    leftOut: 'The deputy\'s evaluation deadline (the deputy\'s, not the unit\'s); the re-assignment request window (it closes an option, it is no obligation); things done late (they show in the on-time figures instead).',
+  },
+  {
+    id: 'categories',
+    name: { zh_cn: '类别', en_us: 'categories' },
+    formula: '各类别建议件数 ÷ 建议总数，按件数排序',
+    counts: 'Suggestions per category (an empty category is 未分类), ranked by count, ties by name.',
+    denominator: 'Suggestions.',
+    leftOut: 'As suggestions (withdrawn ones).',
+  },
+];
+
+export function definitionOf(id: DefinitionId): Definition {
+  const d = DEFINITIONS.find((x) => x.id === id);
+  if (!d) throw new Error(`no definition ${id}`);
+  return d;
+}
+
+/** docs/statistics.md, generated from the table above. */
+export function definitionsMarkdown(): string {
+  const lines = [
+    '# Statistics: how each figure is defined',
+    '',
+    '<!-- Generated from src/stats/definitions.ts by definitionsMarkdown(); test/stats.test.ts keeps this file equal to it. Edit the code, not this file. -->',
+    '',
+    'The figures of SPEC §10, as `GET /api/stats`, `GET /api/report` and `duban report` compute them.',
+    'Domain background: ../shared/domain/REFERENCE.md §4 (how the published reports define them).',
+    '',
+    '## Scope and filters',
+    '',
+    SCOPE,
+    '',
+    '## Rounding',
+    '',
+    ROUNDING,
+    '',
+    '## Figures',
+    '',
+  ];
+  for (const d of DEFINITIONS) {
+    lines.push(`### ${d.name.zh_cn} — ${d.name.en_us} (\`${d.id}\`)`, '', `- 公式: ${d.formula}`, `- Counts: ${d.counts}`);
+    if (d.denominator) lines.push(`- Divided by: ${d.denominator}`);
+    lines.push(`- Left out: ${d.leftOut}`, '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
