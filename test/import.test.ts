@@ -224,6 +224,7 @@ describe('importing the sample CSV', () => {
       assignedOn: '2026-02-10',
       status: 'open',
       version: 1,
+      boardLight: null,
       createdAt: '2026-02-10T01:00:00.000Z',
       updatedAt: '2026-02-10T01:00:00.000Z',
     });
