@@ -213,3 +213,64 @@ describe('admin API without ADMIN_TOKEN', () => {
     }
   });
 });
+
+describe('admin API: sweep and extension', () => {
+  it('POST /api/sweep lists with dry_run and sends without it, once; bad parameters are 400', async () => {
+    const t = await startTestServer({}, '2026-02-12T01:00:00Z');
+    try {
+      await t.json('PUT', '/api/directory', directory);
+      const csv = readFileSync(fixturePath('suggestions.csv'), 'utf8').trim().split('\n');
+      const header = csv[0]!.split(',');
+      await t.json('POST', '/api/suggestions', csv.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [header[i]!, v]))));
+
+      const dry = await t.json('POST', '/api/sweep?now=2026-02-24T09:00:00%2B08:00&dry_run=true');
+      expect(dry.status).toBe(200);
+      expect(dry.body).toMatchObject({ today: '2026-02-24', workingDay: true, dryRun: true });
+      const escalations = dry.body.reminders.filter((r: any) => r.level === 'escalation');
+      expect(escalations.length).toBeGreaterThan(0);
+      expect(escalations[0]).toMatchObject({ kind: 'sign', dueOn: '2026-02-12', workingDaysOverdue: 3, urgent: { channel: 'app' }, toSupervisors: true });
+      expect(escalations[0].why.zh_cn).toBe('【督办】签收期限 2026-02-12，已逾期 3 个工作日');
+
+      const sent = await t.json('POST', '/api/sweep?now=2026-02-24T09:00:00%2B08:00');
+      expect(sent.body.reminders).toHaveLength(dry.body.reminders.length);
+      const again = await t.json('POST', '/api/sweep?now=2026-02-24T10:00:00%2B08:00');
+      expect(again.body.reminders).toHaveLength(0);
+      const holiday = await t.json('POST', '/api/sweep?now=2026-02-18T09:00:00%2B08:00&dry_run=true');
+      expect(holiday.body).toMatchObject({ workingDay: false, reminders: [] });
+
+      expect((await t.json('POST', '/api/sweep?now=tomorrow')).status).toBe(400);
+      expect((await t.json('POST', '/api/sweep?dry_run=maybe')).status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('POST /api/assignments/:id/extend: a supervisor extends once, within 6 months; others are refused', async () => {
+    const t = await startTestServer({}, '2026-03-02T01:00:00Z');
+    try {
+      await t.json('PUT', '/api/directory', directory);
+      const created = await t.json('POST', '/api/suggestions', suggestion('9101'));
+      const detail = await t.json('GET', `/api/suggestions/${created.body.items[0].id}`);
+      const lead = detail.body.assignments.find((a: any) => a.role === 'lead');
+      const extend = (body: unknown) => t.json('POST', `/api/assignments/${lead.id}/extend`, body);
+
+      const byLiaison = await extend({ by: unit('jtw').liaison, until: '2026-06-30', reason: '涉及多部门' });
+      expect(byLiaison).toMatchObject({ status: 403, body: { error: { code: 'forbidden', details: { zh_cn: '仅督办人员可批准延期答复' } } } });
+      const tooLate = await extend({ by: directory.supervisors[0], until: '2026-09-01', reason: '涉及多部门' });
+      expect(tooLate).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
+      expect(tooLate.body.error.details.zh_cn).toContain('2026-08-10');
+      const noReason = await extend({ by: directory.supervisors[0], until: '2026-06-30', reason: '' });
+      expect(noReason.status).toBe(400);
+
+      const ok = await extend({ by: directory.supervisors[0], until: '2026-06-30', reason: '涉及多部门，需会商' });
+      expect(ok).toMatchObject({ status: 200, body: { answerDueExtendedTo: '2026-06-30' } });
+      const after = await t.json('GET', `/api/suggestions/${created.body.items[0].id}`);
+      expect(after.body.deadlines.find((d: any) => d.kind === 'answer')).toMatchObject({ due: '2026-06-30' });
+      expect(after.body.timeline.map((e: any) => e.action)).toContain('extend_answer_deadline');
+      const twice = await extend({ by: directory.supervisors[0], until: '2026-07-31', reason: '再延' });
+      expect(twice).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+    } finally {
+      await t.close();
+    }
+  });
+});
