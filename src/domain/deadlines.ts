@@ -68,12 +68,14 @@ export function openDeadlines(agg: SuggestionAggregate, ctx: DeadlineContext): D
     if (c.state !== 'proposed' && c.state !== 'confirmed') continue;
     const a = agg.assignments.find((x) => x.id === c.assignmentId);
     if (!a) continue;
+    // A promise exists from the day its answer was submitted (so its notice can be sent).
+    const answer = agg.answers.find((x) => x.id === c.answerId);
     out.push({
       kind: 'commitment',
       assignmentId: a.id,
       unitId: a.unitId,
       subjectId: c.id,
-      from: c.dueOn,
+      from: answer ? localDate(new Date(answer.submittedAt), ctx.timeZone) : c.dueOn,
       due: c.dueOn,
       explanation: { zh_cn: `承诺于 ${c.dueOn} 前完成：${c.content}`, en_us: `promised by ${c.dueOn}: ${c.content}` },
       usesFallbackCalendar: false,

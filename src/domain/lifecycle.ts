@@ -55,7 +55,7 @@ export interface DecideContext {
   newId: NewId;
   unitExists(unitId: string): boolean;
   /** The policy's answer deadline and the longest extension for an assignment date (SPEC §4). */
-  answerLimits?: (assignedOn: string) => { due: string; max: string };
+  answerLimits?: (assignedOn: string) => { due: string; max: string; nextWorkingDay(date: string): string };
 }
 
 export interface AuditDraft {
@@ -445,10 +445,12 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
       const reason = requireText(command.reason, '请填写延期理由', 'A reason for the extension is required');
       if (!isIsoDate(command.until)) refuse('invalid_input', `延期日期格式应为 YYYY-MM-DD：${command.until}`, `The new deadline must be YYYY-MM-DD: ${command.until}`);
       const limits = ctx.answerLimits?.(a.assignedOn) ?? refuse('invalid_state', '未配置答复期限', 'No answer deadline policy is configured');
-      if (command.until <= limits.due) refuse('invalid_input', `延期后的期限应晚于原期限 ${limits.due}`, `The new deadline must be after the current one, ${limits.due}`);
-      if (command.until > limits.max) refuse('invalid_input', `延期后的期限不能晚于 ${limits.max}（自交办起最长六个月）`, `The new deadline cannot be after ${limits.max} (6 months from assignment at most)`);
-      a.answerDueExtendedTo = command.until;
-      audit.push(entry('extend_answer_deadline', role, 'assignment', a.id, a.state, a.state, reason, { from: limits.due, until: command.until }));
+      // A deadline on a rest day ends on the next working day (Civil Code art. 203), like every other.
+      const until = limits.nextWorkingDay(command.until);
+      if (until <= limits.due) refuse('invalid_input', `延期后的期限应晚于原期限 ${limits.due}`, `The new deadline must be after the current one, ${limits.due}`);
+      if (until > limits.max) refuse('invalid_input', `延期后的期限不能晚于 ${limits.max}（自交办起最长六个月）`, `The new deadline cannot be after ${limits.max} (6 months from assignment at most)`);
+      a.answerDueExtendedTo = until;
+      audit.push(entry('extend_answer_deadline', role, 'assignment', a.id, a.state, a.state, reason, { from: limits.due, until, asked: command.until }));
       break;
     }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createWorkingDayCalendar, loadCalendarOverrides } from '../calendar/working-day-calendar.ts';
 import { readConfig, type Config } from '../config.ts';
-import { systemClock, type Clock } from '../domain/clock.ts';
+import { localDate, systemClock, type Clock } from '../domain/clock.ts';
 import { BUILT_IN_POLICIES, defaultPolicy, parsePolicy, type Policy } from '../domain/policy.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { createLogger } from '../logger.ts';
@@ -59,7 +59,7 @@ export function buildRuntime(env: Record<string, string | undefined> = process.e
   }
   const calendar = createWorkingDayCalendar({ overrides });
   const db = openDatabase(config.databasePath);
-  ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + CHINESE_DAYS_VERSION);
+  ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + CHINESE_DAYS_VERSION, localDate(clock(), config.timeZone));
   const logger = createLogger(config.logLevel);
   return { db, config, clock, calendar, policy, logger, version: VERSION };
 }

@@ -76,10 +76,11 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
           answerLimits: (assignedOn) => ({
             due: computeDeadline(deadlines.policy.deadlines.answer, assignedOn, deadlines.calendar).due,
             max: computeDeadline(deadlines.policy.deadlines.answer_max, assignedOn, deadlines.calendar).due,
+            nextWorkingDay: (date) => deadlines.calendar.nextWorkingDayOnOrAfter(date),
           }),
         });
         saveAggregate(tx, current, next);
-        indexDeadlines(tx, next, deadlines);
+        indexDeadlines(tx, next, deadlines, localDate(now, deadlines.timeZone));
         writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId });
         appendAudit(
           tx,

@@ -162,7 +162,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     // The group, its assignment cards and its status board go out through the outbox.
     const aggregate = loadAggregate(tx, id)!;
     writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
-    indexDeadlines(tx, aggregate, options.deadlines ?? defaultDeadlineContext());
+    indexDeadlines(tx, aggregate, options.deadlines ?? defaultDeadlineContext(), options.today);
     appendAudit(tx, [
       {
         at,

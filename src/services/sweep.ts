@@ -4,7 +4,7 @@
  *
  * | level        | when (D = due date)                                | to                         |
  * |--------------|-----------------------------------------------------|----------------------------|
- * | notice       | the first working day on or after D − 7 days        | the liaisons               |
+ * | notice       | the first working day on or after D − 7 days        | the liaisons (the deputies for their evaluation) |
  * | warning      | 1 working day before D, and on D                     | liaisons and the unit head |
  * | overdue      | every working day after D                            | liaisons and head          |
  * | escalation   | 3 working days overdue: Lark urgent (加急, in-app), and the item in the supervisors' group |
@@ -16,7 +16,7 @@
  * follows the number of deadlines due, not the number stored. Nothing is sent on a non-working
  * day unless the policy says so. A deadline leaves the index the moment what it waits for happens.
  */
-import { and, eq, inArray, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import type { Bilingual, CardModel, CardSuggestion, Light } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
@@ -140,7 +140,11 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
   const result: SweepResult = { now: options.now.toISOString(), today, workingDay: calendar.isWorkingDay(today), reminders: [], lights: [], dryRun: options.dryRun };
   if (!result.workingDay && !policy.reminders.onRestDays) return result;
 
-  const horizon = addDays(today, policy.reminders.noticeDaysBefore);
+  // Far enough for the notices, and for the 1-working-day-before warning when a holiday makes
+  // that working day more than the notice period before the deadline.
+  const noticeHorizon = addDays(today, policy.reminders.noticeDaysBefore);
+  const warningHorizon = calendar.addWorkingDays(today, 1);
+  const horizon = warningHorizon > noticeHorizon ? warningHorizon : noticeHorizon;
   const deadlines = db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, horizon)).all();
   if (deadlines.length === 0) return result;
 
@@ -212,10 +216,12 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
   }
   result.reminders = candidates.filter((c) => !sent.has(c.key));
 
-  // The board's light for every suggestion with a deadline in view.
+  // The board's light for every suggestion with a deadline in view, by the board's own rule
+  // (`lightOf`): time alone only turns blue to yellow and yellow to red; every change of state
+  // records the light its refreshed board shows (src/store/deadline-index.ts).
   const byLight = new Map<string, Light>();
   for (const d of deadlines) {
-    if (!UNIT_OBLIGATIONS.has(d.kind as DeadlineKind)) continue;
+    if (d.kind === 'reassign_window' || d.dueOn > noticeHorizon) continue;
     const light: Light = d.dueOn < today ? 'red' : 'yellow';
     if (byLight.get(d.suggestionId) !== 'red') byLight.set(d.suggestionId, light);
   }
@@ -229,7 +235,8 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
 }
 
 function explain(kind: DeadlineKind, level: ReminderLevel, due: string, daysLeft: number, overdue: number): Bilingual {
-  const label = DEADLINE_LABELS[kind];
+  // "申请改办期限" already says 期限.
+  const label = { zh_cn: DEADLINE_LABELS[kind].zh_cn.replace(/期限$/, ''), en_us: DEADLINE_LABELS[kind].en_us };
   const when =
     daysLeft > 0
       ? { zh: `还有 ${daysLeft} 天`, en: `${daysLeft} day${daysLeft === 1 ? '' : 's'} left` }
@@ -246,6 +253,8 @@ function explain(kind: DeadlineKind, level: ReminderLevel, due: string, daysLeft
 function send(deps: SweepDeps, result: SweepResult, now: Date): void {
   const { db } = deps;
   const at = now.toISOString();
+  const claimedKeys = new Set<string>();
+  const claimedLights = new Set<string>();
   db.transaction(
     (tx) => {
       const cardSuggestions = new Map<string, CardSuggestion>();
@@ -256,6 +265,7 @@ function send(deps: SweepDeps, result: SweepResult, now: Date): void {
           .onConflictDoNothing()
           .run();
         if (claimed.changes === 0) continue; // a concurrent sweep sent it
+        claimedKeys.add(r.key);
         let suggestion = cardSuggestions.get(r.suggestionId);
         if (!suggestion) {
           suggestion = cardSuggestionOf(tx, r.suggestionId);
@@ -292,13 +302,23 @@ function send(deps: SweepDeps, result: SweepResult, now: Date): void {
         postReminder(tx, r, model, now);
       }
       for (const light of result.lights) {
-        tx.update(schema.suggestions).set({ boardLight: light.to }).where(eq(schema.suggestions.id, light.suggestionId)).run();
+        // Claimed like a reminder: only the sweep that changes the stored light updates the board.
+        const changed = tx
+          .update(schema.suggestions)
+          .set({ boardLight: light.to })
+          .where(and(eq(schema.suggestions.id, light.suggestionId), light.from === null ? isNull(schema.suggestions.boardLight) : eq(schema.suggestions.boardLight, light.from)))
+          .run();
+        if (changed.changes === 0) continue;
+        claimedLights.add(light.suggestionId);
         const agg = loadAggregate(tx, light.suggestionId);
         if (agg) writeEffects(tx, agg, [{ type: 'refresh_cards', card: { kind: 'status_board', subjectId: light.suggestionId } }], { now });
       }
     },
     { behavior: 'immediate' },
   );
+  // What this sweep actually sent: a concurrent sweep may have sent some of what it planned.
+  result.reminders = result.reminders.filter((r) => claimedKeys.has(r.key));
+  result.lights = result.lights.filter((l) => claimedLights.has(l.suggestionId));
 }
 
 function postReminder(tx: DbOrTx, r: PlannedReminder, model: CardModel, now: Date, chatId?: string) {

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { loadAggregate } from './aggregate-store.ts';
 import { createWorkingDayCalendar } from '../calendar/working-day-calendar.ts';
-import { openDeadlines, type DeadlineContext } from '../domain/deadlines.ts';
+import { lightOf, openDeadlines, type DeadlineContext } from '../domain/deadlines.ts';
 import type { SuggestionAggregate } from '../domain/model.ts';
 import { defaultPolicy } from '../domain/policy.ts';
 import * as schema from '../db/schema.ts';
@@ -20,9 +20,16 @@ export function defaultDeadlineContext(): DeadlineContext {
   return builtIn;
 }
 
-export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: DeadlineContext): void {
+/**
+ * Rewrites the suggestion's index rows, and records the light its status board shows as of
+ * `today` (every change refreshes the board), so the sweep knows when time alone changes it.
+ */
+export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: DeadlineContext, today: string): void {
   tx.delete(schema.openDeadlines).where(eq(schema.openDeadlines.suggestionId, agg.suggestion.id)).run();
-  const rows = openDeadlines(agg, ctx).map((d) => ({
+  const deadlines = openDeadlines(agg, ctx);
+  const light = agg.suggestion.status === 'open' ? lightOf(deadlines, today, ctx.policy.reminders.noticeDaysBefore) : null;
+  if (light !== agg.suggestion.boardLight) tx.update(schema.suggestions).set({ boardLight: light }).where(eq(schema.suggestions.id, agg.suggestion.id)).run();
+  const rows = deadlines.map((d) => ({
     suggestionId: agg.suggestion.id,
     assignmentId: d.assignmentId,
     unitId: d.unitId,
@@ -40,7 +47,7 @@ export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: Deadli
  * new override file, a chinese-days update with next year's schedule) every open suggestion is
  * indexed again, once, at start.
  */
-export function ensureDeadlineIndex(db: Db, ctx: DeadlineContext, calendarFingerprint: string): number {
+export function ensureDeadlineIndex(db: Db, ctx: DeadlineContext, calendarFingerprint: string, today: string): number {
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(ctx.policy.deadlines))
     .update(calendarFingerprint)
@@ -53,7 +60,7 @@ export function ensureDeadlineIndex(db: Db, ctx: DeadlineContext, calendarFinger
     tx.delete(schema.openDeadlines).run();
     for (const { id } of ids) {
       const agg = loadAggregate(tx, id);
-      if (agg) indexDeadlines(tx, agg, ctx);
+      if (agg) indexDeadlines(tx, agg, ctx, today);
     }
     tx.insert(schema.appMeta).values({ key: 'deadline_index', value: fingerprint }).onConflictDoUpdate({ target: schema.appMeta.key, set: { value: fingerprint } }).run();
   });
