@@ -224,7 +224,8 @@ describe('importing the sample CSV', () => {
       assignedOn: '2026-02-10',
       status: 'open',
       version: 1,
-      boardLight: null,
+      // Sign-for is due 2026-02-12, within 7 days: the status board is posted yellow.
+      boardLight: 'yellow',
       createdAt: '2026-02-10T01:00:00.000Z',
       updatedAt: '2026-02-10T01:00:00.000Z',
     });
