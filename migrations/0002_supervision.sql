@@ -17,6 +17,7 @@ CREATE TABLE `open_deadlines` (
 );
 --> statement-breakpoint
 CREATE INDEX `open_deadlines_due` ON `open_deadlines` (`due_on`);--> statement-breakpoint
+CREATE INDEX `open_deadlines_kind_due` ON `open_deadlines` (`kind`,`due_on`);--> statement-breakpoint
 CREATE INDEX `open_deadlines_suggestion` ON `open_deadlines` (`suggestion_id`);--> statement-breakpoint
 CREATE TABLE `reminders_sent` (
 	`key` text PRIMARY KEY NOT NULL,

@@ -354,7 +354,13 @@ export const openDeadlines = sqliteTable(
     dueOn: text('due_on').notNull(),
     explanation: text('explanation', { mode: 'json' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.subjectId, t.kind] }), index('open_deadlines_due').on(t.dueOn), index('open_deadlines_suggestion').on(t.suggestionId)],
+  (t) => [
+    primaryKey({ columns: [t.subjectId, t.kind] }),
+    index('open_deadlines_due').on(t.dueOn),
+    // The sweep reads each kind's own range: lapsed windows and evaluations are never read again.
+    index('open_deadlines_kind_due').on(t.kind, t.dueOn),
+    index('open_deadlines_suggestion').on(t.suggestionId),
+  ],
 );
 
 /** One row per reminder sent: (subject, deadline, level, day) is sent once, however often the sweep runs. */

@@ -86,9 +86,10 @@ export function openDeadlines(agg: SuggestionAggregate, ctx: DeadlineContext): D
 
 /**
  * Whether missing the deadline is the unit's failure. The re-assignment window only closes an
- * option, so it never makes anything overdue or red.
+ * option, and the evaluation is the deputy's (evaluations never returned are left out, CQ §29):
+ * neither makes anything overdue, yellow or red.
  */
-export const isObligation = (d: Deadline): boolean => d.kind !== 'reassign_window';
+export const isObligation = (d: Pick<Deadline, 'kind'>): boolean => d.kind !== 'reassign_window' && d.kind !== 'evaluation';
 
 export const isOverdue = (d: Deadline, today: IsoDate): boolean => isObligation(d) && d.due < today;
 

@@ -10,6 +10,7 @@
 import { STATE_LABELS, type AssignmentState } from '../domain/model.ts';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/policy.ts';
 import type { getSuggestionDetail } from '../services/suggestion-queries.ts';
+import { contentDisposition } from './render.ts';
 
 export type SuggestionDetail = ReturnType<typeof getSuggestionDetail>;
 
@@ -19,6 +20,14 @@ export interface DossierOptions {
 }
 
 const HIDDEN = '（涉密，不予显示）';
+
+export const DOSSIER_CONTENT_TYPE = 'text/markdown; charset=utf-8';
+
+/** `attachment; filename="duban-dossier-0001.md"; filename*=UTF-8''…第0001号…` */
+export function dossierContentDisposition(detail: Pick<SuggestionDetail, 'number' | 'session'>): string {
+  const safe = detail.number.replace(/[^A-Za-z0-9_-]/g, '_');
+  return contentDisposition({ filename: `duban-dossier-${safe}.md`, filenameZh: `${detail.session}第${detail.number}号建议办理档案.md` });
+}
 
 const KIND = { suggestion: '建议', motion: '议案', proposal: '提案' } as const;
 const TIMING = { session: '大会期间', interim: '闭会期间' } as const;
@@ -52,6 +61,7 @@ const ACTION: Record<string, string> = {
   claim_commitment_done: '标记承诺完成',
   confirm_commitment_done: '确认承诺完成',
   withdraw_suggestion: '撤回建议',
+  extend_answer_deadline: '批准延期答复',
   suggestion_closed: '建议办结',
 };
 /** Actions whose audit message is a fixed label or the number, never someone's text: printed even when classified. */

@@ -9,6 +9,9 @@ import { KIND_ZH } from '../stats/filters.ts';
 import { formatTenths } from '../stats/percent.ts';
 import { categoryTable, commitmentTable, overdueTable, unitTable, type Cell, type ReportTable } from './tables.ts';
 
+/** How many units the prose names in the overdue paragraph (most overdue first); the table lists all. */
+const OVERDUE_UNITS_NAMED = 5;
+
 /** 2024-11-20 → 2024年11月20日 */
 export function chineseDate(iso: string): string {
   const [y, m, d] = iso.split('-');
@@ -33,6 +36,8 @@ function overview(stats: Stats): string[] {
   const n = noun(stats);
   const a = stats.answers;
   const paragraphs: string[] = [];
+  /** Who answers: 主办, or 主办（分办） when some suggestions are handled by split units. */
+  const answerers = t.assignments.split ? '主办（分办）' : '主办';
 
   // （一）组织推进
   const inner: string[] = [];
@@ -41,10 +46,11 @@ function overview(stats: Stats): string[] {
   if (kinds.length > 1) inner.push(kinds.map((k) => `${KIND_ZH[k]}${t.byKind[k]}件`).join('、'));
   if (t.withSplit) inner.push(`涉及分办${n}${t.withSplit}件`);
   if (t.keySupervised) inner.push(`重点督办${n}${t.keySupervised}件`);
-  const roles = [`主办${t.assignments.lead}件次`];
+  const roles: string[] = [];
+  if (t.assignments.lead) roles.push(`主办${t.assignments.lead}件次`);
   if (t.assignments.co) roles.push(`协办${t.assignments.co}件次`);
   if (t.assignments.split) roles.push(`分办${t.assignments.split}件次`);
-  let first = `（一）组织推进有力。共收到${n}${t.suggestions}件${inner.length ? `（${inner.join('；')}）` : ''}，${t.unitsInvolved}个承办单位参与办理工作，交办${roles.join('、')}。`;
+  let first = `（一）组织推进。共收到${n}${t.suggestions}件${inner.length ? `（${inner.join('；')}）` : ''}，${t.unitsInvolved}个承办单位参与办理工作${roles.length ? `，交办${roles.join('、')}` : ''}。`;
   if (a.answered === 0) {
     first += a.expected ? `目前尚无审核通过的答复，${a.expected}件次正在办理。` : '';
   } else if (a.notAnswered === 0 && a.late === 0) {
@@ -60,22 +66,20 @@ function overview(stats: Stats): string[] {
   const c = stats.resultClasses;
   if (a.answered > 0) {
     paragraphs.push(
-      `（二）研究吸纳良好。已解决或采纳的${n}（A类）${c.A.count}件，占办结总数的${c.A.text}；列入工作计划、逐步解决的${n}（B类）${c.B.count}件，占办结总数的${c.B.text}；` +
+      `（二）研究吸纳。已解决或采纳的${n}（A类）${c.A.count}件，占办结总数的${c.A.text}；列入工作计划、逐步解决的${n}（B类）${c.B.count}件，占办结总数的${c.B.text}；` +
         `其余留作工作参考或涉及上级国家机关职权的${n}（C类、D类）共${c.CD.count}件，占办结总数的${c.CD.text}（其中C类${c.C.count}件、占${c.C.text}，D类${c.D.count}件、占${c.D.text}）。`,
     );
   } else {
-    paragraphs.push('（二）研究吸纳情况。尚无办结答复。');
+    paragraphs.push('（二）研究吸纳。尚无办结答复。');
   }
 
-  // （三）代表认可度
+  // （三）代表评价
   const f = stats.satisfaction.final;
   const fr = stats.satisfaction.firstRound;
-  const answerers = t.assignments.split ? '主办（分办）' : '主办';
-  let third = '（三）代表认可度';
+  let third = '（三）代表评价。';
   if (f.evaluations === 0) {
-    third += `。尚未收到评价回执${a.answered ? `（${a.answered}件答复待评价）` : ''}。`;
+    third += `尚未收到评价回执${a.answered ? `（${a.answered}件答复待评价）` : ''}。`;
   } else {
-    third += f.unsatisfied.count === 0 ? '较高。' : '。';
     third += `收到${answerers}答复函评价回执${f.evaluations}件，`;
     if (f.unsatisfied.count === 0) {
       third += `代表评价均为满意或基本满意（满意${f.satisfied.count}件、占${f.satisfied.text}，基本满意${f.basicallySatisfied.count}件、占${f.basicallySatisfied.text}）。`;
@@ -92,19 +96,19 @@ function overview(stats: Stats): string[] {
   if (co.expected) third += `协办单位应提交协办意见${co.expected}件，已提交${co.received}件。`;
   paragraphs.push(third);
 
-  // （四）办理公开透明
+  // （四）办理公开
   const pub = stats.publication;
   if (a.answered > 0) {
     paragraphs.push(
-      `（四）办理公开透明。公开答复函${pub.public}件${pub.notPublic ? `，其余${pub.notPublic}件经说明理由不予公开${t.classified ? `（涉密${n}${t.classified}件，答复一律不公开）` : ''}` : ''}，公开率${pub.rate.text}。`,
+      `（四）办理公开。公开答复函${pub.public}件${pub.notPublic ? `，其余${pub.notPublic}件经说明理由不予公开${t.classified ? `（涉密${n}${t.classified}件，答复一律不公开）` : ''}` : ''}，公开率${pub.rate.text}。`,
     );
   } else {
-    paragraphs.push('（四）办理公开情况。尚无答复。');
+    paragraphs.push('（四）办理公开。尚无答复。');
   }
 
   // （五）沟通联系
   const ff = stats.faceToFace;
-  paragraphs.push(`（五）加强沟通联系。主办（分办）单位“面对面”与代表沟通${ff.numerator}件、面商率${ff.text}。`);
+  paragraphs.push(`（五）沟通联系。${answerers}单位“面对面”与代表沟通${ff.numerator}件、面商率${ff.text}。`);
 
   // （六）承诺事项
   const cm = stats.commitments;
@@ -131,7 +135,10 @@ function overview(stats: Stats): string[] {
   paragraphs.push(
     o.total === 0
       ? `（七）逾期情况。截至${chineseDate(stats.asOf)}，无逾期事项。`
-      : `（七）逾期情况。截至${chineseDate(stats.asOf)}，逾期事项${o.total}项，涉及${o.byUnit.length}个承办单位（${o.byUnit.map((u) => `${u.unitName}${u.count}项`).join('、')}），清单见第五部分。`,
+      : `（七）逾期情况。截至${chineseDate(stats.asOf)}，逾期事项${o.total}项，涉及${o.byUnit.length}个承办单位（${o.byUnit
+          .slice(0, OVERDUE_UNITS_NAMED)
+          .map((u) => `${u.unitName}${u.count}项`)
+          .join('、')}${o.byUnit.length > OVERDUE_UNITS_NAMED ? '等' : ''}），清单见第五部分。`,
   );
   return paragraphs;
 }

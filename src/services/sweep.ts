@@ -16,17 +16,16 @@
  * follows the number of deadlines due, not the number stored. Nothing is sent on a non-working
  * day unless the policy says so. A deadline leaves the index the moment what it waits for happens.
  */
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import type { Bilingual, CardModel, CardSuggestion, Light } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
-import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../domain/policy.ts';
+import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind, type Policy } from '../domain/policy.ts';
+import { isObligation } from '../domain/deadlines.ts';
+import type { OutboxPayload } from '../effects/outbox-payload.ts';
 import type { Db } from '../db/open-database.ts';
 import * as schema from '../db/schema.ts';
-import { enqueue } from '../effects/outbox-store.ts';
-import { writeEffects } from '../effects/write-effects.ts';
-import { loadAggregate, type DbOrTx } from '../store/aggregate-store.ts';
 
 export type ReminderLevel = 'notice' | 'warning' | 'overdue' | 'escalation' | 'escalation2';
 
@@ -145,13 +144,13 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
   const noticeHorizon = addDays(today, policy.reminders.noticeDaysBefore);
   const warningHorizon = calendar.addWorkingDays(today, 1);
   const horizon = warningHorizon > noticeHorizon ? warningHorizon : noticeHorizon;
-  const deadlines = db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, horizon)).all();
+  const deadlines = readDeadlinesInView(db, today, horizon);
   if (deadlines.length === 0) return result;
 
   const suggestionIds = [...new Set(deadlines.map((d) => d.suggestionId))];
-  const suggestions = new Map<string, typeof schema.suggestions.$inferSelect>();
+  const suggestions = new Map<string, SuggestionFacts>();
   for (let i = 0; i < suggestionIds.length; i += 500) {
-    for (const s of db.select().from(schema.suggestions).where(inArray(schema.suggestions.id, suggestionIds.slice(i, i + 500))).all()) suggestions.set(s.id, s);
+    for (const s of db.select(SUGGESTION_FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, suggestionIds.slice(i, i + 500))).all()) suggestions.set(s.id, s);
   }
   const members = new Map<string, { head: string[]; liaisons: string[] }>();
   const staffOf = (unitId: string) => {
@@ -221,7 +220,7 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
   // records the light its refreshed board shows (src/store/deadline-index.ts).
   const byLight = new Map<string, Light>();
   for (const d of deadlines) {
-    if (d.kind === 'reassign_window' || d.dueOn > noticeHorizon) continue;
+    if (!isObligation({ kind: d.kind as DeadlineKind }) || d.dueOn > noticeHorizon) continue;
     const light: Light = d.dueOn < today ? 'red' : 'yellow';
     if (byLight.get(d.suggestionId) !== 'red') byLight.set(d.suggestionId, light);
   }
@@ -230,8 +229,44 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
     if (s && s.status === 'open' && s.boardLight !== light) result.lights.push({ suggestionId, from: s.boardLight, to: light });
   }
 
-  if (!options.dryRun) send(deps, result, options.now);
+  if (!options.dryRun) send(deps, result, options.now, new Map(deadlines.map((d) => [`${d.subjectId}|${d.kind}`, d])), suggestions);
   return result;
+}
+
+type DeadlineRow = typeof schema.openDeadlines.$inferSelect;
+
+const SUGGESTION_FACTS = {
+  id: schema.suggestions.id,
+  session: schema.suggestions.session,
+  number: schema.suggestions.number,
+  title: schema.suggestions.title,
+  category: schema.suggestions.category,
+  kind: schema.suggestions.kind,
+  timing: schema.suggestions.timing,
+  classified: schema.suggestions.classified,
+  key: schema.suggestions.key,
+  keyLeader: schema.suggestions.keyLeader,
+  assignedOn: schema.suggestions.assignedOn,
+  status: schema.suggestions.status,
+  version: schema.suggestions.version,
+  boardLight: schema.suggestions.boardLight,
+};
+type SuggestionFacts = { [K in keyof typeof SUGGESTION_FACTS]: (typeof schema.suggestions.$inferSelect)[K] };
+
+/**
+ * The deadlines the sweep must look at: each kind's own indexed range. A unit's obligation stays
+ * in view once due (overdue reminders every working day); a window or an evaluation only until it
+ * passes — a lapsed one is never read again, however many there are.
+ */
+function readDeadlinesInView(db: Db, today: string, horizon: string): DeadlineRow[] {
+  const out: DeadlineRow[] = [];
+  for (const kind of [...DEADLINE_KINDS, 'commitment' as const]) {
+    const inRange = isObligation({ kind })
+      ? and(eq(schema.openDeadlines.kind, kind), lte(schema.openDeadlines.dueOn, horizon))
+      : and(eq(schema.openDeadlines.kind, kind), gte(schema.openDeadlines.dueOn, today), lte(schema.openDeadlines.dueOn, horizon));
+    out.push(...db.select().from(schema.openDeadlines).where(inRange).all());
+  }
+  return out;
 }
 
 function explain(kind: DeadlineKind, level: ReminderLevel, due: string, daysLeft: number, overdue: number): Bilingual {
@@ -249,109 +284,86 @@ function explain(kind: DeadlineKind, level: ReminderLevel, due: string, daysLeft
   };
 }
 
-/** Writes every reminder of the sweep, its key first: one transaction, so all or nothing. */
-function send(deps: SweepDeps, result: SweepResult, now: Date): void {
+/**
+ * Writes every reminder of the sweep, its key first: one transaction, so all or nothing. A sweep
+ * may write thousands of rows, so the statements are prepared once and the rows the sweep already
+ * read are reused (measured in bench/sweep.bench.ts).
+ */
+function send(deps: SweepDeps, result: SweepResult, now: Date, deadlines: Map<string, DeadlineRow>, suggestions: Map<string, SuggestionFacts>): void {
   const { db } = deps;
+  const client = db.$client;
   const at = now.toISOString();
   const claimedKeys = new Set<string>();
   const claimedLights = new Set<string>();
-  db.transaction(
-    (tx) => {
-      const cardSuggestions = new Map<string, CardSuggestion>();
+  const claimKey = client.prepare(
+    'insert into reminders_sent (key, suggestion_id, subject_id, kind, due_on, level, day, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
+  );
+  const insertCard = client.prepare('insert into card_messages (id, suggestion_id, kind, subject_id, created_at) values (?, ?, ?, ?, ?)');
+  const insertOutbox = client.prepare("insert into outbox (id, suggestion_id, kind, payload, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)");
+  const claimLight = client.prepare('update suggestions set board_light = ? where id = ? and board_light is ?');
+  const boardsOf = client.prepare("select id from card_messages where kind = 'status_board' and subject_id = ?");
+  const deputiesOf = client.prepare(
+    'select d.name as name, sd.role as role from suggestion_deputies sd join deputies d on d.id = sd.deputy_id where sd.suggestion_id = ? order by sd.position',
+  );
+  const unitNames = new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name]));
+  const enqueueRow = (suggestionId: string, payload: OutboxPayload) => {
+    insertOutbox.run(newId('ob'), suggestionId, payload.kind, JSON.stringify(payload), at, at);
+  };
+  const postCard = (r: PlannedReminder, model: CardModel, chatId?: string) => {
+    const cardMessageId = newId('cd');
+    insertCard.run(cardMessageId, r.suggestionId, 'reminder', chatId ? `${r.key}|supervisors` : r.key, at);
+    enqueueRow(r.suggestionId, { kind: 'send_card', cardMessageId, model, ...(chatId && { chatId }) });
+    return cardMessageId;
+  };
+  const cardSuggestions = new Map<string, CardSuggestion>();
+  const cardSuggestion = (suggestionId: string): CardSuggestion => {
+    let cs = cardSuggestions.get(suggestionId);
+    if (!cs) {
+      const { boardLight: _light, ...facts } = suggestions.get(suggestionId)!;
+      cs = { ...facts, body: '', deputies: deputiesOf.all(suggestionId) as CardSuggestion['deputies'] };
+      cardSuggestions.set(suggestionId, cs);
+    }
+    return cs;
+  };
+
+  client
+    .transaction(() => {
+      const overdueCards = new Map<string, string>();
       for (const r of result.reminders) {
-        const claimed = tx
-          .insert(schema.remindersSent)
-          .values({ key: r.key, suggestionId: r.suggestionId, subjectId: r.subjectId, kind: r.kind, dueOn: r.dueOn, level: r.level, day: r.day, sentAt: at })
-          .onConflictDoNothing()
-          .run();
-        if (claimed.changes === 0) continue; // a concurrent sweep sent it
+        if (claimKey.run(r.key, r.suggestionId, r.subjectId, r.kind, r.dueOn, r.level, r.day, at).changes === 0) continue; // a concurrent sweep sent it
         claimedKeys.add(r.key);
-        let suggestion = cardSuggestions.get(r.suggestionId);
-        if (!suggestion) {
-          suggestion = cardSuggestionOf(tx, r.suggestionId);
-          cardSuggestions.set(r.suggestionId, suggestion);
-        }
-        const deadline = tx
-          .select()
-          .from(schema.openDeadlines)
-          .where(and(eq(schema.openDeadlines.subjectId, r.subjectId), eq(schema.openDeadlines.kind, r.kind)))
-          .get();
+        const deadline = deadlines.get(`${r.subjectId}|${r.kind}`);
         const model: CardModel = {
           kind: 'reminder',
-          suggestion,
+          suggestion: cardSuggestion(r.suggestionId),
           level: r.level,
-          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, explanation: (deadline?.explanation as Bilingual) ?? r.why },
-          unitName: tx.select().from(schema.units).where(eq(schema.units.id, r.unitId)).get()?.name ?? r.unitId,
+          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, explanation: (deadline?.explanation as Bilingual | undefined) ?? r.why },
+          unitName: unitNames.get(r.unitId) ?? r.unitId,
           todo: TODO[r.kind],
           withProgressButton: UNIT_OBLIGATIONS.has(r.kind) && r.kind !== 'commitment',
           assignmentId: deadline?.assignmentId ?? r.subjectId,
           mentions: r.recipients,
         };
-        // Escalations ride on the day's overdue card (the same sweep queues it first); the
+        // Escalations ride on the day's overdue card (queued just before, in this loop); the
         // group sees one card a day, the supervisors' group sees the escalation.
         if (r.level === 'escalation' || r.level === 'escalation2') {
-          const todays = tx
-            .select()
-            .from(schema.cardMessages)
-            .where(and(eq(schema.cardMessages.kind, 'reminder'), eq(schema.cardMessages.subjectId, `${r.subjectId}|${r.kind}|${r.dueOn}|overdue|${result.today}`)))
-            .get();
-          if (r.urgent && todays) enqueue(tx, r.suggestionId, { kind: 'urgent', cardMessageId: todays.id, openIds: r.urgent.openIds, channel: r.urgent.channel }, now);
-          if (deps.supervisorChatId) postReminder(tx, r, { ...model, mentions: [] }, now, deps.supervisorChatId);
+          const todays = overdueCards.get(`${r.subjectId}|${r.kind}`);
+          if (r.urgent && todays) enqueueRow(r.suggestionId, { kind: 'urgent', cardMessageId: todays, openIds: r.urgent.openIds, channel: r.urgent.channel });
+          if (deps.supervisorChatId) postCard(r, { ...model, mentions: [] }, deps.supervisorChatId);
           continue;
         }
-        postReminder(tx, r, model, now);
+        const cardMessageId = postCard(r, model);
+        if (r.level === 'overdue') overdueCards.set(`${r.subjectId}|${r.kind}`, cardMessageId);
       }
       for (const light of result.lights) {
         // Claimed like a reminder: only the sweep that changes the stored light updates the board.
-        const changed = tx
-          .update(schema.suggestions)
-          .set({ boardLight: light.to })
-          .where(and(eq(schema.suggestions.id, light.suggestionId), light.from === null ? isNull(schema.suggestions.boardLight) : eq(schema.suggestions.boardLight, light.from)))
-          .run();
-        if (changed.changes === 0) continue;
+        if (claimLight.run(light.to, light.suggestionId, light.from).changes === 0) continue;
         claimedLights.add(light.suggestionId);
-        const agg = loadAggregate(tx, light.suggestionId);
-        if (agg) writeEffects(tx, agg, [{ type: 'refresh_cards', card: { kind: 'status_board', subjectId: light.suggestionId } }], { now });
+        for (const board of boardsOf.all(light.suggestionId) as Array<{ id: string }>) enqueueRow(light.suggestionId, { kind: 'patch_card', cardMessageId: board.id });
       }
-    },
-    { behavior: 'immediate' },
-  );
+    })
+    .immediate();
   // What this sweep actually sent: a concurrent sweep may have sent some of what it planned.
   result.reminders = result.reminders.filter((r) => claimedKeys.has(r.key));
   result.lights = result.lights.filter((l) => claimedLights.has(l.suggestionId));
-}
-
-function postReminder(tx: DbOrTx, r: PlannedReminder, model: CardModel, now: Date, chatId?: string) {
-  const cardMessageId = newId('cd');
-  tx.insert(schema.cardMessages)
-    .values({ id: cardMessageId, suggestionId: r.suggestionId, kind: 'reminder', subjectId: chatId ? `${r.key}|supervisors` : r.key, createdAt: now.toISOString() })
-    .run();
-  enqueue(tx, r.suggestionId, { kind: 'send_card', cardMessageId, model, ...(chatId && { chatId }) }, now);
-}
-
-function cardSuggestionOf(db: DbOrTx, suggestionId: string): CardSuggestion {
-  const s = db.select().from(schema.suggestions).where(eq(schema.suggestions.id, suggestionId)).get()!;
-  const deputies = db
-    .select({ name: schema.deputies.name, role: schema.suggestionDeputies.role })
-    .from(schema.suggestionDeputies)
-    .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
-    .where(eq(schema.suggestionDeputies.suggestionId, suggestionId))
-    .all();
-  return {
-    id: s.id,
-    session: s.session,
-    number: s.number,
-    title: s.title,
-    body: '',
-    category: s.category,
-    kind: s.kind,
-    timing: s.timing,
-    classified: s.classified,
-    key: s.key,
-    keyLeader: s.keyLeader,
-    assignedOn: s.assignedOn,
-    status: s.status,
-    version: s.version,
-    deputies,
-  };
 }

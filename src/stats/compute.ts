@@ -6,7 +6,8 @@
  * by the suggestion fields), grouped per suggestion into aggregates, and each aggregate is walked
  * once. Deadlines come from the same code the reminders use (openDeadlines, computeDeadline).
  */
-import { and, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { localDate } from '../domain/clock.ts';
 import { computeDeadline, type DeadlineRule } from '../domain/deadline-rule.ts';
@@ -22,7 +23,10 @@ import { formatTenths, independentShares, rate, wholeShares, type Rate, type Sha
 export type StatsRuntime = Pick<Runtime, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
 
 export interface StatsOptions {
-  /** The report date (统计日期), YYYY-MM-DD; default: today in the configured time zone. */
+  /**
+   * The report date (统计日期), YYYY-MM-DD; default: today in the configured time zone. It decides
+   * what is overdue and what is not yet due; everything recorded so far is counted.
+   */
   asOf?: string;
 }
 
@@ -132,6 +136,10 @@ export interface Stats {
 /** The deadlines that are a unit's obligation and can make it overdue (definition overdue_items). */
 const UNIT_DEADLINES: ReadonlySet<DeadlineKind> = new Set<DeadlineKind>(['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer']);
 export const UNCATEGORISED = '未分类';
+/** Chinese names in pinyin order; one collator (localeCompare with a locale builds one per call). */
+const byName = new Intl.Collator('zh-CN').compare;
+/** Dates, numbers and ids: code-unit order. */
+const plain = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const emptyCommitments = (): CommitmentCounts => ({ made: 0, confirmed: 0, done: 0, claimed: 0, overdue: 0, notYetDue: 0 });
 
@@ -158,7 +166,17 @@ export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, 
   const due = memoizedDeadlines(calendar);
   const unitNames = new Map(runtime.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
   const nameOf = (unitId: string) => unitNames.get(unitId) ?? unitId;
-  const local = (iso: string) => localDate(new Date(iso), timeZone);
+  // Local dates of instants, remembered per UTC minute (offsets and their changes are whole minutes).
+  const localDates = new Map<string, IsoDate>();
+  const local = (iso: string) => {
+    const key = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(iso) ? iso.slice(0, 16) : iso;
+    let d = localDates.get(key);
+    if (d === undefined) {
+      d = localDate(new Date(iso), timeZone);
+      localDates.set(key, d);
+    }
+    return d;
+  };
 
   const aggregates = loadAggregates(runtime, filters);
   const unitFilter = filters.unit;
@@ -369,9 +387,9 @@ export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, 
       faceToFace: rate(u.faceToFace, u.leadOrSplit),
       commitments: u.commitments,
     }))
-    .sort((x, y) => y.assigned - x.assigned || x.unitName.localeCompare(y.unitName, 'zh-CN') || x.unitId.localeCompare(y.unitId));
+    .sort((x, y) => y.assigned - x.assigned || byName(x.unitName, y.unitName) || plain(x.unitId, y.unitId));
 
-  const ranked = [...categories.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0], 'zh-CN'));
+  const ranked = [...categories.entries()].sort((x, y) => y[1] - x[1] || byName(x[0], y[0]));
   const categoryShares = independentShares(
     ranked.map(([, n]) => n),
     totals.suggestions,
@@ -379,7 +397,7 @@ export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, 
 
   const byUnit = new Map<string, number>();
   for (const item of overdueItems) byUnit.set(item.unitId, (byUnit.get(item.unitId) ?? 0) + 1);
-  overdueItems.sort((x, y) => x.unitName.localeCompare(y.unitName, 'zh-CN') || x.due.localeCompare(y.due) || x.number.localeCompare(y.number) || x.kind.localeCompare(y.kind));
+  overdueItems.sort((x, y) => byName(x.unitName, y.unitName) || plain(x.due, y.due) || plain(x.number, y.number) || plain(x.kind, y.kind));
 
   return {
     asOf,
@@ -406,7 +424,7 @@ export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, 
       total: overdueItems.length,
       byUnit: [...byUnit.entries()]
         .map(([unitId, count]) => ({ unitId, unitName: nameOf(unitId), count }))
-        .sort((x, y) => y.count - x.count || x.unitName.localeCompare(y.unitName, 'zh-CN')),
+        .sort((x, y) => y.count - x.count || byName(x.unitName, y.unitName)),
       items: overdueItems,
     },
     categories: ranked.map(([category, count], i) => ({ rank: i + 1, category, count, share: categoryShares[i]! })),
@@ -420,7 +438,7 @@ function grades(counts: Record<Grade, number>): GradeBreakdown {
   return { evaluations, satisfied, basicallySatisfied, unsatisfied, satisfiedOrBasic: rate(counts.satisfied + counts.basically_satisfied, evaluations) };
 }
 
-/** on_time_rate: approved on or before the deadline of its round. */
+/** on_time_rate: approved on or before the deadline of its round (round 1: as extended, if it was). */
 function isOnTime(
   answer: AnswerRow,
   a: AssignmentRow,
@@ -429,7 +447,8 @@ function isOnTime(
   local: (iso: string) => IsoDate,
 ): boolean {
   if (!answer.decidedAt) return false;
-  const deadline = answer.round === 2 && a.rehandleFrom ? due(rules.rehandle_answer, a.rehandleFrom) : due(rules.answer, a.assignedOn);
+  const deadline =
+    answer.round === 2 && a.rehandleFrom ? due(rules.rehandle_answer, a.rehandleFrom) : (a.answerDueExtendedTo ?? due(rules.answer, a.assignedOn));
   return local(answer.decidedAt) <= deadline;
 }
 
@@ -442,13 +461,14 @@ function commitmentBucket(c: CommitmentRow, asOf: IsoDate): 'done' | 'claimed' |
 
 /** computeDeadline, remembered per (rule, start date): thousands of assignments share a few dates. */
 function memoizedDeadlines(calendar: WorkingDayCalendar): (rule: DeadlineRule, from: IsoDate) => IsoDate {
-  const cache = new Map<string, IsoDate>();
+  const cache = new Map<DeadlineRule, Map<IsoDate, IsoDate>>();
   return (rule, from) => {
-    const key = `${JSON.stringify(rule)}|${from}`;
-    let d = cache.get(key);
+    let byStart = cache.get(rule);
+    if (!byStart) cache.set(rule, (byStart = new Map()));
+    let d = byStart.get(from);
     if (d === undefined) {
       d = computeDeadline(rule, from, calendar).due;
-      cache.set(key, d);
+      byStart.set(from, d);
     }
     return d;
   };
@@ -456,7 +476,8 @@ function memoizedDeadlines(calendar: WorkingDayCalendar): (rule: DeadlineRule, f
 
 /**
  * Reads every row of the suggestions matching the suggestion-level filters, grouped into
- * aggregates (people and progress reports are not needed for any figure).
+ * aggregates (people and progress reports are not needed for any figure, nor any free text: those
+ * fields are left empty).
  */
 function loadAggregates(runtime: StatsRuntime, filters: StatsFilters): SuggestionAggregate[] {
   const { db } = runtime;
@@ -470,11 +491,13 @@ function loadAggregates(runtime: StatsRuntime, filters: StatsFilters): Suggestio
   if (filters.to) conditions.push(lte(s.assignedOn, filters.to));
   const where = conditions.length ? and(...conditions) : undefined;
   const ids = db.select({ id: s.id }).from(s).where(where);
-  const suggestions = db.select().from(s).where(where).orderBy(s.session, s.number).all();
+  // Long free text (bodies, summaries, notes, comments, evidence) is never counted, so it is not
+  // read: those fields are absent from the rows below, which only this module's walk sees.
+  const { body: _body, ...suggestionColumns } = getTableColumns(s);
   const byId = new Map<string, SuggestionAggregate>();
-  for (const row of suggestions) {
+  for (const row of db.select(suggestionColumns).from(s).where(where).all()) {
     byId.set(row.id, {
-      suggestion: row,
+      suggestion: row as SuggestionAggregate['suggestion'],
       deputies: [],
       assignments: [],
       reassignmentRequests: [],
@@ -488,20 +511,23 @@ function loadAggregates(runtime: StatsRuntime, filters: StatsFilters): Suggestio
   }
   const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(
     key: K,
-    rows: Array<SuggestionAggregate[K][number]>,
+    rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
-    for (const row of rows) (byId.get(row.suggestionId)?.[key] as Array<typeof row> | undefined)?.push(row);
+    for (const row of rows) (byId.get(row.suggestionId)?.[key] as unknown[] | undefined)?.push(row);
   };
   const t = schema;
-  add('assignments', where ? db.select().from(t.assignments).where(inArray(t.assignments.suggestionId, ids)).all() : db.select().from(t.assignments).all());
-  add(
-    'reassignmentRequests',
-    where ? db.select().from(t.reassignmentRequests).where(inArray(t.reassignmentRequests.suggestionId, ids)).all() : db.select().from(t.reassignmentRequests).all(),
-  );
-  add('contacts', where ? db.select().from(t.contacts).where(inArray(t.contacts.suggestionId, ids)).all() : db.select().from(t.contacts).all());
-  add('coOpinions', where ? db.select().from(t.coOpinions).where(inArray(t.coOpinions.suggestionId, ids)).all() : db.select().from(t.coOpinions).all());
-  add('answers', where ? db.select().from(t.answers).where(inArray(t.answers.suggestionId, ids)).all() : db.select().from(t.answers).all());
-  add('commitments', where ? db.select().from(t.commitments).where(inArray(t.commitments.suggestionId, ids)).all() : db.select().from(t.commitments).all());
-  add('evaluations', where ? db.select().from(t.evaluations).where(inArray(t.evaluations.suggestionId, ids)).all() : db.select().from(t.evaluations).all());
+  const scope = <C extends SQLiteColumn>(column: C) => (where ? inArray(column, ids) : undefined);
+  const { note: _note, ...contactColumns } = getTableColumns(t.contacts);
+  const { text: _text, ...opinionColumns } = getTableColumns(t.coOpinions);
+  const { summary: _summary, privateReason: _privateReason, returnReason: _returnReason, ...answerColumns } = getTableColumns(t.answers);
+  const { evidence: _evidence, ...commitmentColumns } = getTableColumns(t.commitments);
+  const { comment: _comment, ...evaluationColumns } = getTableColumns(t.evaluations);
+  add('assignments', db.select().from(t.assignments).where(scope(t.assignments.suggestionId)).all());
+  add('reassignmentRequests', db.select().from(t.reassignmentRequests).where(scope(t.reassignmentRequests.suggestionId)).all());
+  add('contacts', db.select(contactColumns).from(t.contacts).where(scope(t.contacts.suggestionId)).all());
+  add('coOpinions', db.select(opinionColumns).from(t.coOpinions).where(scope(t.coOpinions.suggestionId)).all());
+  add('answers', db.select(answerColumns).from(t.answers).where(scope(t.answers.suggestionId)).all());
+  add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
+  add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
   return [...byId.values()];
 }

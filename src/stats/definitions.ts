@@ -97,9 +97,9 @@ export const DEFINITIONS: readonly Definition[] = [
     id: 'on_time_rate',
     name: { zh_cn: '按时办结率', en_us: 'on-time rate' },
     formula: '按时答复件数 ÷ 答复件数',
-    counts: 'Answers approved (the date of the head\'s sign-off) on or before their deadline: for a round-1 answer the answer deadline counted from the assignment date (3 months in the default policy; for a unit that received the task by re-assignment, from the re-assignment date), for a round-2 answer the re-handling deadline counted from the `unsatisfied` evaluation (2 months).',
+    counts: 'Answers approved (the date of the head\'s sign-off) on or before their deadline: for a round-1 answer the answer deadline counted from the assignment date (3 months in the default policy; for a unit that received the task by re-assignment, from the re-assignment date), or the date a supervisor extended it to (延期, once, 6 months at most); for a round-2 answer the re-handling deadline counted from the `unsatisfied` evaluation (2 months).',
     denominator: 'Answers.',
-    leftOut: 'Assignments not answered yet (once past their deadline they are overdue items); duban records no deadline extensions, so every answer is measured against the policy\'s deadline.',
+    leftOut: 'Assignments not answered yet (once past their deadline they are overdue items). When and how often an answer was submitted does not matter, only when the head approved the one that counts.',
   },
   {
     id: 'signed_on_time',

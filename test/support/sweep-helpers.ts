@@ -253,15 +253,24 @@ import { sweep } from ${JSON.stringify(src('services/sweep.ts'))};
 
 const [path, now] = process.argv.slice(2);
 const db = openDatabase(path!, { migrate: false });
-// Say when the reading is done and the write transaction is about to begin.
-const gated = new Proxy(db, {
-  get(target, property, receiver) {
+// Say when the reading is done and the write transaction (the SQLite client's) is about to begin.
+const client = new Proxy(db.$client, {
+  get(target, property) {
     if (property === 'transaction') {
-      return (...args: unknown[]) => {
-        writeSync(1, 'ready\\n');
-        return (target.transaction as (...a: unknown[]) => unknown)(...args);
+      return (fn: (...a: unknown[]) => unknown) => {
+        const transaction = target.transaction(fn);
+        return Object.assign((...a: unknown[]) => (writeSync(1, 'ready\\n'), transaction(...a)), {
+          immediate: (...a: unknown[]) => (writeSync(1, 'ready\\n'), transaction.immediate(...a)),
+        });
       };
     }
+    const value = Reflect.get(target, property) as unknown;
+    return typeof value === 'function' ? value.bind(target) : value;
+  },
+});
+const gated = new Proxy(db, {
+  get(target, property, receiver) {
+    if (property === '$client') return client;
     return Reflect.get(target, property, receiver);
   },
 });
