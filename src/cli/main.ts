@@ -13,6 +13,7 @@ import { loadDirectory } from '../store/directory-store.ts';
 import { VERSION } from '../version.ts';
 import { runSweep } from '../services/runtime-services.ts';
 import { formatSweep } from './format-sweep.ts';
+import { registerReportCommand } from './report-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 import { startDuban } from '../node/start-duban.ts';
 
@@ -131,6 +132,8 @@ function readInput(file: string): Buffer {
     throw new UserError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
 }
+
+registerReportCommand(program, () => buildRuntime());
 
 const USER_ERRORS = [UserError, ConfigError, StartupError, DirectoryFileError, TableReadError];
 

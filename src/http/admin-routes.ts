@@ -15,6 +15,7 @@ import { getSuggestionDetail, listSuggestions } from '../services/suggestion-que
 import { loadDirectory } from '../store/directory-store.ts';
 import { listOutbox, retryFailed } from '../effects/outbox-store.ts';
 import { dispatch } from '../services/dispatch.ts';
+import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../report/dossier.ts';
 import { dispatchDeps, runSweep } from '../services/runtime-services.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
@@ -99,7 +100,16 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
     );
   });
 
-  api.get('/suggestions/:id', (c) => c.json(getSuggestionDetail(runtime, c.req.param('id'))));
+  api.get('/suggestions/:id', (c) => {
+    const detail = getSuggestionDetail(runtime, c.req.param('id'));
+    if (c.req.query('format') === 'md') {
+      return c.body(renderDossierMarkdown(detail, { timeZone: runtime.config.timeZone }), 200, {
+        'content-type': DOSSIER_CONTENT_TYPE,
+        'content-disposition': dossierContentDisposition(detail),
+      });
+    }
+    return c.json(detail);
+  });
 
   api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), (c) => {
     const q = c.req.valid('query');

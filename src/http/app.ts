@@ -8,6 +8,7 @@ import { databaseHealth } from '../db/open-database.ts';
 import type { Runtime } from '../runtime.ts';
 import { adminAuth } from './admin-auth.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 import { createEventHandlers } from '../lark/event-handlers.ts';
 import { larkWebhook } from '../lark/webhook.ts';
 import { errorBody, HttpError, sendError } from './errors.ts';
@@ -38,6 +39,7 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono {
   );
   app.use('/api/*', adminAuth(runtime.config.adminToken));
   app.route('/api', adminRoutes(runtime, onQueued));
+  app.route('/api', reportRoutes(runtime));
 
   const handlers = createEventHandlers({
     db: runtime.db,
