@@ -30,6 +30,6 @@ CREATE TABLE `reminders_sent` (
 	`sent_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `reminders_sent_suggestion` ON `reminders_sent` (`suggestion_id`);--> statement-breakpoint
+DROP INDEX `card_messages_suggestion`;--> statement-breakpoint
 ALTER TABLE `assignments` ADD `answer_due_extended_to` text;--> statement-breakpoint
 ALTER TABLE `suggestions` ADD `board_light` text;

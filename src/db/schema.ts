@@ -277,7 +277,7 @@ export const cardMessages = sqliteTable(
     messageId: text('message_id').unique(),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('card_messages_subject').on(t.kind, t.subjectId), index('card_messages_suggestion').on(t.suggestionId)],
+  (t) => [index('card_messages_subject').on(t.kind, t.subjectId)],
 );
 
 /** Every message posted in a suggestion's group, by anyone, the bot included (SPEC §2). */
@@ -376,7 +376,6 @@ export const remindersSent = sqliteTable(
     day: text('day').notNull(),
     sentAt: text('sent_at').notNull(),
   },
-  (t) => [index('reminders_sent_suggestion').on(t.suggestionId)],
 );
 
 /** Small facts about the database itself, e.g. which policy and calendar the deadline index follows. */
