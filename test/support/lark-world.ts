@@ -56,6 +56,7 @@ export async function startLarkWorld(env: Record<string, string> = {}) {
       .select()
       .from(schema.cardMessages)
       .where(and(eq(schema.cardMessages.kind, kind), eq(schema.cardMessages.subjectId, subjectId)))
+      .orderBy(sql`rowid`)
       .all()
       .map((c) => {
         if (!c.messageId) throw new Error(`card ${kind} ${subjectId} not sent`);
@@ -68,6 +69,7 @@ export async function startLarkWorld(env: Record<string, string> = {}) {
       .select()
       .from(schema.cardMessages)
       .where(and(eq(schema.cardMessages.suggestionId, suggestionId), eq(schema.cardMessages.kind, kind)))
+      .orderBy(sql`rowid`) // in the order they were posted
       .all();
   }
 
