@@ -14,6 +14,7 @@ import { buildRuntime } from './build-runtime.ts';
 import { sandboxPeople } from './sandbox-people.ts';
 import { startServer, type RunningServer } from './serve.ts';
 import { startSchedules } from './schedule.ts';
+import { startIdleCheckpoints } from './idle-checkpoints.ts';
 
 export interface RunningDuban {
   runtime: Runtime;
@@ -79,6 +80,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   worker.start();
   worker.kick();
   const schedules = startSchedules(runtime, () => worker!.kick());
+  const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger);
 
   return {
     runtime,
@@ -91,6 +93,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       await worker!.stop();
       await server.close();
       await sandbox?.close();
+      checkpoints.stop();
       runtime.db.$client.close();
     },
   };
