@@ -76,6 +76,16 @@ export function computeDeadline(rule: DeadlineRule, from: IsoDate, calendar: Wor
   return { due, explanation: { zh_cn: zh, en_us: en }, usesFallbackCalendar: fallbackYears.length > 0 };
 }
 
+/** date + n calendar days (n may be negative). */
+export function addCalendarDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export function calendarDaysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
 /** date + months, clamped to the end of the target month: 2026-11-30 + 3 → 2027-02-28. */
 export function addCalendarMonths(date: IsoDate, months: number): IsoDate {
   toDayNumber(date); // validates, naming the value when bad

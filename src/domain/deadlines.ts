@@ -5,7 +5,7 @@
  */
 import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { localDate } from './clock.ts';
-import { computeDeadline, type ComputedDeadline } from './deadline-rule.ts';
+import { addCalendarDays, computeDeadline, type ComputedDeadline } from './deadline-rule.ts';
 import { latestApprovedAnswer } from './lifecycle.ts';
 import type { AssignmentRow, SuggestionAggregate } from './model.ts';
 import type { DeadlineKind, Policy } from './policy.ts';
@@ -97,8 +97,6 @@ export const isOverdue = (d: Deadline, today: IsoDate): boolean => isObligation(
 export function lightOf(deadlines: Deadline[], today: IsoDate, noticeDaysBefore: number): Light {
   deadlines = deadlines.filter(isObligation);
   if (deadlines.some((d) => d.due < today)) return 'red';
-  const horizon = new Date(`${today}T00:00:00Z`);
-  horizon.setUTCDate(horizon.getUTCDate() + noticeDaysBefore);
-  const limit = horizon.toISOString().slice(0, 10);
+  const limit = addCalendarDays(today, noticeDaysBefore);
   return deadlines.some((d) => d.due <= limit) ? 'yellow' : 'blue';
 }

@@ -16,6 +16,7 @@ import type {
   CardSuggestion,
 } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
+import { calendarDaysBetween } from '../domain/deadline-rule.ts';
 import { isObligation, lightOf, openDeadlines, type Deadline } from '../domain/deadlines.ts';
 import { STATE_LABELS, type AssignmentState, type SuggestionAggregate } from '../domain/model.ts';
 import { DEADLINE_LABELS, type Policy } from '../domain/policy.ts';
@@ -235,7 +236,7 @@ function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
 }
 
 function cardDeadline(d: Deadline, today: string, policy: Policy): CardDeadline {
-  const daysLeft = Math.round((Date.parse(`${d.due}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  const daysLeft = calendarDaysBetween(today, d.due);
   return {
     label: DEADLINE_LABELS[d.kind],
     due: d.due,

@@ -6,6 +6,8 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DigestModel, Light } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
+import { addCalendarDays } from '../domain/deadline-rule.ts';
+import { isObligation } from '../domain/deadlines.ts';
 import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS, type AssignmentState } from '../domain/model.ts';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/policy.ts';
 import { newId } from '../domain/ids.ts';
@@ -13,7 +15,6 @@ import * as schema from '../db/schema.ts';
 import { enqueue } from '../effects/outbox-store.ts';
 import type { Runtime } from '../runtime.ts';
 
-const OBLIGATIONS = new Set(['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer', 'commitment']);
 
 export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' | 'config'>, now: Date): DigestModel {
   const { db, calendar } = runtime;
@@ -33,7 +34,7 @@ export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' 
     .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.openDeadlines.suggestionId))
     .where(and(sql`${schema.openDeadlines.dueOn} < ${today}`, eq(schema.suggestions.status, 'open')))
     .all()
-    .filter((r) => OBLIGATIONS.has(r.d.kind));
+    .filter((r) => isObligation({ kind: r.d.kind as DeadlineKind }));
   const byUnit = new Map<string, DigestModel['overdueByUnit'][number]>();
   for (const r of overdueRows) {
     const unitName = units.get(r.d.unitId) ?? r.d.unitId;
@@ -58,12 +59,10 @@ export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' 
     .map((r) => ({ number: r.number, unitName: units.get(r.unitId) ?? r.unitId, content: r.c.content, dueOn: r.c.dueOn, overdue: r.c.dueOn < today && r.c.state !== 'done_claimed' }));
 
   // Open assignments by unit and light: red with an overdue obligation, yellow with one due within the notice days.
-  const horizon = new Date(`${today}T00:00:00Z`);
-  horizon.setUTCDate(horizon.getUTCDate() + runtime.policy.reminders.noticeDaysBefore);
-  const limit = horizon.toISOString().slice(0, 10);
+  const limit = addCalendarDays(today, runtime.policy.reminders.noticeDaysBefore);
   const lightOf = new Map<string, Light>();
   for (const d of db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, limit)).all()) {
-    if (!OBLIGATIONS.has(d.kind)) continue;
+    if (!isObligation({ kind: d.kind as DeadlineKind })) continue;
     const light: Light = d.dueOn < today ? 'red' : 'yellow';
     if (lightOf.get(d.assignmentId) !== 'red') lightOf.set(d.assignmentId, light);
   }

@@ -20,6 +20,7 @@ import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import type { Bilingual, CardModel, CardSuggestion, Light } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
+import { addCalendarDays, calendarDaysBetween } from '../domain/deadline-rule.ts';
 import { newId } from '../domain/ids.ts';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind, type Policy } from '../domain/policy.ts';
 import { isObligation } from '../domain/deadlines.ts';
@@ -71,8 +72,6 @@ export interface SweepDeps {
   supervisorChatId?: string | undefined;
 }
 
-/** Deadlines whose lapse is the unit's failure get overdue reminders and escalations. */
-const UNIT_OBLIGATIONS = new Set<DeadlineKind>(['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer', 'commitment']);
 
 const TODO: Record<DeadlineKind, Bilingual> = {
   sign: { zh_cn: '请尽快签收', en_us: 'Please sign for it' },
@@ -93,13 +92,6 @@ const LEVEL_LABEL: Record<ReminderLevel, Bilingual> = {
   escalation2: { zh_cn: '督办通知', en_us: 'supervision notice' },
 };
 
-const addDays = (date: string, days: number) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-
 interface Due {
   level: ReminderLevel;
   day: string;
@@ -117,13 +109,13 @@ export function levelsDue(
   let workingDaysOverdue = 0;
   const dayBefore = calendar.addWorkingDays(d, -1);
   if (today < d) {
-    const noticeDay = calendar.nextWorkingDayOnOrAfter(addDays(d, -policy.reminders.noticeDaysBefore));
+    const noticeDay = calendar.nextWorkingDayOnOrAfter(addCalendarDays(d, -policy.reminders.noticeDaysBefore));
     if (today >= dayBefore) levels.push({ level: 'warning', day: dayBefore });
     // A notice only for a deadline that already existed on its notice day and is not yet in the warning days.
     else if (today >= noticeDay && noticeDay >= deadline.fromOn && noticeDay < dayBefore) levels.push({ level: 'notice', day: noticeDay });
   } else if (today === d) {
     levels.push({ level: 'warning', day: d });
-  } else if (UNIT_OBLIGATIONS.has(deadline.kind)) {
+  } else if (isObligation(deadline)) {
     workingDaysOverdue = calendar.workingDaysBetween(d, today);
     if (workingDaysOverdue >= 1) levels.push({ level: 'overdue', day: today });
     const r = policy.reminders;
@@ -141,7 +133,7 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
 
   // Far enough for the notices, and for the 1-working-day-before warning when a holiday makes
   // that working day more than the notice period before the deadline.
-  const noticeHorizon = addDays(today, policy.reminders.noticeDaysBefore);
+  const noticeHorizon = addCalendarDays(today, policy.reminders.noticeDaysBefore);
   const warningHorizon = calendar.addWorkingDays(today, 1);
   const horizon = warningHorizon > noticeHorizon ? warningHorizon : noticeHorizon;
   const deadlines = readDeadlinesInView(db, today, horizon);
@@ -187,7 +179,7 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
           : level === 'escalation2' && policy.reminders.urgentSms
             ? { channel: 'sms' as const, openIds: [...staff.liaisons, ...staff.head] }
             : undefined;
-      const daysLeft = daysBetween(today, d.dueOn);
+      const daysLeft = calendarDaysBetween(today, d.dueOn);
       candidates.push({
         key: `${d.subjectId}|${kind}|${d.dueOn}|${level}|${day}`,
         suggestionId: s.id,
@@ -340,7 +332,7 @@ function send(deps: SweepDeps, result: SweepResult, now: Date, deadlines: Map<st
           deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, explanation: (deadline?.explanation as Bilingual | undefined) ?? r.why },
           unitName: unitNames.get(r.unitId) ?? r.unitId,
           todo: TODO[r.kind],
-          withProgressButton: UNIT_OBLIGATIONS.has(r.kind) && r.kind !== 'commitment',
+          withProgressButton: isObligation(r) && r.kind !== 'commitment',
           assignmentId: deadline?.assignmentId ?? r.subjectId,
           mentions: r.recipients,
         };
