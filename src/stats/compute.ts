@@ -143,20 +143,8 @@ const plain = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const emptyCommitments = (): CommitmentCounts => ({ made: 0, confirmed: 0, done: 0, claimed: 0, overdue: 0, notYetDue: 0 });
 
-interface UnitAcc {
-  unitId: string;
-  assigned: number;
-  leadOrSplit: number;
-  co: number;
-  signedOnTime: number;
-  answers: number;
-  answeredOnTime: number;
-  overdue: number;
-  classes: Record<ResultClass, number>;
-  grades: Record<Grade, number>;
-  faceToFace: number;
-  commitments: CommitmentCounts;
-}
+/** A unit's counts while they are gathered: the row before names and rates are added. */
+type UnitAcc = Omit<UnitRow, 'unitName' | 'satisfiedOrBasic' | 'faceToFace'> & { faceToFace: number };
 
 export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
   const timeZone = runtime.config.timeZone;
