@@ -4,6 +4,7 @@
  * tampered with. Every refusal is checked to change nothing, and every tampered request is shown
  * to have had an effect when sent untampered.
  */
+import { request as httpRequest } from 'node:http';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HELP_TEXT } from '../src/lark/event-handlers.ts';
@@ -64,6 +65,28 @@ async function expectRefusedPress<R extends { status: number; toast?: { type?: s
   expect(audit).toHaveLength(auditBefore + 1);
   expect(audit.at(-1)).toMatchObject({ outcome: 'refused', source: 'card', action: expected.action, actor: expected.actor, message: expected.content });
   return result;
+}
+
+/**
+ * POSTs `body` with Transfer-Encoding: chunked (fetch always sends a Content-Length for a string),
+ * so the server can only find the size by reading. Each request on its own connection.
+ */
+function postChunked(url: string, body: string): Promise<Delivery> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      let rawBody = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (rawBody += chunk));
+      res.on('end', () =>
+        resolve({ eventId: undefined, attempt: 1, status: res.statusCode ?? 0, body: JSON.parse(rawBody), rawBody, timedOut: false, durationMs: Date.now() - started }),
+      );
+    });
+    // The server answers 413 and closes the connection part-way through; that is expected.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.slice(at, at + 64 * 1024));
+    req.end();
+  });
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -199,6 +222,12 @@ describe('refused requests change nothing, and the same request untampered has i
         await new Promise((resolve) => setTimeout(resolve, 1000));
         return res;
       },
+    ],
+    [
+      'a body larger than 512 KB sent in chunks, with no Content-Length to refuse it by',
+      413,
+      'payload_too_large',
+      async (target) => postChunked(`${w.duban.server.url}/lark/events`, await sealed(w, { ...envelopeOf(target), padding: 'x'.repeat(600 * 1024) })),
     ],
   ];
 

@@ -100,7 +100,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
   const { db, logger } = deps;
   const messages = createMessageStore(db);
 
-  function handleMessage(envelope: LarkEnvelope): unknown {
+  async function handleMessage(envelope: LarkEnvelope): Promise<unknown> {
     const ev = envelope.event as MessageEvent;
     const m = ev.message;
     if (ev.sender?.sender_type !== 'user') return {}; // the bot's own messages, and other apps'
@@ -112,7 +112,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     const command = textCommand(text, (m.mentions ?? []).length > 0);
     const now = deps.clock();
     let queued = false;
-    messages.record(
+    await messages.record(
       {
         messageId: m.message_id,
         chatId: m.chat_id,

@@ -7,7 +7,7 @@
  * well within Lark's 3 s.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { BodyTooLarge, readRawRequest, UnreadableBody, type RawRequest } from '../http/raw-request.ts';
 import type { Logger } from '../logger.ts';
 import { constantTimeEqual, decryptEvent, signEvent } from './crypto.ts';
 
@@ -42,41 +42,34 @@ class Refusal extends Error {
 
 export function larkWebhook(deps: WebhookDeps): Hono {
   const app = new Hono();
-  app.post(
-    '/',
-    bodyLimit({
-      maxSize: WEBHOOK_BODY_LIMIT,
-      onError: (c) => refused(c, new Refusal(413, 'payload_too_large', `the body is larger than ${WEBHOOK_BODY_LIMIT} bytes`)),
-    }),
-    async (c) => {
-      try {
-        const raw = await c.req.text();
-        const outer = parseJson(raw);
-        // Lark encrypts the challenge once a key is set, but the official SDKs also answer a
-        // plaintext one; so does duban (its token is still checked).
-        const plain = outer.type === 'url_verification' ? outer : await openEnvelope(outer, deps.encryptKey);
+  app.post('/', async (c) => {
+    try {
+      const request = await readRequest(c);
+      const outer = parseJson(request.body);
+      // Lark encrypts the challenge once a key is set, but the official SDKs also answer a
+      // plaintext one; so does duban (its token is still checked).
+      const plain = outer.type === 'url_verification' ? outer : await openEnvelope(outer, deps.encryptKey);
 
-        if (plain.type === 'url_verification') {
-          checkToken(plain.token, deps.verificationToken);
-          return c.json({ challenge: String(plain.challenge ?? '') });
-        }
-
-        if (deps.encryptKey) {
-          await checkSignature(c.req.header(), raw, deps.encryptKey, deps.now());
-        }
-        const envelope = plain as unknown as LarkEnvelope;
-        if (!envelope.header || typeof envelope.header.event_id !== 'string' || typeof envelope.header.event_type !== 'string' || typeof envelope.event !== 'object') {
-          throw new Refusal(400, 'invalid_event', 'not a schema 2.0 event: header.event_id, header.event_type and event are required');
-        }
-        checkToken(envelope.header.token, deps.verificationToken);
-        const response = await deps.handle(envelope);
-        return c.json(response && typeof response === 'object' ? response : {});
-      } catch (error) {
-        if (error instanceof Refusal) return refused(c, error);
-        throw error;
+      if (plain.type === 'url_verification') {
+        checkToken(plain.token, deps.verificationToken);
+        return c.json({ challenge: String(plain.challenge ?? '') });
       }
-    },
-  );
+
+      if (deps.encryptKey) {
+        await checkSignature(request, deps.encryptKey, deps.now());
+      }
+      const envelope = plain as unknown as LarkEnvelope;
+      if (!envelope.header || typeof envelope.header.event_id !== 'string' || typeof envelope.header.event_type !== 'string' || typeof envelope.event !== 'object') {
+        throw new Refusal(400, 'invalid_event', 'not a schema 2.0 event: header.event_id, header.event_type and event are required');
+      }
+      checkToken(envelope.header.token, deps.verificationToken);
+      const response = await deps.handle(envelope);
+      return c.json(response && typeof response === 'object' ? response : {});
+    } catch (error) {
+      if (error instanceof Refusal) return refused(c, error);
+      throw error;
+    }
+  });
   const refused = (c: Context, error: Refusal) => {
     deps.logger.warn({ status: error.status, code: error.code, reason: error.message }, 'lark webhook request refused');
     // The rest of an oversized body is never read: close the connection rather than leave it half-read.
@@ -84,6 +77,16 @@ export function larkWebhook(deps: WebhookDeps): Hono {
     return c.json({ error: { code: error.code, message: error.message } }, error.status);
   };
   return app;
+}
+
+async function readRequest(c: Context): Promise<RawRequest> {
+  try {
+    return await readRawRequest(c, WEBHOOK_BODY_LIMIT);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new Refusal(413, 'payload_too_large', error.message);
+    if (error instanceof UnreadableBody) throw new Refusal(400, 'unreadable_body', error.message);
+    throw error;
+  }
 }
 
 function parseJson(raw: string): Record<string, unknown> {
@@ -113,10 +116,10 @@ async function openEnvelope(outer: Record<string, unknown>, encryptKey: string |
   return parseJson(text);
 }
 
-async function checkSignature(headers: Record<string, string>, raw: string, encryptKey: string, now: Date): Promise<void> {
-  const timestamp = headers['x-lark-request-timestamp'];
-  const nonce = headers['x-lark-request-nonce'];
-  const signature = headers['x-lark-signature'];
+async function checkSignature(request: RawRequest, encryptKey: string, now: Date): Promise<void> {
+  const timestamp = request.header('x-lark-request-timestamp');
+  const nonce = request.header('x-lark-request-nonce');
+  const signature = request.header('x-lark-signature');
   if (!timestamp || !nonce || !signature) throw new Refusal(401, 'unsigned', 'the X-Lark-Request-Timestamp, -Nonce and X-Lark-Signature headers are required');
   // Lark sends unix seconds; anything else cannot be placed in time and is refused.
   if (!/^\d{9,11}$/.test(timestamp)) throw new Refusal(400, 'bad_timestamp', `the request timestamp is not unix seconds: ${timestamp.slice(0, 40)}`);
@@ -124,7 +127,7 @@ async function checkSignature(headers: Record<string, string>, raw: string, encr
   if (Math.abs(skew) > MAX_SKEW_SECONDS) {
     throw new Refusal(400, skew < 0 ? 'stale_timestamp' : 'future_timestamp', `the request timestamp is ${Math.abs(skew)} s ${skew < 0 ? 'old' : 'in the future'}`);
   }
-  const expected = await signEvent(timestamp, nonce, encryptKey, raw);
+  const expected = await signEvent(timestamp, nonce, encryptKey, request.body);
   if (!constantTimeEqual(expected, signature.toLowerCase())) throw new Refusal(401, 'bad_signature', 'the signature does not match the body');
 }
 
