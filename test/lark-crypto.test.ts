@@ -35,6 +35,9 @@ describe('Lark event crypto (API.md §1)', () => {
   it('refuses bad input with a clear error', async () => {
     await expect(decryptEvent('', 'k')).rejects.toThrow(/empty/);
     await expect(decryptEvent('!!!not base64!!!', 'k')).rejects.toThrow(/base64/);
+    // One character that is not base64, in a string of the right length.
+    await expect(decryptEvent(`${VECTOR.slice(0, 10)}!${VECTOR.slice(11)}`, 'test key')).rejects.toThrow(/base64/);
+    await expect(decryptEvent(`${VECTOR.slice(0, -4)}a=bc`, 'test key')).rejects.toThrow(/base64/);
     await expect(decryptEvent(btoa('short'), 'k')).rejects.toThrow(/16-byte/);
     await expect(decryptEvent(VECTOR, 'wrong key')).rejects.toThrow(/Encrypt Key/);
   });

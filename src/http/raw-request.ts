@@ -14,9 +14,15 @@ import type { Context } from 'hono';
 import getRawBody from 'raw-body';
 
 export interface RawRequest {
-  /** A header by its lower-case name. */
-  header(name: string): string | undefined;
+  /** The headers by lower-case name. */
+  headers: Record<string, string | string[] | undefined>;
   body: string;
+}
+
+/** One header's value; a repeated header's values joined as the Fetch API joins them. */
+export function headerValue(request: RawRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 export class BodyTooLarge extends Error {
@@ -30,18 +36,11 @@ export class UnreadableBody extends Error {}
 
 export async function readRawRequest(c: Context, limit: number): Promise<RawRequest> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming) {
-    const header = (name: string) => {
-      const value = incoming.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    return { header, body: await readNodeBody(incoming, limit) };
-  }
-  const header = (name: string) => c.req.header(name);
-  if (Number(header('content-length') ?? NaN) > limit) throw new BodyTooLarge(limit);
+  if (incoming) return { headers: incoming.headers, body: await readNodeBody(incoming, limit) };
+  if (Number(c.req.header('content-length') ?? NaN) > limit) throw new BodyTooLarge(limit);
   const body = await c.req.text();
   if (new TextEncoder().encode(body).length > limit) throw new BodyTooLarge(limit);
-  return { header, body };
+  return { headers: c.req.header(), body };
 }
 
 async function readNodeBody(incoming: IncomingMessage, limit: number): Promise<string> {

@@ -7,7 +7,7 @@
  * well within Lark's 3 s.
  */
 import { Hono, type Context } from 'hono';
-import { BodyTooLarge, readRawRequest, UnreadableBody, type RawRequest } from '../http/raw-request.ts';
+import { BodyTooLarge, headerValue, readRawRequest, UnreadableBody, type RawRequest } from '../http/raw-request.ts';
 import type { Logger } from '../logger.ts';
 import { constantTimeEqual, decryptEvent, signEvent } from './crypto.ts';
 
@@ -117,9 +117,9 @@ async function openEnvelope(outer: Record<string, unknown>, encryptKey: string |
 }
 
 async function checkSignature(request: RawRequest, encryptKey: string, now: Date): Promise<void> {
-  const timestamp = request.header('x-lark-request-timestamp');
-  const nonce = request.header('x-lark-request-nonce');
-  const signature = request.header('x-lark-signature');
+  const timestamp = headerValue(request, 'x-lark-request-timestamp');
+  const nonce = headerValue(request, 'x-lark-request-nonce');
+  const signature = headerValue(request, 'x-lark-signature');
   if (!timestamp || !nonce || !signature) throw new Refusal(401, 'unsigned', 'the X-Lark-Request-Timestamp, -Nonce and X-Lark-Signature headers are required');
   // Lark sends unix seconds; anything else cannot be placed in time and is refused.
   if (!/^\d{9,11}$/.test(timestamp)) throw new Refusal(400, 'bad_timestamp', `the request timestamp is not unix seconds: ${timestamp.slice(0, 40)}`);
