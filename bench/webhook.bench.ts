@@ -135,6 +135,16 @@ const medianOf = (runs: LoadResult[]): LoadResult => ({
   total: runs.reduce((n, r) => n + r.total, 0),
 });
 
+/**
+ * Lets the machine settle before a run: duban checkpoints its WAL once it has been quiet for
+ * 250 ms, and that work must land in no one's measurement (least of all the other server's); and
+ * the generator's garbage from the runs before must not pause it during this one.
+ */
+async function quiet(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 750));
+  globalThis.gc?.();
+}
+
 interface Server {
   name: string;
   url: string;
@@ -155,10 +165,12 @@ async function measureBoth(base: Server, bot: Server) {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['base', 'bot'] as const) : (['bot', 'base'] as const);
     const server = { base, bot };
-    for (const k of order) runs[k].max.push(await maxLoad(server[k].url, server[k].events, { connections: 16, amount: MAX_EVENTS }));
     for (const k of order) {
-      // The generator's own garbage from the runs before must not pause it during this one.
-      globalThis.gc?.();
+      await quiet();
+      runs[k].max.push(await maxLoad(server[k].url, server[k].events, { connections: 16, amount: MAX_EVENTS }));
+    }
+    for (const k of order) {
+      await quiet();
       runs[k].fixed.push(await steadyLoad(server[k].url, server[k].events, { seconds: DURATION_S, rate: RATE }));
     }
     ratios.push(runs.bot.max.at(-1)!.rps / runs.base.max.at(-1)!.rps);

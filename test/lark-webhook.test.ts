@@ -154,6 +154,36 @@ describe('URL verification', () => {
     expect(wrong.status).toBe(401);
     expect(errorCode(wrong.body)).toBe('bad_token');
   });
+
+  it('through the Fetch API alone (as on Workers, with no Node request), signed events are checked and oversized bodies refused', async () => {
+    const handled: LarkEnvelope[] = [];
+    const app = new Hono();
+    app.route(
+      '/lark/events',
+      larkWebhook({
+        encryptKey: 'ek-fetch',
+        verificationToken: 'vt-fetch',
+        logger: w.duban.runtime.logger,
+        now: () => new Date(),
+        handle: (envelope) => void handled.push(envelope),
+      }),
+    );
+    const events = createEventSender({
+      webhookUrl: 'http://duban.test/lark/events',
+      encryptKey: 'ek-fetch',
+      verificationToken: 'vt-fetch',
+      appId: 'cli_fetch',
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch,
+    });
+    const message = { chatId: 'oc_fetch', senderOpenId: d01, text: '你好', messageId: 'om_fetch_1' };
+    expect((await events.sendMessageEvent(message)).status).toBe(200);
+    expect(handled.map((e) => e.header.event_type)).toEqual(['im.message.receive_v1']);
+    const forged = await events.sendMessageEvent(message, { badSignature: true });
+    expect([forged.status, errorCode(forged.body)]).toEqual([401, 'bad_signature']);
+    const big = await events.sendRaw(JSON.stringify({ encrypt: 'x'.repeat(600 * 1024) }), {}, { sign: true });
+    expect([big.status, errorCode(big.body)]).toEqual([413, 'payload_too_large']);
+    expect(handled).toHaveLength(1);
+  });
 });
 
 // -------------------------------------------------------------------------------------------------

@@ -73,6 +73,15 @@ describe('message store', () => {
     expect(await store.record(message(2), NOW)).toEqual({ stored: true, suggestionId: 'sg_store0001' });
   });
 
+  it('when SQLite rolls back the whole transaction part-way (as on a full disk), no message of the turn stands and none after it is written alone', async () => {
+    const { db, store, rows } = world();
+    const wholeRollback = () => db.$client.exec('rollback');
+    const results = await Promise.allSettled([store.record(message(1), NOW), store.record(message(2), NOW, wholeRollback), store.record(message(3), NOW)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(rows()).toEqual([]);
+    expect(db.$client.inTransaction).toBe(false);
+  });
+
   it('when the commit itself fails, every message of the turn fails, none is stored, and a retry stores them', async () => {
     const { db, path, store, rows } = world();
     db.$client.pragma('busy_timeout = 20');

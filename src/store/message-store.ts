@@ -68,6 +68,9 @@ export function createMessageStore(db: Db) {
       try {
         return { ok: true as const, outcome: p.then ? storeWithCommand(p.message, p.receivedAt, p.then) : store(p.message, p.receivedAt) };
       } catch (error) {
+        // Some failures (a full disk, an I/O error) make SQLite roll back the whole transaction:
+        // then nothing of the batch stands, and the rest must not run outside it.
+        if (!client.inTransaction) throw error;
         return { ok: false as const, error };
       }
     }),
