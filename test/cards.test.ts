@@ -61,7 +61,7 @@ function assignment(over: Partial<CardAssignment> = {}): CardAssignment {
     role: 'lead',
     state: 'pending_sign',
     stateLabel: { zh_cn: '待签收', en_us: 'awaiting sign-for' },
-    nextDeadline: { label: { zh_cn: '签收', en_us: 'sign for' }, due: '2026-02-12', light: 'yellow', daysLeft: 1 },
+    nextDeadline: { label: { zh_cn: '签收', en_us: 'sign for' }, due: '2026-02-12', light: 'yellow', daysLeft: 1, workingDaysOverdue: 0 },
     ...over,
   };
 }
@@ -74,7 +74,7 @@ function coAssignment(over: Partial<CardAssignment> = {}): CardAssignment {
     role: 'co',
     state: 'signed',
     stateLabel: { zh_cn: '办理中', en_us: 'in handling' },
-    nextDeadline: { label: { zh_cn: '协办意见', en_us: 'co-handler opinion' }, due: '2026-03-10', light: 'blue', daysLeft: 18 },
+    nextDeadline: { label: { zh_cn: '协办意见', en_us: 'co-handler opinion' }, due: '2026-03-10', light: 'blue', daysLeft: 18, workingDaysOverdue: 0 },
     ...over,
   });
 }
@@ -315,7 +315,7 @@ const cases: Case[] = [
           role: 'split',
           state: 'signed',
           stateLabel: { zh_cn: '办理中', en_us: 'in handling' },
-          nextDeadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', light: 'red', daysLeft: -4 },
+          nextDeadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', light: 'red', daysLeft: -4, workingDaysOverdue: 4 },
         }),
         assignment({
           id: 'as_zjw_0245',
@@ -324,7 +324,7 @@ const cases: Case[] = [
           role: 'split',
           state: 'answer_pending_approval',
           stateLabel: { zh_cn: '答复待审核', en_us: 'answer awaiting approval' },
-          nextDeadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', light: 'red', daysLeft: -1 },
+          nextDeadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', light: 'red', daysLeft: -1, workingDaysOverdue: 1 },
         }),
       ],
       contacts: [contact()],
@@ -533,6 +533,8 @@ const cases: Case[] = [
           label: { zh_cn: '答复', en_us: 'answer' },
           due: '2026-05-11',
           daysLeft: [7, 1, -2, -5, -14][i]!,
+          // Due on a Monday: -5 is a Saturday, -14 the Monday two weeks on.
+          workingDaysOverdue: [0, 0, 2, 4, 10][i]!,
           explanation: {
             zh_cn: '答复期限：自交办之日起3个月（《重庆市人民代表大会代表建议、批评和意见办理办法》第十六条）。',
             en_us: 'Answer deadline: 3 months from assignment (Chongqing regulation, art. 16).',
@@ -559,6 +561,7 @@ const cases: Case[] = [
         label: { zh_cn: '签收', en_us: 'sign for' },
         due: '2026-02-12',
         daysLeft: 0,
+        workingDaysOverdue: 0,
         explanation: { zh_cn: '签收期限：交办后2个工作日。', en_us: 'Sign for it within 2 working days of assignment.' },
       },
       unitName: '市交通运输委员会',
@@ -780,6 +783,25 @@ describe('card templates', () => {
     expect(seen).toEqual(new Set(spec));
   });
 
+  it('counts days past due in calendar days, with the working days among them when they differ', () => {
+    const reminder = (name: string) => {
+      const model = cases.find((c) => c.name === name)!.model;
+      if (model.kind !== 'reminder') throw new Error(`${name} is not a reminder`);
+      return model;
+    };
+    const text = (model: Parameters<typeof renderCard>[0]) => JSON.stringify(renderCard(model));
+    const overdue = reminder('reminder: overdue'); // 2 days, both working days
+    expect(text(overdue)).toContain('已逾期 2 天');
+    expect(text(overdue)).not.toContain('其中工作日');
+    const escalation = reminder('reminder: escalation'); // 5 days to a Saturday: 4 working days
+    expect(text(escalation)).toContain('已逾期 5 天（其中工作日 4 天）');
+    // A reminder queued by an earlier version has no working-day count: calendar days only.
+    const { workingDaysOverdue: _, ...older } = escalation.deadline;
+    const olderText = text({ ...escalation, deadline: older });
+    expect(olderText).toContain('已逾期 5 天');
+    expect(olderText).not.toMatch(/其中工作日|undefined/);
+  });
+
   it('titles the card and colours the header', () => {
     const byName = (name: string) => renderCard(cases.find((c) => c.name === name)!.model);
     expect(byName('assignment: pending sign').header.title).toMatchObject({
@@ -905,7 +927,7 @@ describe('card templates', () => {
       contact({ id: `ct_${i}`, note: long, unitName: `市某某委员会第${i + 1}处`, confirmed: i % 2 ? { byName: '王立群', at: '2026-03-03' } : null }),
     );
     const units = Array.from({ length: 12 }, (_, i) =>
-      assignment({ id: `as_${i}`, unitName: `市第${i + 1}委员会`.repeat(5), role: i === 0 ? 'lead' : 'co', nextDeadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', light: 'red', daysLeft: -3 } }),
+      assignment({ id: `as_${i}`, unitName: `市第${i + 1}委员会`.repeat(5), role: i === 0 ? 'lead' : 'co', nextDeadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', light: 'red', daysLeft: -3, workingDaysOverdue: 3 } }),
     );
     const bigAnswer = (summary: string) =>
       answer({
@@ -926,7 +948,7 @@ describe('card templates', () => {
       { kind: 'answer', suggestion: s, answer: bigAnswer(long), mentions: [DEPUTY] },
       { kind: 'answer', suggestion: s, answer: bigAnswer(stars), mentions: [DEPUTY] },
       { kind: 'commitment', suggestion: s, commitment: commitment({ content: long, evidence: long, state: 'done_claimed' }), mentions: [] },
-      { kind: 'reminder', suggestion: s, level: 'escalation2', deadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', daysLeft: -20, explanation: { zh_cn: long, en_us: long } }, unitName: long, todo: { zh_cn: long, en_us: long }, withProgressButton: true, assignmentId: 'as_1', mentions: [LIAISON] },
+      { kind: 'reminder', suggestion: s, level: 'escalation2', deadline: { label: { zh_cn: '答复', en_us: 'answer' }, due: '2026-05-11', daysLeft: -20, workingDaysOverdue: 14, explanation: { zh_cn: long, en_us: long } }, unitName: long, todo: { zh_cn: long, en_us: long }, withProgressButton: true, assignmentId: 'as_1', mentions: [LIAISON] },
     ];
     for (const model of models) {
       const card = renderCard(model);

@@ -740,6 +740,17 @@ describe('the dry run', () => {
       '2025-10-10 card notice reassign_window@jtw due 2025-10-16 (+6) [day 2025-10-09] @jtw.liaison1,jtw.liaison2 «提醒 · 第0904号» 申请改办期限：如需申请改办，请在期限内提出',
       '2025-10-10 board patch',
     ]);
+    // The card counts the days past due as the reminder does: 11 days, 3 of them working days
+    // (the National Day holiday between), never only the calendar days the rules do not count.
+    const overdueCard = w.db
+      .select()
+      .from(schema.outbox)
+      .all()
+      .map((r) => r.payload as OutboxPayload)
+      .find((p) => p.kind === 'send_card' && p.model?.kind === 'reminder' && p.model.level === 'overdue');
+    const rendered = JSON.stringify(renderCard((overdueCard as Extract<OutboxPayload, { kind: 'send_card' }>).model as Parameters<typeof renderCard>[0]));
+    expect(rendered).toContain('已逾期 11 天（其中工作日 3 天）');
+    expect(rendered).toContain('11 days overdue (working days: 3)');
     expect(dry('2025-10-10')).toMatchObject({ reminders: [], lights: [] });
   });
 });

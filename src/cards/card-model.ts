@@ -70,6 +70,8 @@ export interface CardDeadline {
   light: Light;
   /** Calendar days until due (negative when overdue). */
   daysLeft: number;
+  /** Working days past due (0 until then): what the overdue and escalation rules count. */
+  workingDaysOverdue: number;
 }
 
 export interface CardAssignment {
@@ -149,7 +151,14 @@ export type CardModel =
       kind: 'reminder';
       suggestion: CardSuggestion;
       level: 'notice' | 'warning' | 'overdue' | 'escalation' | 'escalation2';
-      deadline: { label: Bilingual; due: string; daysLeft: number; explanation: Bilingual };
+      deadline: {
+        label: Bilingual;
+        due: string;
+        daysLeft: number;
+        /** Absent on a reminder queued by a version that did not record it: then only calendar days are shown. */
+        workingDaysOverdue?: number;
+        explanation: Bilingual;
+      };
       unitName: string;
       /** What to do next, e.g. 请尽快签收 / please sign for it. */
       todo: Bilingual;

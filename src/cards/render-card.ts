@@ -471,17 +471,23 @@ class Builder {
     return raw({ zh_cn: join('zh_cn'), en_us: join('en_us') });
   }
 
-  days(daysLeft: number): Raw {
-    if (daysLeft > 1) return this.text('daysLeft', { n: daysLeft });
-    if (daysLeft === 1) return this.text('dayLeft');
-    if (daysLeft === 0) return this.text('dueToday');
-    if (daysLeft === -1) return this.text('overdueByOne');
-    return this.text('overdueBy', { n: -daysLeft });
+  /**
+   * Calendar days before the due date; past it, calendar days too, and the working days among
+   * them when those differ, since the reminders and escalations count working days.
+   */
+  days(d: { daysLeft: number; workingDaysOverdue?: number | undefined }): Raw {
+    if (d.daysLeft > 1) return this.text('daysLeft', { n: d.daysLeft });
+    if (d.daysLeft === 1) return this.text('dayLeft');
+    if (d.daysLeft === 0) return this.text('dueToday');
+    const overdue = -d.daysLeft;
+    const key = overdue === 1 ? 'overdueByOne' : 'overdueBy';
+    if (d.workingDaysOverdue === undefined || d.workingDaysOverdue === overdue) return this.text(key, { n: overdue });
+    return this.text(`${key}WithWorking`, { n: overdue, w: d.workingDaysOverdue });
   }
 
   deadline(d: CardDeadline | null): Raw {
     if (!d) return this.text('noDeadline');
-    return this.text('deadline', { label: d.label, due: d.due, light: this.label('light', d.light), days: this.days(d.daysLeft) });
+    return this.text('deadline', { label: d.label, due: d.due, light: this.label('light', d.light), days: this.days(d) });
   }
 
   /** The user text of a classified suggestion is never posted (SPEC §5). */
@@ -792,7 +798,7 @@ function build(model: CardModel, limits: Limits): LarkCard {
         level: pre.label('level', model.level),
         light,
         lightTag: pre.label('light', light),
-        days: pre.days(model.deadline.daysLeft),
+        days: pre.days(model.deadline),
         unitName: model.unitName,
         todo: model.todo,
         assignmentId: model.assignmentId,

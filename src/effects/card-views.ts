@@ -73,7 +73,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       role: a.role,
       state: a.state,
       stateLabel: STATE_LABELS[a.state as AssignmentState] ?? { zh_cn: a.state, en_us: a.state },
-      nextDeadline: next ? cardDeadline(next, today, ctx.policy) : null,
+      nextDeadline: next ? cardDeadline(next, today, ctx.policy, ctx.calendar) : null,
     };
   };
   const commitmentView = (id: string): CardCommitment | undefined => {
@@ -235,12 +235,13 @@ function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
   };
 }
 
-function cardDeadline(d: Deadline, today: string, policy: Policy): CardDeadline {
+function cardDeadline(d: Deadline, today: string, policy: Policy, calendar: WorkingDayCalendar): CardDeadline {
   const daysLeft = calendarDaysBetween(today, d.due);
   return {
     label: DEADLINE_LABELS[d.kind],
     due: d.due,
     light: daysLeft < 0 ? 'red' : daysLeft <= policy.reminders.noticeDaysBefore ? 'yellow' : 'blue',
     daysLeft,
+    workingDaysOverdue: daysLeft < 0 ? calendar.workingDaysBetween(d.due, today) : 0,
   };
 }

@@ -329,7 +329,7 @@ function send(deps: SweepDeps, result: SweepResult, now: Date, deadlines: Map<st
           kind: 'reminder',
           suggestion: cardSuggestion(r.suggestionId),
           level: r.level,
-          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, explanation: (deadline?.explanation as Bilingual | undefined) ?? r.why },
+          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, workingDaysOverdue: r.workingDaysOverdue, explanation: (deadline?.explanation as Bilingual | undefined) ?? r.why },
           unitName: unitNames.get(r.unitId) ?? r.unitId,
           todo: TODO[r.kind],
           withProgressButton: isObligation(r) && r.kind !== 'commitment',
