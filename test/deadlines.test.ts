@@ -86,7 +86,8 @@ describe('deadlines per assignment (default policy)', () => {
     const w = await sampleWorld();
     const deadlines = openDeadlines(w.aggregate('0001'), ctx); // earliest: sign-for, 2026-02-12
     expect(lightOf(deadlines, '2026-02-01', 7)).toBe('blue');
-    expect(lightOf(deadlines, '2026-02-05', 7)).toBe('yellow');
+    expect(lightOf(deadlines, '2026-02-04', 7)).toBe('blue'); // 8 days before
+    expect(lightOf(deadlines, '2026-02-05', 7)).toBe('yellow'); // 7 days before
     expect(lightOf(deadlines, '2026-02-12', 7)).toBe('yellow');
     expect(lightOf(deadlines, '2026-02-13', 7)).toBe('red');
     // A lapsed re-assignment window closes an option; it is nobody's failure and never turns red.

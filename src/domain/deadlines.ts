@@ -93,10 +93,20 @@ export const isObligation = (d: Pick<Deadline, 'kind'>): boolean => d.kind !== '
 
 export const isOverdue = (d: Deadline, today: IsoDate): boolean => isObligation(d) && d.due < today;
 
+/** One obligation's light: red once its due date has passed, yellow within `noticeDaysBefore` days of it, blue before. */
+export function lightOfDue(dueOn: IsoDate, today: IsoDate, noticeDaysBefore: number): Light {
+  if (dueOn < today) return 'red';
+  return dueOn <= addCalendarDays(today, noticeDaysBefore) ? 'yellow' : 'blue';
+}
+
+const LIGHT_RANK: Record<Light, number> = { blue: 0, yellow: 1, red: 2 };
+
+/** The worse of two lights: what a board shows for several deadlines. */
+export function worseLight(a: Light, b: Light): Light {
+  return LIGHT_RANK[b] > LIGHT_RANK[a] ? b : a;
+}
+
 /** Blue: on track; yellow: a deadline within `noticeDaysBefore` days; red: a deadline passed. */
 export function lightOf(deadlines: Deadline[], today: IsoDate, noticeDaysBefore: number): Light {
-  deadlines = deadlines.filter(isObligation);
-  if (deadlines.some((d) => d.due < today)) return 'red';
-  const limit = addCalendarDays(today, noticeDaysBefore);
-  return deadlines.some((d) => d.due <= limit) ? 'yellow' : 'blue';
+  return deadlines.filter(isObligation).reduce<Light>((light, d) => worseLight(light, lightOfDue(d.due, today, noticeDaysBefore)), 'blue');
 }

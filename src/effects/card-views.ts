@@ -17,7 +17,7 @@ import type {
 } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
 import { calendarDaysBetween } from '../domain/deadline-rule.ts';
-import { isObligation, lightOf, openDeadlines, type Deadline } from '../domain/deadlines.ts';
+import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from '../domain/deadlines.ts';
 import { STATE_LABELS, type AssignmentState, type SuggestionAggregate } from '../domain/model.ts';
 import { DEADLINE_LABELS, type Policy } from '../domain/policy.ts';
 import * as schema from '../db/schema.ts';
@@ -240,7 +240,7 @@ function cardDeadline(d: Deadline, today: string, policy: Policy, calendar: Work
   return {
     label: DEADLINE_LABELS[d.kind],
     due: d.due,
-    light: daysLeft < 0 ? 'red' : daysLeft <= policy.reminders.noticeDaysBefore ? 'yellow' : 'blue',
+    light: lightOfDue(d.due, today, policy.reminders.noticeDaysBefore),
     daysLeft,
     workingDaysOverdue: daysLeft < 0 ? calendar.workingDaysBetween(d.due, today) : 0,
   };

@@ -7,7 +7,7 @@ import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DigestModel, Light } from '../cards/card-model.ts';
 import { localDate } from '../domain/clock.ts';
 import { addCalendarDays } from '../domain/deadline-rule.ts';
-import { isObligation } from '../domain/deadlines.ts';
+import { isObligation, lightOfDue, worseLight } from '../domain/deadlines.ts';
 import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS, type AssignmentState } from '../domain/model.ts';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/policy.ts';
 import { newId } from '../domain/ids.ts';
@@ -63,8 +63,7 @@ export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' 
   const lightOf = new Map<string, Light>();
   for (const d of db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, limit)).all()) {
     if (!isObligation({ kind: d.kind as DeadlineKind })) continue;
-    const light: Light = d.dueOn < today ? 'red' : 'yellow';
-    if (lightOf.get(d.assignmentId) !== 'red') lightOf.set(d.assignmentId, light);
+    lightOf.set(d.assignmentId, worseLight(lightOf.get(d.assignmentId) ?? 'blue', lightOfDue(d.dueOn, today, runtime.policy.reminders.noticeDaysBefore)));
   }
   const chartCounts = new Map<string, number>();
   const open = db

@@ -23,7 +23,7 @@ import { localDate } from '../domain/clock.ts';
 import { addCalendarDays, calendarDaysBetween } from '../domain/deadline-rule.ts';
 import { newId } from '../domain/ids.ts';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind, type Policy } from '../domain/policy.ts';
-import { isObligation } from '../domain/deadlines.ts';
+import { isObligation, lightOfDue, worseLight } from '../domain/deadlines.ts';
 import type { OutboxPayload } from '../effects/outbox-payload.ts';
 import type { Db } from '../db/open-database.ts';
 import * as schema from '../db/schema.ts';
@@ -213,8 +213,7 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
   const byLight = new Map<string, Light>();
   for (const d of deadlines) {
     if (!isObligation({ kind: d.kind as DeadlineKind }) || d.dueOn > noticeHorizon) continue;
-    const light: Light = d.dueOn < today ? 'red' : 'yellow';
-    if (byLight.get(d.suggestionId) !== 'red') byLight.set(d.suggestionId, light);
+    byLight.set(d.suggestionId, worseLight(byLight.get(d.suggestionId) ?? 'blue', lightOfDue(d.dueOn, today, policy.reminders.noticeDaysBefore)));
   }
   for (const [suggestionId, light] of byLight) {
     const s = suggestions.get(suggestionId);
