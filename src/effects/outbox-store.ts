@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { newId } from '../domain/ids.ts';
+import type { Db } from '../db/open-database.ts';
 import * as schema from '../db/schema.ts';
 import type { DbOrTx } from '../store/aggregate-store.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
@@ -16,6 +17,21 @@ export function enqueue(tx: DbOrTx, suggestionId: string | null, payload: Outbox
   const at = now.toISOString();
   tx.insert(schema.outbox).values({ id, suggestionId, kind: payload.kind, payload, nextAttemptAt: at, createdAt: at }).run();
   return id;
+}
+
+/**
+ * {@link enqueue} as a statement prepared once, for writers of thousands of rows in one
+ * transaction (the reminder sweep), where building the query each time would cost more than the
+ * insert. It runs in whatever transaction the connection is in.
+ */
+export function preparedEnqueue(client: Db['$client']): (suggestionId: string | null, payload: OutboxPayload, now: Date) => string {
+  const insert = client.prepare("insert into outbox (id, suggestion_id, kind, payload, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)");
+  return (suggestionId, payload, now) => {
+    const id = newId('ob');
+    const at = now.toISOString();
+    insert.run(id, suggestionId, payload.kind, JSON.stringify(payload), at, at);
+    return id;
+  };
 }
 
 /**

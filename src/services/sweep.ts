@@ -25,6 +25,7 @@ import { newId } from '../domain/ids.ts';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind, type Policy } from '../domain/policy.ts';
 import { isObligation, lightOfDue, worseLight } from '../domain/deadlines.ts';
 import type { OutboxPayload } from '../effects/outbox-payload.ts';
+import { preparedEnqueue } from '../effects/outbox-store.ts';
 import type { Db } from '../db/open-database.ts';
 import * as schema from '../db/schema.ts';
 
@@ -290,16 +291,14 @@ function send(deps: SweepDeps, result: SweepResult, now: Date, deadlines: Map<st
     'insert into reminders_sent (key, suggestion_id, subject_id, kind, due_on, level, day, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
   );
   const insertCard = client.prepare('insert into card_messages (id, suggestion_id, kind, subject_id, created_at) values (?, ?, ?, ?, ?)');
-  const insertOutbox = client.prepare("insert into outbox (id, suggestion_id, kind, payload, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)");
+  const enqueue = preparedEnqueue(client);
   const claimLight = client.prepare('update suggestions set board_light = ? where id = ? and board_light is ?');
   const boardsOf = client.prepare("select id from card_messages where kind = 'status_board' and subject_id = ?");
   const deputiesOf = client.prepare(
     'select d.name as name, sd.role as role from suggestion_deputies sd join deputies d on d.id = sd.deputy_id where sd.suggestion_id = ? order by sd.position',
   );
   const unitNames = new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name]));
-  const enqueueRow = (suggestionId: string, payload: OutboxPayload) => {
-    insertOutbox.run(newId('ob'), suggestionId, payload.kind, JSON.stringify(payload), at, at);
-  };
+  const enqueueRow = (suggestionId: string, payload: OutboxPayload) => enqueue(suggestionId, payload, now);
   const postCard = (r: PlannedReminder, model: CardModel, chatId?: string) => {
     const cardMessageId = newId('cd');
     insertCard.run(cardMessageId, r.suggestionId, 'reminder', chatId ? `${r.key}|supervisors` : r.key, at);
