@@ -372,8 +372,8 @@ describe('a bot process killed in the middle of a burst', () => {
     // quick; three are performed by Lark but their answer is lost (the rows wait for a retry);
     // the rest hang for 2 s. When those three have been used and a slow send is in flight, the
     // bot is killed: groups are missing, cards are missing, and Lark has cards the bot never
-    // heard about. (The sandbox reads a request's body after the delay, so a slow send whose
-    // sender died is refused, not performed; the answer-lost faults model the performed case.)
+    // heard about. A slow send whose sender died is still performed when its delay is over, as
+    // Lark would, possibly after the restarted bot has sent it again with the same uuid.
     fake.faults.add({ method: 'POST', path: CREATE_CHAT_PATH, status: 500, times: 5 });
     fake.faults.add({ method: 'POST', path: SEND_PATH, delayMs: 50, times: 5 });
     const answerLost = fake.faults.add({ method: 'POST', path: SEND_PATH, status: 503, mode: 'after', times: 3 });

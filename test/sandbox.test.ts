@@ -467,6 +467,33 @@ describe('fake Lark Open API with the real SDK', () => {
     expect((await client.im.v1.chat.get({ path: { chat_id: chatId } })).code).toBe(0);
   });
 
+  it('performs a slow call even when its caller gives up waiting, and the same uuid again stores nothing more', async () => {
+    const chatId = await createChat();
+    const token = (await (
+      await fetch(`${sandbox.url}/open-apis/auth/v3/tenant_access_token/internal`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app_id: APP_ID, app_secret: APP_SECRET }),
+      })
+    ).json()) as { tenant_access_token: string };
+    sandbox.fake.faults.add({ method: 'POST', path: '/open-apis/im/v1/messages', delayMs: 300 });
+    const gaveUp = new AbortController();
+    const call = fetch(`${sandbox.url}/open-apis/im/v1/messages?receive_id_type=chat_id`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.tenant_access_token}` },
+      body: JSON.stringify({ receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card('slow')), uuid: 'outbox-slow' }),
+      signal: gaveUp.signal,
+    });
+    setTimeout(() => gaveUp.abort(), 50);
+    await expect(call).rejects.toThrow();
+    expect(sandbox.fake.messagesIn(chatId)).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stored = sandbox.fake.messagesIn(chatId);
+    expect(stored.map((m) => m.uuid)).toEqual(['outbox-slow']);
+    expect((await sendCard(chatId, card('slow'), 'outbox-slow')).message_id).toBe(stored[0]!.messageId);
+    expect(sandbox.fake.messagesIn(chatId)).toHaveLength(1);
+  });
+
   it('renders the UI with everything escaped', async () => {
     const chatId = await createChat();
     await sendCard(chatId, card('<img src=x onerror=alert(1)>'));

@@ -212,6 +212,10 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
     state.requests.set(key, (state.requests.get(key) ?? 0) + 1);
 
     const fault = faults.take(method, path);
+    // The whole request has arrived before Lark takes its time: a slow call whose caller goes away
+    // during the delay is still performed, as Lark would (the case the idempotency uuid is for).
+    // The SDK sends `{}` even on GET; bodies of GET requests are ignored.
+    const raw = method === 'GET' ? '' : await c.req.text();
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     const faultAnswer = () => {
       const status = fault!.status!;
@@ -276,21 +280,17 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
         }
       }
       let body: Record<string, unknown> = {};
-      // The SDK sends `{}` even on GET; bodies of GET requests are ignored.
-      if (method !== 'GET') {
-        const raw = await c.req.text();
-        if (raw.trim() !== '') {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            throw new LarkError(9499, 'Bad Request: the body is not valid JSON');
-          }
-          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new LarkError(9499, 'Bad Request: the body is not a JSON object');
-          }
-          body = parsed as Record<string, unknown>;
+      if (raw.trim() !== '') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          throw new LarkError(9499, 'Bad Request: the body is not valid JSON');
         }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new LarkError(9499, 'Bad Request: the body is not a JSON object');
+        }
+        body = parsed as Record<string, unknown>;
       }
       const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m![i + 1]!)]));
       const output = r.handle(core, { params, query: url.searchParams, body });

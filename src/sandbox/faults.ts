@@ -11,7 +11,7 @@ export interface FaultSpec {
   path: string | RegExp;
   /**
    * The HTTP status to answer. Omit it with `delayMs` to only slow the call down: the call is
-   * then handled normally after the delay.
+   * then handled normally after the delay (even if its caller has gone away meanwhile).
    */
   status?: number;
   /** The JSON body to answer; a Lark-shaped body is chosen from the status when omitted. */
