@@ -155,14 +155,9 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
     }
     return m;
   };
-  const deputiesOf = (suggestionId: string) =>
-    db
-      .select({ openId: schema.deputies.openId })
-      .from(schema.suggestionDeputies)
-      .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
-      .where(eq(schema.suggestionDeputies.suggestionId, suggestionId))
-      .all()
-      .map((d) => d.openId);
+  // Prepared once: an evaluation deadline asks for its deputies at every level it is due.
+  const deputyOpenIds = db.$client.prepare('select d.open_id as openId from suggestion_deputies sd join deputies d on d.id = sd.deputy_id where sd.suggestion_id = ?');
+  const deputiesOf = (suggestionId: string) => (deputyOpenIds.all(suggestionId) as Array<{ openId: string }>).map((d) => d.openId);
 
   // Which reminders are due today, and which of them were already sent.
   const candidates: PlannedReminder[] = [];
