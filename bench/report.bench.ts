@@ -11,11 +11,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../src/db/open-database.ts';
-import { buildRuntime } from '../src/node/build-runtime.ts';
-import { renderReport, REPORT_FORMATS } from '../src/report/render.ts';
-import type { Runtime } from '../src/runtime.ts';
-import { computeStats } from '../src/stats/compute.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
+import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
+import { renderReport, REPORT_FORMATS } from '../src/adapters/report/render.ts';
+import type { Runtime } from '../src/app/runtime.ts';
+import { computeStats } from '../src/core/stats/compute.ts';
 import { fmt } from './support.ts';
 
 const TARGET_MS = 2000;

@@ -11,12 +11,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { and, eq, lte } from 'drizzle-orm';
-import { createWorkingDayCalendar } from '../src/calendar/working-day-calendar.ts';
-import { localDate } from '../src/domain/clock.ts';
-import { defaultPolicy } from '../src/domain/policy.ts';
-import { openDatabase } from '../src/db/open-database.ts';
-import * as schema from '../src/db/schema.ts';
-import { sweep, type SweepDeps } from '../src/services/sweep.ts';
+import { createWorkingDayCalendar } from '../src/core/calendar/working-day-calendar.ts';
+import { localDate } from '../src/core/clock.ts';
+import { defaultPolicy } from '../src/core/deadlines/policy.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import { sweep, type SweepDeps } from '../src/app/sweep.ts';
 
 export interface SweepChildResult {
   sweepMs: number;

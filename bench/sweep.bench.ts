@@ -34,12 +34,12 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkingDayCalendar, type WorkingDayCalendar } from '../src/calendar/working-day-calendar.ts';
-import { openDeadlines, type DeadlineContext } from '../src/domain/deadlines.ts';
-import type { IdPrefix } from '../src/domain/ids.ts';
-import type { AnswerRow, AssignmentRow, CommitmentRow, ContactRow, SuggestionAggregate, SuggestionDeputy, SuggestionRow } from '../src/domain/model.ts';
-import { defaultPolicy } from '../src/domain/policy.ts';
-import { openDatabase } from '../src/db/open-database.ts';
+import { createWorkingDayCalendar, type WorkingDayCalendar } from '../src/core/calendar/working-day-calendar.ts';
+import { openDeadlines, type DeadlineContext } from '../src/core/deadlines/deadlines.ts';
+import type { IdPrefix } from '../src/core/ids.ts';
+import type { AnswerRow, AssignmentRow, CommitmentRow, ContactRow, SuggestionAggregate, SuggestionDeputy, SuggestionRow } from '../src/core/model.ts';
+import { defaultPolicy } from '../src/core/deadlines/policy.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
 import type { SweepChildResult } from './sweep-child.ts';
 import { fmt, ROOT } from './support.ts';
 
@@ -110,7 +110,7 @@ const hex = (r: Random, n: number) => {
 };
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-/** An id shaped like src/domain/ids.ts makes (prefix, 12 base64url characters), but from a seeded stream: much faster in bulk. */
+/** An id shaped like src/core/ids.ts makes (prefix, 12 base64url characters), but from a seeded stream: much faster in bulk. */
 const idOf = (r: Random, prefix: IdPrefix) => {
   let out = `${prefix}_`;
   for (let k = 0; k < 3; k++) {

@@ -13,9 +13,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/db/open-database.ts';
-import * as schema from '../src/db/schema.ts';
-import { encryptEvent, signEvent } from '../src/lark/crypto.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import { encryptEvent, signEvent } from '../src/transports/lark/crypto.ts';
 import { fixedRateLoad } from './fixed-rate.ts';
 import { fmt, freePort, startChild, stopChild } from './support.ts';
 

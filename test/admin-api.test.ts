@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../src/services/dispatch.ts';
+import { dispatch } from '../src/app/dispatch.ts';
 import { directory, fixturePath, unit } from './support/world.ts';
 import { ADMIN_TOKEN, startTestServer } from './support/server.ts';
 

@@ -7,14 +7,14 @@
 // 2027 is not in the data, so it exercises the statutory fallback.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { statutoryHolidays } from '../src/calendar/statutory-holidays.ts';
+import { statutoryHolidays } from '../src/core/calendar/statutory-holidays.ts';
 import {
   createWorkingDayCalendar,
   loadCalendarOverrides,
   type DayKind,
   type DaySource,
-} from '../src/calendar/working-day-calendar.ts';
-import { addCalendarMonths, computeDeadline, type DeadlineRule } from '../src/domain/deadline-rule.ts';
+} from '../src/core/calendar/working-day-calendar.ts';
+import { addCalendarMonths, computeDeadline, type DeadlineRule } from '../src/core/deadlines/deadline-rule.ts';
 
 const calendar = createWorkingDayCalendar();
 
@@ -376,7 +376,7 @@ describe('overrides', () => {
 
 describe('loadCalendarOverrides', () => {
   it('accepts the shipped file', () => {
-    const json: unknown = JSON.parse(readFileSync(new URL('../src/calendar/overrides.json', import.meta.url), 'utf8'));
+    const json: unknown = JSON.parse(readFileSync(new URL('../src/core/calendar/overrides.json', import.meta.url), 'utf8'));
     expect(loadCalendarOverrides(json)).toEqual({ days: {} });
   });
 

@@ -6,7 +6,7 @@ import type {
   CardContact,
   CardModel,
   CardSuggestion,
-} from '../src/cards/card-model.ts';
+} from '../src/adapters/cards/card-model.ts';
 import {
   BUTTON_LABELS,
   CARD_ELEMENT_LIMIT,
@@ -17,7 +17,7 @@ import {
   escapeMarkdown,
   renderCard,
   type LarkCard,
-} from '../src/cards/render-card.ts';
+} from '../src/adapters/cards/render-card.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Realistic models.

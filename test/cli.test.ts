@@ -8,11 +8,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { openDatabase } from '../src/db/open-database.ts';
-import { readTable } from '../src/import/read-table.ts';
-import { importSuggestions } from '../src/services/import-suggestions.ts';
-import { loadDirectory } from '../src/store/directory-store.ts';
-import { VERSION } from '../src/version.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
+import { readTable } from '../src/transports/cli/read-table.ts';
+import { importSuggestions } from '../src/app/import/import-suggestions.ts';
+import { loadDirectory } from '../src/adapters/sqlite/directory-store.ts';
+import { VERSION } from '../src/app/version.ts';
 import {
   countRows,
   freshDbPath,

@@ -7,8 +7,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../src/config.ts';
-import { buildRuntime } from '../src/node/build-runtime.ts';
+import { ConfigError, readConfig } from '../src/app/config.ts';
+import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
 import { tempDir } from './support/world.ts';
 
 /** The error `fn` throws (fails the test when it does not throw). */
@@ -164,7 +164,7 @@ describe('readConfig refuses malformed values, naming the variable', () => {
 });
 
 describe('buildRuntime with DUBAN_POLICY', () => {
-  const DEFAULT_POLICY = fileURLToPath(new URL('../src/policies/default.json', import.meta.url));
+  const DEFAULT_POLICY = fileURLToPath(new URL('../src/core/deadlines/policies/default.json', import.meta.url));
 
   function envWithPolicy(policyPath: string) {
     const dir = tempDir('duban-config-');

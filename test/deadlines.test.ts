@@ -3,10 +3,10 @@
  * working-day calendar: which are open in each state, their due dates, and their explanations.
  */
 import { describe, expect, it } from 'vitest';
-import { createWorkingDayCalendar } from '../src/calendar/working-day-calendar.ts';
-import { lightOf, openDeadlines } from '../src/domain/deadlines.ts';
-import { defaultPolicy } from '../src/domain/policy.ts';
-import type { SuggestionAggregate } from '../src/domain/model.ts';
+import { createWorkingDayCalendar } from '../src/core/calendar/working-day-calendar.ts';
+import { lightOf, openDeadlines } from '../src/core/deadlines/deadlines.ts';
+import { defaultPolicy } from '../src/core/deadlines/policy.ts';
+import type { SuggestionAggregate } from '../src/core/model.ts';
 import { deputy, sampleWorld, unit } from './support/world.ts';
 
 const ctx = { policy: defaultPolicy, calendar: createWorkingDayCalendar(), timeZone: 'Asia/Shanghai' };
@@ -67,7 +67,7 @@ describe('deadlines per assignment (default policy)', () => {
 
   it('a deadline in a year without an official schedule says it uses the statutory holidays', async () => {
     const w = await sampleWorld('2026-11-20T02:00:00Z');
-    const report = await import('../src/services/import-suggestions.ts').then(({ importSuggestions }) =>
+    const report = await import('../src/app/import/import-suggestions.ts').then(({ importSuggestions }) =>
       importSuggestions(
         w.db,
         [{ row: 2, values: { 届次: '市六届人大二次会议', 编号: '0100', 标题: '闭会期间建议', 主办单位: 'jtw', 领衔代表: 'd01', 提出时间: '闭会', 交办日期: '2026-11-20' } }],

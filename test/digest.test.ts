@@ -4,18 +4,18 @@
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { renderDigestCard } from '../src/cards/render-digest.ts';
-import * as schema from '../src/db/schema.ts';
-import { buildRuntime } from '../src/node/build-runtime.ts';
-import { startSchedules } from '../src/node/schedule.ts';
-import { buildDigest, sendDigest } from '../src/services/digest.ts';
-import { loadDirectory } from '../src/store/directory-store.ts';
-import { importSuggestions } from '../src/services/import-suggestions.ts';
-import { readTable } from '../src/import/read-table.ts';
+import { renderDigestCard } from '../src/adapters/cards/render-digest.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
+import { startSchedules } from '../src/runtimes/node/schedule.ts';
+import { buildDigest, sendDigest } from '../src/app/digest.ts';
+import { loadDirectory } from '../src/adapters/sqlite/directory-store.ts';
+import { importSuggestions } from '../src/app/import/import-suggestions.ts';
+import { readTable } from '../src/transports/cli/read-table.ts';
 import { readFileSync } from 'node:fs';
 import { directory, fixturePath, tempDir, unit } from './support/world.ts';
-import { dispatch } from '../src/services/dispatch.ts';
-import { dispatchDeps } from '../src/services/runtime-services.ts';
+import { dispatch } from '../src/app/dispatch.ts';
+import { dispatchDeps } from '../src/app/services.ts';
 
 async function runtimeWithSamples(env: Record<string, string> = {}, at = '2026-03-02T01:00:00Z') {
   let now = new Date(at);

@@ -3,7 +3,7 @@
  * them, so they must not repeat or be guessable by counting.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { newId } from '../src/domain/ids.ts';
+import { newId } from '../src/core/ids.ts';
 
 describe('newId', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { asc } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/open-database.ts';
-import * as schema from '../src/db/schema.ts';
-import { newId, type NewId } from '../src/domain/ids.ts';
-import { formatOfPath, readTable, TableReadError, type TableFormat } from '../src/import/read-table.ts';
-import { importSuggestions, type ImportOptions, type ImportReport } from '../src/services/import-suggestions.ts';
-import { loadDirectory } from '../src/store/directory-store.ts';
+import type { Db } from '../src/runtimes/node/open-database.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import { newId, type NewId } from '../src/core/ids.ts';
+import { formatOfPath, readTable, TableReadError, type TableFormat } from '../src/transports/cli/read-table.ts';
+import { importSuggestions, type ImportOptions, type ImportReport } from '../src/app/import/import-suggestions.ts';
+import { loadDirectory } from '../src/adapters/sqlite/directory-store.ts';
 import { directory, fixturePath, freshDb } from './support/world.ts';
 
 const SESSION = '市六届人大二次会议';

@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, decryptEvent, encryptEvent, signEvent } from '../src/lark/crypto.ts';
+import { constantTimeEqual, decryptEvent, encryptEvent, signEvent } from '../src/transports/lark/crypto.ts';
 
 const VECTOR = 'P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=';
 

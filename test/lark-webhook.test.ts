@@ -7,8 +7,8 @@
 import { request as httpRequest } from 'node:http';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HELP_TEXT } from '../src/lark/event-handlers.ts';
-import { larkWebhook, type LarkEnvelope } from '../src/lark/webhook.ts';
+import { HELP_TEXT } from '../src/transports/lark/event-handlers.ts';
+import { larkWebhook, type LarkEnvelope } from '../src/transports/lark/webhook.ts';
 import type { Delivery, DeliveryOptions } from '../src/sandbox/event-sender.ts';
 import { createEventSender } from '../src/sandbox/event-sender.ts';
 import { startLarkWorld } from './support/lark-world.ts';

@@ -4,8 +4,8 @@
  * with its audit entry.
  */
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../src/domain/errors.ts';
-import { auditOfSuggestion } from '../src/store/audit-store.ts';
+import { DomainError } from '../src/core/errors.ts';
+import { auditOfSuggestion } from '../src/adapters/sqlite/audit-store.ts';
 import { deputy, sampleWorld, supervisor, unit } from './support/world.ts';
 
 // Suggestion 0001: lead 市交通运输委员会 (jtw), co 市城市管理局 (cgj); deputies d01 (lead), d02, d03.

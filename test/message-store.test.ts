@@ -4,8 +4,8 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import * as schema from '../src/db/schema.ts';
-import { createMessageStore, type IncomingMessage } from '../src/store/message-store.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import { createMessageStore, type IncomingMessage } from '../src/adapters/sqlite/message-store.ts';
 import { freshDb } from './support/world.ts';
 
 const CHAT = 'oc_store000000000000000000000001';

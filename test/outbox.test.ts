@@ -13,11 +13,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as schema from '../src/db/schema.ts';
-import type { EffectDraft } from '../src/domain/effects.ts';
-import { writeEffects } from '../src/effects/write-effects.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import type { EffectDraft } from '../src/core/effects.ts';
+import { writeEffects } from '../src/adapters/sqlite/write-effects.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/start-sandbox.ts';
-import { loadAggregate } from '../src/store/aggregate-store.ts';
+import { loadAggregate } from '../src/adapters/sqlite/aggregate-store.ts';
 import { freshDbPath, runCli, startCli, waitForExit, waitForOutput } from './support/cli.ts';
 import { ADMIN_TOKEN, startLarkWorld } from './support/lark-world.ts';
 import {

@@ -13,16 +13,16 @@ import { Command, CommanderError } from 'commander';
 import ExcelJS from 'exceljs';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerReportCommand } from '../src/cli/report-command.ts';
-import { reportRoutes } from '../src/http/report-routes.ts';
-import { buildRuntime } from '../src/node/build-runtime.ts';
-import { renderReportCsv } from '../src/report/csv.ts';
-import { dossierContentDisposition, renderDossierMarkdown } from '../src/report/dossier.ts';
-import { renderReportMarkdown } from '../src/report/markdown.ts';
-import { renderReportXlsx } from '../src/report/xlsx.ts';
-import { getSuggestionDetail } from '../src/services/suggestion-queries.ts';
-import type { Stats } from '../src/stats/compute.ts';
-import type { Grade, ResultClass } from '../src/domain/model.ts';
+import { registerReportCommand } from '../src/transports/cli/report-command.ts';
+import { reportRoutes } from '../src/transports/http/report-routes.ts';
+import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
+import { renderReportCsv } from '../src/adapters/report/csv.ts';
+import { dossierContentDisposition, renderDossierMarkdown } from '../src/adapters/report/dossier.ts';
+import { renderReportMarkdown } from '../src/adapters/report/markdown.ts';
+import { renderReportXlsx } from '../src/adapters/report/xlsx.ts';
+import { getSuggestionDetail } from '../src/app/suggestion-queries.ts';
+import type { Stats } from '../src/core/stats/compute.ts';
+import type { Grade, ResultClass } from '../src/core/model.ts';
 import { deputyOf, liaison, makeDirectory, SESSION, statsWorld, SUPERVISOR, type StatsWorld } from './support/stats-world.ts';
 
 const DISTRICTS = '万州区 黔江区 涪陵区 渝中区 大渡口区 江北区 沙坪坝区 九龙坡区 南岸区 北碚区 綦江区 大足区 渝北区 巴南区 长寿区 江津区 合川区 永川区 南川区 璧山区 铜梁区 潼南区 荣昌区 开州区 梁平区 武隆区 城口县 丰都县 垫江县 忠县 云阳县 奉节县 巫山县 巫溪县 石柱县 秀山县 酉阳县 彭水县'

@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { constantTimeEqual, decryptEvent, signEvent } from '../src/lark/crypto.ts';
+import { constantTimeEqual, decryptEvent, signEvent } from '../src/transports/lark/crypto.ts';
 import { createEventSender } from '../src/sandbox/event-sender.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/start-sandbox.ts';
 

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { computeStats, type Stats } from '../src/stats/compute.ts';
-import { DEFINITIONS, definitionsMarkdown } from '../src/stats/definitions.ts';
-import { checkStatsFilters } from '../src/stats/filters.ts';
-import { formatTenths, independentShares, rate, tenthsOf, wholeShares } from '../src/stats/percent.ts';
+import { computeStats, type Stats } from '../src/core/stats/compute.ts';
+import { DEFINITIONS, definitionsMarkdown } from '../src/core/stats/definitions.ts';
+import { checkStatsFilters } from '../src/core/stats/filters.ts';
+import { formatTenths, independentShares, rate, tenthsOf, wholeShares } from '../src/core/stats/percent.ts';
 import { deputyOf, liaison, makeDirectory, statsWorld, SUPERVISOR } from './support/stats-world.ts';
 
 const UNITS = ['市交通运输委员会', '市住房和城乡建设委员会', '市教育委员会', '市卫生健康委员会', '市民政局', '市生态环境局'];

@@ -15,15 +15,15 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../src/db/open-database.ts';
-import * as schema from '../src/db/schema.ts';
-import { DomainError } from '../src/domain/errors.ts';
-import type { Command } from '../src/domain/lifecycle.ts';
-import { defaultPolicy, type Policy } from '../src/domain/policy.ts';
-import type { OutboxPayload } from '../src/effects/outbox-payload.ts';
-import { renderCard } from '../src/cards/render-card.ts';
-import { sweep, type SweepResult } from '../src/services/sweep.ts';
-import { auditOfSuggestion } from '../src/store/audit-store.ts';
+import { openDatabase, type Db } from '../src/runtimes/node/open-database.ts';
+import * as schema from '../src/adapters/sqlite/schema.ts';
+import { DomainError } from '../src/core/errors.ts';
+import type { Command } from '../src/core/lifecycle.ts';
+import { defaultPolicy, type Policy } from '../src/core/deadlines/policy.ts';
+import type { OutboxPayload } from '../src/adapters/sqlite/outbox-payload.ts';
+import { renderCard } from '../src/adapters/cards/render-card.ts';
+import { sweep, type SweepResult } from '../src/app/sweep.ts';
+import { auditOfSuggestion } from '../src/adapters/sqlite/audit-store.ts';
 import {
   calendar,
   daysFrom,

@@ -4,8 +4,8 @@
  * bytes sent, POSTs them to the bot's webhook, and retries failed deliveries as Lark does (on a
  * scaled-down schedule, off unless configured).
  */
-import { systemClock, type Clock } from '../domain/clock.ts';
-import { encryptEvent, signEvent } from '../lark/crypto.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { encryptEvent, signEvent } from '../transports/lark/crypto.ts';
 import type { CardCallbackOutcome, CallbackToast } from './card-callback.ts';
 import type { UserMessageInput } from './fake-lark.ts';
 import { newCardToken, newEventId, newMessageId, newNonce, randomHex, unionIdFor } from './ids.ts';

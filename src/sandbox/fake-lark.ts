@@ -7,7 +7,7 @@
  * the app rate limit of its API (tier 4) → the endpoint's own rules (fake-open-api.ts).
  */
 import { Hono, type Context } from 'hono';
-import { systemClock, type Clock } from '../domain/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
 import type { EventSender } from './event-sender.ts';
 import {

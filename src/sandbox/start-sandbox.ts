@@ -4,7 +4,7 @@
  * Point the bot's Lark client at `url` (the SDK's `domain`).
  */
 import { serve, type ServerType } from '@hono/node-server';
-import type { Clock } from '../domain/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { createEventSender, type EventSender } from './event-sender.ts';
 import { createFakeLark, type FakeLark } from './fake-lark.ts';
 import type { FakeLimits } from './fake-open-api.ts';

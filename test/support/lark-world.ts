@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import * as schema from '../../src/db/schema.ts';
-import { startDuban } from '../../src/node/start-duban.ts';
+import * as schema from '../../src/adapters/sqlite/schema.ts';
+import { startDuban } from '../../src/runtimes/node/start-duban.ts';
 import { directory, tempDir } from './world.ts';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';

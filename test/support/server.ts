@@ -3,8 +3,8 @@
  * test can move. Requests go through real sockets with fetch.
  */
 import { join } from 'node:path';
-import { buildRuntime } from '../../src/node/build-runtime.ts';
-import { startServer } from '../../src/node/serve.ts';
+import { buildRuntime } from '../../src/runtimes/node/build-runtime.ts';
+import { startServer } from '../../src/runtimes/node/serve.ts';
 import { tempDir } from './world.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';

@@ -4,18 +4,18 @@
  * step of the handling driven through the real dispatch as the person who would act.
  */
 import { join } from 'node:path';
-import { localDate } from '../../src/domain/clock.ts';
-import type { Command } from '../../src/domain/lifecycle.ts';
-import type { ContactMethod, Grade, ResultClass, SuggestionAggregate } from '../../src/domain/model.ts';
-import type { Directory } from '../../src/import/directory-schema.ts';
-import { buildRuntime } from '../../src/node/build-runtime.ts';
-import { dispatch, type DispatchResult } from '../../src/services/dispatch.ts';
-import { importSuggestions } from '../../src/services/import-suggestions.ts';
-import { computeStats, type StatsOptions } from '../../src/stats/compute.ts';
-import type { StatsFilters } from '../../src/stats/filters.ts';
-import { loadAggregate } from '../../src/store/aggregate-store.ts';
-import { loadDirectory } from '../../src/store/directory-store.ts';
-import * as schema from '../../src/db/schema.ts';
+import { localDate } from '../../src/core/clock.ts';
+import type { Command } from '../../src/core/lifecycle.ts';
+import type { ContactMethod, Grade, ResultClass, SuggestionAggregate } from '../../src/core/model.ts';
+import type { Directory } from '../../src/app/import/directory-schema.ts';
+import { buildRuntime } from '../../src/runtimes/node/build-runtime.ts';
+import { dispatch, type DispatchResult } from '../../src/app/dispatch.ts';
+import { importSuggestions } from '../../src/app/import/import-suggestions.ts';
+import { computeStats, type StatsOptions } from '../../src/core/stats/compute.ts';
+import type { StatsFilters } from '../../src/core/stats/filters.ts';
+import { loadAggregate } from '../../src/adapters/sqlite/aggregate-store.ts';
+import { loadDirectory } from '../../src/adapters/sqlite/directory-store.ts';
+import * as schema from '../../src/adapters/sqlite/schema.ts';
 import { tempDir } from './world.ts';
 
 export const SESSION = '市六届人大二次会议';

@@ -9,19 +9,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq, gt } from 'drizzle-orm';
-import { createWorkingDayCalendar } from '../../src/calendar/working-day-calendar.ts';
-import type { CardModel } from '../../src/cards/card-model.ts';
-import { renderCard } from '../../src/cards/render-card.ts';
-import type { Db } from '../../src/db/open-database.ts';
-import * as schema from '../../src/db/schema.ts';
-import type { Command } from '../../src/domain/lifecycle.ts';
-import { defaultPolicy, type Policy } from '../../src/domain/policy.ts';
-import type { OutboxPayload } from '../../src/effects/outbox-payload.ts';
-import { dispatch, type DispatchRequest } from '../../src/services/dispatch.ts';
-import { importSuggestions } from '../../src/services/import-suggestions.ts';
-import { sweep, type SweepDeps, type SweepResult } from '../../src/services/sweep.ts';
-import { loadAggregate } from '../../src/store/aggregate-store.ts';
-import { loadDirectory } from '../../src/store/directory-store.ts';
+import { createWorkingDayCalendar } from '../../src/core/calendar/working-day-calendar.ts';
+import type { CardModel } from '../../src/adapters/cards/card-model.ts';
+import { renderCard } from '../../src/adapters/cards/render-card.ts';
+import type { Db } from '../../src/runtimes/node/open-database.ts';
+import * as schema from '../../src/adapters/sqlite/schema.ts';
+import type { Command } from '../../src/core/lifecycle.ts';
+import { defaultPolicy, type Policy } from '../../src/core/deadlines/policy.ts';
+import type { OutboxPayload } from '../../src/adapters/sqlite/outbox-payload.ts';
+import { dispatch, type DispatchRequest } from '../../src/app/dispatch.ts';
+import { importSuggestions } from '../../src/app/import/import-suggestions.ts';
+import { sweep, type SweepDeps, type SweepResult } from '../../src/app/sweep.ts';
+import { loadAggregate } from '../../src/adapters/sqlite/aggregate-store.ts';
+import { loadDirectory } from '../../src/adapters/sqlite/directory-store.ts';
 import { directory, freshDb, tempDir } from './world.ts';
 
 export const SUPERVISORS_CHAT = 'oc_supervisors0001';
@@ -246,10 +246,10 @@ function sweepChildScript(): string {
   writeFileSync(
     childScript,
     `import { writeSync } from 'node:fs';
-import { createWorkingDayCalendar } from ${JSON.stringify(src('calendar/working-day-calendar.ts'))};
-import { openDatabase } from ${JSON.stringify(src('db/open-database.ts'))};
-import { defaultPolicy } from ${JSON.stringify(src('domain/policy.ts'))};
-import { sweep } from ${JSON.stringify(src('services/sweep.ts'))};
+import { createWorkingDayCalendar } from ${JSON.stringify(src('core/calendar/working-day-calendar.ts'))};
+import { openDatabase } from ${JSON.stringify(src('runtimes/node/open-database.ts'))};
+import { defaultPolicy } from ${JSON.stringify(src('core/deadlines/policy.ts'))};
+import { sweep } from ${JSON.stringify(src('app/sweep.ts'))};
 
 const [path, now] = process.argv.slice(2);
 const db = openDatabase(path!, { migrate: false });

@@ -5,8 +5,8 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import * as schema from '../../src/db/schema.ts';
-import { decryptEvent, encryptEvent } from '../../src/lark/crypto.ts';
+import * as schema from '../../src/adapters/sqlite/schema.ts';
+import { decryptEvent, encryptEvent } from '../../src/transports/lark/crypto.ts';
 import type { startLarkWorld } from './lark-world.ts';
 
 export type LarkWorld = Awaited<ReturnType<typeof startLarkWorld>>;

@@ -1,0 +1,247 @@
+/**
+ * Builds the view model of a card (src/cards/card-model.ts) from what is stored now. Cards are
+ * rendered when they are sent or updated, and when a press is answered, always from the current
+ * state, so a card never shows buttons for a step that has already happened.
+ */
+import { eq } from 'drizzle-orm';
+import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
+import type {
+  CardAnswer,
+  CardAssignment,
+  CardCommitment,
+  CardContact,
+  CardDeadline,
+  CardKind,
+  CardModel,
+  CardSuggestion,
+} from './card-model.ts';
+import { localDate } from '../../core/clock.ts';
+import { calendarDaysBetween } from '../../core/deadlines/deadline-rule.ts';
+import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from '../../core/deadlines/deadlines.ts';
+import { STATE_LABELS, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
+import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
+import * as schema from '../sqlite/schema.ts';
+import type { DbOrTx } from '../sqlite/aggregate-store.ts';
+
+export interface CardViewContext {
+  now: Date;
+  timeZone: string;
+  policy: Policy;
+  calendar: WorkingDayCalendar;
+}
+
+const ANSWER_GRADES = new Set(['satisfied', 'basically_satisfied', 'unsatisfied']);
+
+/** Who someone is, for a card: a deputy's name, or "unit 联络员/负责人", or 督办人员. */
+function peopleDirectory(db: DbOrTx) {
+  const names = new Map<string, string>();
+  const units = new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name]));
+  for (const m of db.select().from(schema.unitMembers).all()) {
+    names.set(m.openId, `${units.get(m.unitId) ?? m.unitId}${m.role === 'head' ? '负责人' : '联络员'}`);
+  }
+  for (const s of db.select().from(schema.supervisors).all()) names.set(s.openId, '督办人员');
+  for (const d of db.select().from(schema.deputies).all()) names.set(d.openId, `${d.name}代表`);
+  return {
+    units,
+    unitMembers: (unitId: string, role?: 'head' | 'liaison') =>
+      db
+        .select()
+        .from(schema.unitMembers)
+        .where(eq(schema.unitMembers.unitId, unitId))
+        .all()
+        .filter((m) => !role || m.role === role)
+        .map((m) => m.openId),
+    supervisors: () => db.select().from(schema.supervisors).all().map((s) => s.openId),
+    nameOf: (openId: string) => (openId.startsWith('system:') ? '管理员' : (names.get(openId) ?? openId)),
+  };
+}
+
+export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kind: CardKind; subjectId: string }, ctx: CardViewContext): CardModel | undefined {
+  const people = peopleDirectory(db);
+  const today = localDate(ctx.now, ctx.timeZone);
+  const deadlines = openDeadlines(agg, { policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.timeZone });
+  const suggestion = cardSuggestion(agg);
+  const unitName = (unitId: string) => people.units.get(unitId) ?? unitId;
+  const assignmentView = (id: string): CardAssignment | undefined => {
+    const a = agg.assignments.find((x) => x.id === id);
+    if (!a) return undefined;
+    const next = deadlines.find((d) => d.assignmentId === a.id && isObligation(d) && d.kind !== 'commitment');
+    return {
+      id: a.id,
+      unitId: a.unitId,
+      unitName: unitName(a.unitId),
+      role: a.role,
+      state: a.state,
+      stateLabel: STATE_LABELS[a.state as AssignmentState] ?? { zh_cn: a.state, en_us: a.state },
+      nextDeadline: next ? cardDeadline(next, today, ctx.policy, ctx.calendar) : null,
+    };
+  };
+  const commitmentView = (id: string): CardCommitment | undefined => {
+    const c = agg.commitments.find((x) => x.id === id);
+    if (!c) return undefined;
+    const a = agg.assignments.find((x) => x.id === c.assignmentId);
+    return {
+      id: c.id,
+      unitName: unitName(a?.unitId ?? ''),
+      content: c.content,
+      dueOn: c.dueOn,
+      state: c.state,
+      evidence: c.evidence,
+      overdue: (c.state === 'proposed' || c.state === 'confirmed') && c.dueOn < today,
+    };
+  };
+  const contactView = (id: string): CardContact | undefined => {
+    const c = agg.contacts.find((x) => x.id === id);
+    if (!c) return undefined;
+    const a = agg.assignments.find((x) => x.id === c.assignmentId);
+    return {
+      id: c.id,
+      unitName: unitName(a?.unitId ?? ''),
+      method: c.method,
+      date: c.date,
+      note: c.note,
+      recordedByName: people.nameOf(c.recordedBy),
+      confirmed: c.confirmedBy && c.confirmedAt ? { byName: people.nameOf(c.confirmedBy), at: localDate(new Date(c.confirmedAt), ctx.timeZone) } : null,
+    };
+  };
+  const answerView = (id: string): CardAnswer | undefined => {
+    const an = agg.answers.find((x) => x.id === id);
+    if (!an) return undefined;
+    const a = agg.assignments.find((x) => x.id === an.assignmentId);
+    const deputyName = (deputyId: string) => agg.deputies.find((d) => d.deputyId === deputyId)?.name ?? deputyId;
+    return {
+      id: an.id,
+      unitName: unitName(a?.unitId ?? ''),
+      round: an.round,
+      resultClass: an.resultClass,
+      summary: an.summary,
+      public: an.public,
+      privateReason: an.privateReason,
+      status: an.status,
+      returnReason: an.returnReason,
+      commitments: agg.commitments.filter((c) => c.answerId === an.id).map((c) => commitmentView(c.id)!),
+      evaluations: agg.evaluations
+        .filter((e) => e.answerId === an.id && ANSWER_GRADES.has(e.grade))
+        .map((e) => ({ deputyName: deputyName(e.deputyId), grade: e.grade, comment: agg.suggestion.classified ? '' : e.comment })),
+    };
+  };
+  const deputies = agg.deputies.map((d) => d.openId);
+  const unitStaff = (assignmentId: string) => {
+    const a = agg.assignments.find((x) => x.id === assignmentId);
+    return a ? people.unitMembers(a.unitId) : [];
+  };
+
+  switch (card.kind) {
+    case 'assignment': {
+      const assignment = assignmentView(card.subjectId);
+      if (!assignment) return undefined;
+      const due = (kind: string) => deadlines.find((d) => d.assignmentId === assignment.id && d.kind === kind)?.due ?? null;
+      return {
+        kind: 'assignment',
+        suggestion,
+        assignment,
+        signDue: due('sign') ?? '',
+        answerDue: due('answer') ?? due('co_opinion'),
+        mentions: unitStaff(assignment.id),
+      };
+    }
+    case 'reassign': {
+      const request = agg.reassignmentRequests.find((r) => r.id === card.subjectId);
+      const assignment = request && assignmentView(request.assignmentId);
+      if (!request || !assignment) return undefined;
+      const taken = new Set(agg.assignments.filter((a) => a.state !== 'withdrawn').map((a) => a.unitId));
+      return {
+        kind: 'reassign',
+        suggestion,
+        assignment,
+        request: {
+          id: request.id,
+          reason: request.reason,
+          requestedByName: people.nameOf(request.requestedBy),
+          status: request.status,
+          decisionNote:
+            request.status === 'approved'
+              ? `改办至 ${unitName(request.newUnitId ?? '')}`
+              : request.status === 'rejected'
+                ? `不同意改办：${request.decisionReason ?? ''}`
+                : null,
+        },
+        units: [...people.units].filter(([id]) => !taken.has(id)).map(([id, name]) => ({ id, name })),
+        mentions: people.supervisors(),
+      };
+    }
+    case 'status_board': {
+      const live = agg.assignments.filter((a) => a.state !== 'withdrawn');
+      const open = agg.suggestion.status === 'open';
+      return {
+        kind: 'status_board',
+        suggestion,
+        light: lightOf(deadlines, today, ctx.policy.reminders.noticeDaysBefore),
+        assignments: live.map((a) => assignmentView(a.id)!),
+        contacts: agg.contacts.map((c) => contactView(c.id)!),
+        commitments: agg.commitments.filter((c) => c.state !== 'void').map((c) => commitmentView(c.id)!),
+        forms: {
+          progress: open,
+          contact: open,
+          opinion: open && live.some((a) => a.role === 'co' && a.state === 'signed'),
+          answer: open && live.some((a) => a.role !== 'co' && (a.state === 'signed' || a.state === 'rehandling')),
+        },
+        updatedAt: ctx.now.toISOString(),
+      };
+    }
+    case 'contact': {
+      const contact = contactView(card.subjectId);
+      return contact && { kind: 'contact', suggestion, contact, mentions: deputies };
+    }
+    case 'approval': {
+      const answer = answerView(card.subjectId);
+      const an = agg.answers.find((x) => x.id === card.subjectId);
+      const a = an && agg.assignments.find((x) => x.id === an.assignmentId);
+      return answer && a && { kind: 'approval', suggestion, answer, mentions: people.unitMembers(a.unitId, 'head') };
+    }
+    case 'answer': {
+      const answer = answerView(card.subjectId);
+      return answer && { kind: 'answer', suggestion, answer, mentions: deputies };
+    }
+    case 'commitment': {
+      const commitment = commitmentView(card.subjectId);
+      const c = agg.commitments.find((x) => x.id === card.subjectId);
+      return commitment && c && { kind: 'commitment', suggestion, commitment, mentions: [...deputies, ...unitStaff(c.assignmentId)] };
+    }
+    case 'reminder':
+      // Reminder cards are rendered by the sweep from the deadline they are about.
+      return undefined;
+  }
+}
+
+function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
+  const s = agg.suggestion;
+  return {
+    id: s.id,
+    session: s.session,
+    number: s.number,
+    title: s.title,
+    body: s.classified ? '' : s.body,
+    category: s.category,
+    kind: s.kind,
+    timing: s.timing,
+    classified: s.classified,
+    key: s.key,
+    keyLeader: s.keyLeader,
+    assignedOn: s.assignedOn,
+    status: s.status,
+    version: s.version,
+    deputies: agg.deputies.map((d) => ({ name: d.name, role: d.role })),
+  };
+}
+
+function cardDeadline(d: Deadline, today: string, policy: Policy, calendar: WorkingDayCalendar): CardDeadline {
+  const daysLeft = calendarDaysBetween(today, d.due);
+  return {
+    label: DEADLINE_LABELS[d.kind],
+    due: d.due,
+    light: lightOfDue(d.due, today, policy.reminders.noticeDaysBefore),
+    daysLeft,
+    workingDaysOverdue: daysLeft < 0 ? calendar.workingDaysBetween(d.due, today) : 0,
+  };
+}

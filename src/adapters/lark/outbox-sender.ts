@@ -1,0 +1,306 @@
+/**
+ * Delivers the outbox to Lark (SPEC §6): oldest first per suggestion, within Lark's rate limits,
+ * with retries and back-off for what can succeed later (429 / 99991400 after
+ * `x-ogw-ratelimit-reset`, 230020, 5xx, timeouts, an invalid token after refreshing it), and a
+ * kept, visible failure for what cannot. Every send carries the row id as Lark's `uuid`, so a
+ * crash between sending and recording never sends twice: the retry gets the original back.
+ */
+import { eq } from 'drizzle-orm';
+import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
+import { renderCard } from '../cards/render-card.ts';
+import { renderDigestCard } from '../cards/render-digest.ts';
+import type { CardKind } from '../cards/card-model.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Policy } from '../../core/deadlines/policy.ts';
+import type { Db } from '../../runtimes/node/open-database.ts';
+import * as schema from '../sqlite/schema.ts';
+import { LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
+import type { Logger } from '../../app/logger.ts';
+import { loadAggregate } from '../sqlite/aggregate-store.ts';
+import { chatOfSuggestion } from '../sqlite/chat-store.ts';
+import { buildCardModel } from '../cards/card-views.ts';
+import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
+import type { DbOrTx } from '../sqlite/aggregate-store.ts';
+import { SlidingWindowLimiter } from './rate-limiter.ts';
+
+export interface OutboxWorkerDeps {
+  db: Db;
+  lark: LarkApi;
+  clock: Clock;
+  logger: Logger;
+  policy: Policy;
+  calendar: WorkingDayCalendar;
+  timeZone: string;
+  limits?: { appPerSecond?: number; chatPerSecond?: number; maxAttempts?: number; pollMs?: number };
+}
+
+export interface OutboxWorker {
+  /** Tries every row that is due now, once. Resolves with how many rows reached a final state. */
+  deliverDue(): Promise<number>;
+  /** Delivers soon (after a change queued rows). */
+  kick(): void;
+  start(): void;
+  /** Stops polling and waits for the delivery in progress. */
+  stop(): Promise<void>;
+}
+
+/** A row that cannot go yet (its chat or card is not there); not an error, try again later. */
+class NotReady extends Error {}
+/** A row whose purpose is gone (a card that was never sent); skip it. */
+class NothingToDo extends Error {}
+/** A row that can never go because one it depends on failed for good. */
+class Blocked extends Error {}
+
+const BATCH = 50;
+const MAX_IN_FLIGHT = 32;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
+  const { db, lark, logger } = deps;
+  // 45 rather than Lark's 50: a slot is taken before the call leaves, and a token fetch may come first.
+  const appLimit = new SlidingWindowLimiter(deps.limits?.appPerSecond ?? 45, 1000);
+  const chatLimit = new SlidingWindowLimiter(deps.limits?.chatPerSecond ?? 5, 1000);
+  const maxAttempts = deps.limits?.maxAttempts ?? 15;
+  const pollMs = deps.limits?.pollMs ?? 250;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const chatOf = (suggestionId: string | null): string | undefined => (suggestionId ? chatOfSuggestion(db, suggestionId) : undefined);
+
+  const cardMessage = (id: string) => db.select().from(schema.cardMessages).where(eq(schema.cardMessages.id, id)).get();
+
+  function renderStoredCard(card: { kind: string; subjectId: string; suggestionId: string | null }): string {
+    const agg = card.suggestionId ? loadAggregate(db, card.suggestionId) : undefined;
+    const model = agg && buildCardModel(db, agg, { kind: card.kind as CardKind, subjectId: card.subjectId }, { now: deps.clock(), timeZone: deps.timeZone, policy: deps.policy, calendar: deps.calendar });
+    if (!model) throw new NothingToDo(`card ${card.kind} ${card.subjectId} has nothing to show`);
+    return JSON.stringify(renderCard(model));
+  }
+
+  function recordBotMessage(tx: DbOrTx, sent: SentMessage, suggestionId: string | null, msgType: string, content: string, text: string) {
+    const at = deps.clock().toISOString();
+    tx.insert(schema.groupMessages)
+      .values({
+        messageId: sent.messageId,
+        chatId: sent.chatId,
+        suggestionId,
+        senderOpenId: null,
+        senderType: 'app',
+        msgType,
+        text,
+        content,
+        rootId: sent.rootId ?? null,
+        parentId: sent.parentId ?? null,
+        threadId: null,
+        sentAt: sent.createTime ? new Date(Number(sent.createTime)).toISOString() : at,
+        receivedAt: at,
+      })
+      .onConflictDoNothing()
+      .run();
+  }
+
+  /**
+   * The chat of the row's suggestion. Not there yet: wait for the group to be created. Never
+   * coming (its creation failed for good): this row fails too, saying why.
+   */
+  function requireChat(row: OutboxRow): string {
+    const chatId = chatOf(row.suggestionId);
+    if (chatId) return chatId;
+    const creation = row.suggestionId ? groupCreation(db, row.suggestionId) : undefined;
+    if (creation?.status === 'failed') throw new Blocked(`the group was not created (outbox ${creation.id}: ${creation.lastError ?? 'failed'}); retry that row first`);
+    throw new NotReady('the group is not created yet');
+  }
+
+  /**
+   * Performs one row's call. Returns what to store as its result, and what to record about it,
+   * which is written in the same transaction as marking the row sent.
+   */
+  async function perform(row: OutboxRow): Promise<{ result: unknown; record?: (tx: DbOrTx) => void }> {
+    const p = row.payload;
+    switch (p.kind) {
+      case 'create_chat': {
+        if (chatOf(row.suggestionId)) throw new NothingToDo('the suggestion already has its group');
+        const { chatId } = await lark.createChat({ name: p.name, description: p.description, memberOpenIds: p.memberOpenIds, uuid: row.id });
+        return {
+          result: { chatId },
+          record: (tx) =>
+            tx.insert(schema.suggestionChats).values({ suggestionId: row.suggestionId!, chatId, createdAt: deps.clock().toISOString() }).onConflictDoNothing().run(),
+        };
+      }
+      case 'add_members':
+        return { result: await lark.addMembers({ chatId: requireChat(row), openIds: p.openIds }) };
+      case 'send_card': {
+        const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
+        if (card.messageId) throw new NothingToDo('already sent');
+        const chatId = p.chatId ?? requireChat(row);
+        const content = p.model ? JSON.stringify(p.model.kind === 'digest' ? renderDigestCard(p.model) : renderCard(p.model)) : renderStoredCard(card);
+        const sent = await lark.sendMessage({ chatId, msgType: 'interactive', content, uuid: row.id });
+        return {
+          result: { messageId: sent.messageId },
+          record: (tx) => {
+            tx.update(schema.cardMessages).set({ messageId: sent.messageId }).where(eq(schema.cardMessages.id, card.id)).run();
+            recordBotMessage(tx, sent, row.suggestionId, 'interactive', content, `[card:${card.kind}]`);
+          },
+        };
+      }
+      case 'patch_card': {
+        if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
+        const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
+        if (!card.messageId) throw new NothingToDo('the card was never sent');
+        if (card.kind === 'reminder' || card.kind === 'digest') throw new NothingToDo('a reminder or digest is not updated');
+        await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
+        return { result: { messageId: card.messageId } };
+      }
+      case 'send_text': {
+        const chatId = p.chatId ?? requireChat(row);
+        const content = JSON.stringify({ text: p.text });
+        const sent = p.replyToMessageId
+          ? await lark.replyMessage({ messageId: p.replyToMessageId, msgType: 'text', content, uuid: row.id })
+          : await lark.sendMessage({ chatId, msgType: 'text', content, uuid: row.id });
+        return { result: { messageId: sent.messageId }, record: (tx) => recordBotMessage(tx, sent, p.chatId ? null : row.suggestionId, 'text', content, p.text) };
+      }
+      case 'urgent': {
+        const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
+        if (!card.messageId) throw new NotReady('the card is not sent yet');
+        return { result: await lark.urgent({ messageId: card.messageId, openIds: p.openIds, channel: p.channel }) };
+      }
+    }
+  }
+
+  /** The chat a row posts into, for the per-chat limit; undefined for calls that post nothing. */
+  function limitedChat(row: OutboxRow): string | undefined {
+    const p = row.payload;
+    if (p.kind === 'send_card' || p.kind === 'send_text') return p.chatId ?? chatOf(row.suggestionId);
+    if (p.kind === 'patch_card') return `card:${p.cardMessageId}`;
+    return undefined;
+  }
+
+  async function deliver(row: OutboxRow): Promise<boolean> {
+    const now = deps.clock();
+    const t = now.getTime();
+    const chatKey = limitedChat(row);
+    const wait = Math.max(appLimit.waitMs('app', t), chatKey ? chatLimit.waitMs(chatKey, t) : 0);
+    if (wait > 0) return false; // stays pending and due; picked up again on a later pass
+    appLimit.take('app', t);
+    if (chatKey) chatLimit.take(chatKey, t);
+    try {
+      const { result, record } = await perform(row);
+      db.transaction((tx) => {
+        record?.(tx);
+        markSent(tx, row.id, deps.clock(), result);
+      });
+      return true;
+    } catch (error) {
+      return handleFailure(row, error);
+    }
+  }
+
+  function handleFailure(row: OutboxRow, error: unknown): boolean {
+    const now = deps.clock();
+    const log = { outboxId: row.id, kind: row.kind, suggestionId: row.suggestionId, attempts: row.attempts + 1 };
+    if (error instanceof NothingToDo) {
+      markSkipped(db, row.id, error.message);
+      return true;
+    }
+    if (error instanceof NotReady) {
+      reschedule(db, row.id, new Date(now.getTime() + 1000), error.message);
+      return false;
+    }
+    if (error instanceof Blocked) {
+      markFailed(db, row.id, error.message);
+      return true;
+    }
+    if (!(error instanceof LarkApiError)) {
+      logger.error({ ...log, err: error }, 'outbox row failed: unexpected error');
+      markFailed(db, row.id, `unexpected error: ${(error as Error).message ?? String(error)}`);
+      return true;
+    }
+    if (error.kind === 'permanent' || row.attempts + 1 >= maxAttempts) {
+      logger.warn({ ...log, error: error.message }, 'outbox row failed for good');
+      markFailed(db, row.id, error.message);
+      return true;
+    }
+    const delay =
+      error.kind === 'rate_limited'
+        ? (error.retryAfterMs ?? 1000)
+        : error.kind === 'token_invalid'
+          ? 0
+          : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** row.attempts) * (0.75 + Math.random() * 0.5);
+    logger.info({ ...log, error: error.message, retryInMs: Math.round(delay) }, 'outbox row will be retried');
+    reschedule(db, row.id, new Date(now.getTime() + delay), error.message);
+    return false;
+  }
+
+  /**
+   * Rows of different suggestions go out independently: a slow call holds back only the rows of
+   * its own suggestion. At most MAX_IN_FLIGHT calls at a time.
+   */
+  const inFlight = new Map<string, Promise<boolean>>();
+  let pumpQueued = false;
+  let stopped = false;
+  const queueKey = (row: OutboxRow) => row.suggestionId ?? row.id;
+
+  function pump(): Array<Promise<boolean>> {
+    if (stopped) return [];
+    const started: Array<Promise<boolean>> = [];
+    let rows: OutboxRow[];
+    try {
+      rows = dueRows(db, deps.clock(), BATCH + inFlight.size);
+    } catch (error) {
+      logger.error({ err: error }, 'outbox: cannot read due rows');
+      return [];
+    }
+    for (const row of rows) {
+      if (inFlight.size >= MAX_IN_FLIGHT) break;
+      const key = queueKey(row);
+      if (inFlight.has(key)) continue;
+      const delivery = deliver(row)
+        .catch((error) => {
+          logger.error({ err: error, outboxId: row.id }, 'outbox delivery crashed');
+          return false;
+        })
+        .finally(() => {
+          inFlight.delete(key);
+          schedulePump();
+        });
+      inFlight.set(key, delivery);
+      started.push(delivery);
+    }
+    return started;
+  }
+
+  function schedulePump() {
+    if (pumpQueued || stopped) return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      pump();
+    });
+  }
+
+  async function deliverDue(): Promise<number> {
+    const done = await Promise.all([...pump(), ...inFlight.values()]);
+    return done.filter(Boolean).length;
+  }
+
+  return {
+    deliverDue,
+    kick: schedulePump,
+    start() {
+      stopped = false;
+      if (!timer) timer = setInterval(() => pump(), pollMs);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await Promise.all(inFlight.values());
+    },
+  };
+}
+
+function notReady(message: string): never {
+  throw new NotReady(message);
+}
+
+function nothing(message: string): never {
+  throw new NothingToDo(message);
+}

@@ -1,0 +1,32 @@
+/**
+ * The report as a real workbook (exceljs): one sheet per table, the header row bold and frozen,
+ * whole numbers as numbers, percentages as numbers (the printed, rounded fraction, e.g. 0.918)
+ * with the format 0.0% so Excel shows exactly what the Markdown report prints.
+ */
+import ExcelJS from 'exceljs';
+import type { Stats } from '../../core/stats/compute.ts';
+import { reportTables, type ReportTable } from './tables.ts';
+
+export const PERCENT_FORMAT = '0.0%';
+
+function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
+  const sheet = workbook.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  sheet.columns = table.columns.map((c, i) => ({ key: `c${i}`, width: c.width, ...(c.kind === 'percent' && { style: { numFmt: PERCENT_FORMAT } }) }));
+  const header = sheet.addRow(table.columns.map((c) => c.header));
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', wrapText: true };
+  for (const row of table.rows) {
+    const added = sheet.addRow(row.map((cell) => (cell !== null && typeof cell === 'object' ? (cell.tenths === null ? null : cell.tenths / 1000) : cell)));
+    row.forEach((cell, i) => {
+      if (cell !== null && typeof cell === 'object') added.getCell(i + 1).numFmt = PERCENT_FORMAT;
+    });
+  }
+}
+
+export async function renderReportXlsx(stats: Stats): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'duban';
+  workbook.created = new Date(stats.generatedAt);
+  for (const table of reportTables(stats)) addSheet(workbook, table);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,98 @@
+/**
+ * Loads one suggestion aggregate and saves the next one the domain returned, row by row: rows
+ * that are new are inserted, rows that changed are updated, nothing is ever deleted. The save
+ * checks the suggestion's version so two writers cannot both apply a decision to the same state.
+ */
+import { and, eq } from 'drizzle-orm';
+import { DomainError } from '../../core/errors.ts';
+import { AGGREGATE_COLLECTIONS, type AggregateCollection, type SuggestionAggregate } from '../../core/model.ts';
+import type { Db } from '../../runtimes/node/open-database.ts';
+import * as schema from './schema.ts';
+
+/**
+ * Each child collection's table. They differ in columns but all have text `id` and
+ * `suggestion_id`, which is all this file touches by name; rows themselves pass through whole.
+ */
+type ChildTable = typeof schema.assignments;
+const TABLES = {
+  assignments: schema.assignments,
+  reassignmentRequests: schema.reassignmentRequests,
+  progressReports: schema.progressReports,
+  contacts: schema.contacts,
+  coOpinions: schema.coOpinions,
+  answers: schema.answers,
+  commitments: schema.commitments,
+  evaluations: schema.evaluations,
+} as unknown as Record<AggregateCollection, ChildTable>;
+
+/** A transaction handle or the database itself: both run the same queries. */
+export type DbOrTx = Pick<Db, 'select' | 'insert' | 'update' | 'delete'>;
+
+export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
+  const suggestion = db.select().from(schema.suggestions).where(eq(schema.suggestions.id, suggestionId)).get();
+  if (!suggestion) return undefined;
+  const deputies = db
+    .select({
+      deputyId: schema.suggestionDeputies.deputyId,
+      role: schema.suggestionDeputies.role,
+      position: schema.suggestionDeputies.position,
+      name: schema.deputies.name,
+      openId: schema.deputies.openId,
+    })
+    .from(schema.suggestionDeputies)
+    .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
+    .where(eq(schema.suggestionDeputies.suggestionId, suggestionId))
+    .orderBy(schema.suggestionDeputies.position)
+    .all();
+  const aggregate = { suggestion, deputies } as SuggestionAggregate;
+  for (const name of AGGREGATE_COLLECTIONS) {
+    const table = TABLES[name];
+    (aggregate as unknown as Record<string, unknown>)[name] = db.select().from(table).where(eq(table.suggestionId, suggestionId)).all();
+  }
+  return aggregate;
+}
+
+/**
+ * Writes `after` over `before`. Must run inside a transaction. Throws a `stale` DomainError when
+ * someone else saved this suggestion since `before` was loaded.
+ */
+export function saveAggregate(tx: DbOrTx, before: SuggestionAggregate, after: SuggestionAggregate): void {
+  const s = after.suggestion;
+  const updated = tx
+    .update(schema.suggestions)
+    .set({ status: s.status, version: s.version, updatedAt: s.updatedAt, title: s.title })
+    .where(and(eq(schema.suggestions.id, s.id), eq(schema.suggestions.version, before.suggestion.version)))
+    .run();
+  if (updated.changes !== 1) {
+    throw new DomainError('stale', '该建议刚被其他人更新，请重试', 'This suggestion was changed by someone else; try again');
+  }
+  for (const name of AGGREGATE_COLLECTIONS) {
+    const table = TABLES[name];
+    const old = new Map((before[name] as Array<{ id: string }>).map((row) => [row.id, JSON.stringify(row)]));
+    for (const row of after[name] as Array<{ id: string }>) {
+      const previous = old.get(row.id);
+      if (previous === undefined) tx.insert(table).values(row as never).run();
+      else if (previous !== JSON.stringify(row)) tx.update(table).set(row as never).where(eq(table.id, row.id)).run();
+    }
+  }
+}
+
+/** Finds which suggestion an id from outside belongs to (cards carry sub-record ids). */
+export function suggestionIdOf(
+  db: DbOrTx,
+  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string },
+): string | undefined {
+  if (ref.suggestionId !== undefined) return ref.suggestionId;
+  const lookups: Array<[string | undefined, AggregateCollection]> = [
+    [ref.assignmentId, 'assignments'],
+    [ref.answerId, 'answers'],
+    [ref.contactId, 'contacts'],
+    [ref.commitmentId, 'commitments'],
+  ];
+  for (const [id, name] of lookups) {
+    if (id === undefined) continue;
+    const table = TABLES[name];
+    return db.select({ suggestionId: table.suggestionId }).from(table).where(eq(table.id, id)).get()?.suggestionId;
+  }
+  return undefined;
+}

@@ -1,0 +1,12 @@
+/** Which Lark chat belongs to which suggestion (one group per suggestion). */
+import { eq } from 'drizzle-orm';
+import * as schema from './schema.ts';
+import type { DbOrTx } from './aggregate-store.ts';
+
+export function chatOfSuggestion(db: DbOrTx, suggestionId: string): string | undefined {
+  return db.select().from(schema.suggestionChats).where(eq(schema.suggestionChats.suggestionId, suggestionId)).get()?.chatId;
+}
+
+export function suggestionOfChat(db: DbOrTx, chatId: string): string | undefined {
+  return db.select().from(schema.suggestionChats).where(eq(schema.suggestionChats.chatId, chatId)).get()?.suggestionId;
+}

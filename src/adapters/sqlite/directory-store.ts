@@ -1,0 +1,106 @@
+/**
+ * The directory (SPEC §8): units with their head and liaisons, deputies, supervisors. Loading
+ * is idempotent: a unit or deputy is inserted when new, updated when it differs, left alone when
+ * equal; a listed unit's members and the supervisor list are replaced by the file's. Nothing is
+ * deleted that a suggestion may still refer to (units and deputies stay).
+ */
+import { eq, inArray } from 'drizzle-orm';
+import type { PersonActor } from '../../core/actor.ts';
+import type { Directory } from '../../app/import/directory-schema.ts';
+import type { Db } from '../../runtimes/node/open-database.ts';
+import * as schema from './schema.ts';
+import type { DbOrTx } from './aggregate-store.ts';
+
+export interface Tally {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+export interface DirectoryLoadResult {
+  units: Tally;
+  deputies: Tally;
+  supervisors: { total: number; added: number; removed: number };
+}
+
+const tally = (): Tally => ({ created: 0, updated: 0, unchanged: 0 });
+
+export function loadDirectory(db: Db, directory: Directory): DirectoryLoadResult {
+  return db.transaction(
+    (tx) => {
+      const result: DirectoryLoadResult = { units: tally(), deputies: tally(), supervisors: { total: 0, added: 0, removed: 0 } };
+      for (const unit of directory.units) {
+        const existing = tx.select().from(schema.units).where(eq(schema.units.id, unit.id)).get();
+        const members = tx.select().from(schema.unitMembers).where(eq(schema.unitMembers.unitId, unit.id)).all();
+        const wanted = [
+          { unitId: unit.id, openId: unit.head, role: 'head' as const },
+          ...unit.liaisons.map((openId) => ({ unitId: unit.id, openId, role: 'liaison' as const })),
+        ];
+        const sameMembers = memberKey(members) === memberKey(wanted);
+        if (!existing) {
+          tx.insert(schema.units).values({ id: unit.id, name: unit.name }).run();
+          result.units.created++;
+        } else if (existing.name !== unit.name || !sameMembers) {
+          tx.update(schema.units).set({ name: unit.name }).where(eq(schema.units.id, unit.id)).run();
+          result.units.updated++;
+        } else {
+          result.units.unchanged++;
+        }
+        if (!sameMembers) {
+          tx.delete(schema.unitMembers).where(eq(schema.unitMembers.unitId, unit.id)).run();
+          tx.insert(schema.unitMembers).values(wanted).run();
+        }
+      }
+      for (const deputy of directory.deputies) {
+        const row = { id: deputy.id, name: deputy.name, openId: deputy.open_id, delegation: deputy.delegation ?? null };
+        const existing = tx.select().from(schema.deputies).where(eq(schema.deputies.id, deputy.id)).get();
+        if (!existing) {
+          tx.insert(schema.deputies).values(row).run();
+          result.deputies.created++;
+        } else if (JSON.stringify(existing) !== JSON.stringify(row)) {
+          tx.update(schema.deputies).set(row).where(eq(schema.deputies.id, deputy.id)).run();
+          result.deputies.updated++;
+        } else {
+          result.deputies.unchanged++;
+        }
+      }
+      const current = new Set(tx.select().from(schema.supervisors).all().map((s) => s.openId));
+      const wantedSupervisors = new Set(directory.supervisors);
+      const removed = [...current].filter((id) => !wantedSupervisors.has(id));
+      const added = [...wantedSupervisors].filter((id) => !current.has(id));
+      if (removed.length) tx.delete(schema.supervisors).where(inArray(schema.supervisors.openId, removed)).run();
+      if (added.length) tx.insert(schema.supervisors).values(added.map((openId) => ({ openId }))).run();
+      result.supervisors = { total: wantedSupervisors.size, added: added.length, removed: removed.length };
+      return result;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+const memberKey = (rows: Array<{ openId: string; role: string }>): string =>
+  rows
+    .map((r) => `${r.role}:${r.openId}`)
+    .sort()
+    .join(',');
+
+/** Resolves a Lark open_id into everything the directory says this person is. */
+export function resolveActor(db: DbOrTx, openId: string): PersonActor {
+  const memberships = db.select().from(schema.unitMembers).where(eq(schema.unitMembers.openId, openId)).all();
+  const deputyRows = db.select({ id: schema.deputies.id }).from(schema.deputies).where(eq(schema.deputies.openId, openId)).all();
+  const supervisor = db.select().from(schema.supervisors).where(eq(schema.supervisors.openId, openId)).get();
+  return {
+    kind: 'person',
+    openId,
+    isSupervisor: supervisor !== undefined,
+    headOf: new Set(memberships.filter((m) => m.role === 'head').map((m) => m.unitId)),
+    liaisonOf: new Set(memberships.filter((m) => m.role === 'liaison').map((m) => m.unitId)),
+    deputyIds: new Set(deputyRows.map((d) => d.id)),
+  };
+}
+
+export function unitExists(db: DbOrTx, unitId: string): boolean {
+  return db.select({ id: schema.units.id }).from(schema.units).where(eq(schema.units.id, unitId)).get() !== undefined;
+}
+
+export function unitName(db: DbOrTx, unitId: string): string {
+  return db.select({ name: schema.units.name }).from(schema.units).where(eq(schema.units.id, unitId)).get()?.name ?? unitId;
+}

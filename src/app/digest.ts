@@ -1,0 +1,103 @@
+/**
+ * The weekly digest (SPEC §4) for the supervisors' group: counts by state, the overdue list by
+ * unit with working days overdue, this month's commitments, and open items by unit and light.
+ * Read from the deadline index and two small aggregate queries, not from every suggestion.
+ */
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import type { DigestModel, Light } from '../adapters/cards/card-model.ts';
+import { localDate } from '../core/clock.ts';
+import { addCalendarDays } from '../core/deadlines/deadline-rule.ts';
+import { isObligation, lightOfDue, worseLight } from '../core/deadlines/deadlines.ts';
+import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS, type AssignmentState } from '../core/model.ts';
+import { DEADLINE_LABELS, type DeadlineKind } from '../core/deadlines/policy.ts';
+import { newId } from '../core/ids.ts';
+import * as schema from '../adapters/sqlite/schema.ts';
+import { enqueue } from '../adapters/sqlite/outbox-store.ts';
+import type { Runtime } from './runtime.ts';
+
+
+export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' | 'config'>, now: Date): DigestModel {
+  const { db, calendar } = runtime;
+  const today = localDate(now, runtime.config.timeZone);
+  const units = new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name]));
+
+  const statusCounts = db.select({ status: schema.suggestions.status, n: sql<number>`count(*)` }).from(schema.suggestions).groupBy(schema.suggestions.status).all();
+  const count = (status: string) => statusCounts.find((r) => r.status === status)?.n ?? 0;
+  const stateCounts = db.select({ state: schema.assignments.state, n: sql<number>`count(*)` }).from(schema.assignments).groupBy(schema.assignments.state).all();
+  const byState = ASSIGNMENT_STATES.filter((st) => st !== 'withdrawn')
+    .map((st) => ({ label: STATE_LABELS[st], count: stateCounts.find((r) => r.state === st)?.n ?? 0 }))
+    .filter((x) => x.count > 0);
+
+  const overdueRows = db
+    .select({ d: schema.openDeadlines, number: schema.suggestions.number, title: schema.suggestions.title })
+    .from(schema.openDeadlines)
+    .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.openDeadlines.suggestionId))
+    .where(and(sql`${schema.openDeadlines.dueOn} < ${today}`, eq(schema.suggestions.status, 'open')))
+    .all()
+    .filter((r) => isObligation({ kind: r.d.kind as DeadlineKind }));
+  const byUnit = new Map<string, DigestModel['overdueByUnit'][number]>();
+  for (const r of overdueRows) {
+    const unitName = units.get(r.d.unitId) ?? r.d.unitId;
+    const entry = byUnit.get(unitName) ?? { unitName, items: [] };
+    entry.items.push({ number: r.number, title: r.title, deadline: DEADLINE_LABELS[r.d.kind as DeadlineKind], workingDaysOverdue: calendar.workingDaysBetween(r.d.dueOn, today) });
+    byUnit.set(unitName, entry);
+  }
+  const overdueByUnit = [...byUnit.values()]
+    .map((u) => ({ ...u, items: u.items.sort((a, b) => b.workingDaysOverdue - a.workingDaysOverdue) }))
+    .sort((a, b) => b.items.length - a.items.length || a.unitName.localeCompare(b.unitName));
+
+  const monthStart = `${today.slice(0, 7)}-01`;
+  const monthEnd = `${today.slice(0, 7)}-31`;
+  const commitmentsDueThisMonth = db
+    .select({ c: schema.commitments, number: schema.suggestions.number, unitId: schema.assignments.unitId })
+    .from(schema.commitments)
+    .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.commitments.suggestionId))
+    .innerJoin(schema.assignments, eq(schema.assignments.id, schema.commitments.assignmentId))
+    .where(and(gte(schema.commitments.dueOn, monthStart), lte(schema.commitments.dueOn, monthEnd), sql`${schema.commitments.state} in ('proposed', 'confirmed', 'done_claimed')`))
+    .orderBy(schema.commitments.dueOn)
+    .all()
+    .map((r) => ({ number: r.number, unitName: units.get(r.unitId) ?? r.unitId, content: r.c.content, dueOn: r.c.dueOn, overdue: r.c.dueOn < today && r.c.state !== 'done_claimed' }));
+
+  // Open assignments by unit and light: red with an overdue obligation, yellow with one due within the notice days.
+  const limit = addCalendarDays(today, runtime.policy.reminders.noticeDaysBefore);
+  const lightOf = new Map<string, Light>();
+  for (const d of db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, limit)).all()) {
+    if (!isObligation({ kind: d.kind as DeadlineKind })) continue;
+    lightOf.set(d.assignmentId, worseLight(lightOf.get(d.assignmentId) ?? 'blue', lightOfDue(d.dueOn, today, runtime.policy.reminders.noticeDaysBefore)));
+  }
+  const chartCounts = new Map<string, number>();
+  const open = db
+    .select({ id: schema.assignments.id, unitId: schema.assignments.unitId, state: schema.assignments.state })
+    .from(schema.assignments)
+    .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.assignments.suggestionId))
+    .where(eq(schema.suggestions.status, 'open'))
+    .all()
+    .filter((a) => !FINISHED_STATES.has(a.state as AssignmentState) && a.state !== 'opinion_submitted');
+  for (const a of open) {
+    const key = `${units.get(a.unitId) ?? a.unitId}\u0000${lightOf.get(a.id) ?? 'blue'}`;
+    chartCounts.set(key, (chartCounts.get(key) ?? 0) + 1);
+  }
+  const chart = [...chartCounts].map(([key, count]) => {
+    const [unitName, light] = key.split('\u0000') as [string, Light];
+    return { unitName, light, count };
+  });
+
+  return { kind: 'digest', today, suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, commitmentsDueThisMonth, chart };
+}
+
+/** Queues the digest card to the supervisors' group; without DUBAN_SUPERVISOR_CHAT_ID there is nowhere to send it. */
+export function sendDigest(runtime: Runtime, now: Date): DigestModel | undefined {
+  const chatId = runtime.config.supervisorChatId;
+  if (!chatId) {
+    runtime.logger.warn('weekly digest skipped: DUBAN_SUPERVISOR_CHAT_ID is not set');
+    return undefined;
+  }
+  const model = buildDigest(runtime, now);
+  runtime.db.transaction((tx) => {
+    const cardMessageId = newId('cd');
+    tx.insert(schema.cardMessages).values({ id: cardMessageId, suggestionId: null, kind: 'digest', subjectId: `digest|${model.today}`, createdAt: now.toISOString() }).run();
+    enqueue(tx, null, { kind: 'send_card', cardMessageId, chatId, model }, now);
+  });
+  runtime.logger.info({ today: model.today, overdueUnits: model.overdueByUnit.length }, 'weekly digest queued');
+  return model;
+}

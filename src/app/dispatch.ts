@@ -1,0 +1,120 @@
+/**
+ * The one entry point for every lifecycle command, whatever the transport (card, text command,
+ * admin API, CLI): resolve who acts, load the suggestion, let the domain decide, then save the
+ * change, its audit entries and the Lark calls it causes (outbox) in one transaction. A refusal is audited on its own and rethrown
+ * to the transport, which turns it into a toast or an HTTP error.
+ */
+import type { ActionSource, Actor } from '../core/actor.ts';
+import { actorLabel } from '../core/actor.ts';
+import { localDate, type Clock } from '../core/clock.ts';
+import { DomainError } from '../core/errors.ts';
+import { newId as defaultNewId, type NewId } from '../core/ids.ts';
+import { decide, type AuditDraft, type Command } from '../core/lifecycle.ts';
+import type { SuggestionAggregate } from '../core/model.ts';
+import type { Db } from '../runtimes/node/open-database.ts';
+import { loadAggregate, saveAggregate, suggestionIdOf } from '../adapters/sqlite/aggregate-store.ts';
+import { appendAudit } from '../adapters/sqlite/audit-store.ts';
+import { claimEvent, DuplicateEvent } from '../adapters/sqlite/event-store.ts';
+import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
+import { resolveActor, unitExists, unitName } from '../adapters/sqlite/directory-store.ts';
+import { planEffects } from '../core/effects.ts';
+import { writeEffects } from '../adapters/sqlite/write-effects.ts';
+import { computeDeadline } from '../core/deadlines/deadline-rule.ts';
+import type { DeadlineContext } from '../core/deadlines/deadlines.ts';
+import { defaultDeadlineContext, indexDeadlines } from '../adapters/sqlite/deadline-index.ts';
+
+export interface DispatchDeps {
+  db: Db;
+  clock: Clock;
+  timeZone: string;
+  newId?: NewId;
+  /** Where escalations go besides the suggestion's own group (DUBAN_SUPERVISOR_CHAT_ID). */
+  supervisorChatId?: string | undefined;
+  /** Policy and calendar, for the deadline index and extensions; the built-in default if absent. */
+  deadlines?: DeadlineContext | undefined;
+}
+
+export interface DispatchRequest {
+  command: Command;
+  /** A Lark open_id, or a system actor (admin API, CLI, schedule). */
+  actor: string | Extract<Actor, { kind: 'system' }>;
+  source: ActionSource;
+  /** The Lark event that carried the command: claimed in the same transaction, so it acts once. */
+  event?: { id: string; type: string } | undefined;
+  /** For card presses: the chat the pressed card is in, which must be the suggestion's own group. */
+  chatId?: string | undefined;
+}
+
+export interface DispatchResult {
+  aggregate: SuggestionAggregate;
+  audit: AuditDraft[];
+}
+
+export function dispatch(deps: DispatchDeps, request: DispatchRequest): DispatchResult {
+  const { db } = deps;
+  const deadlines = deps.deadlines ?? defaultDeadlineContext();
+  const now = deps.clock();
+  const at = now.toISOString();
+  const actor: Actor = typeof request.actor === 'string' ? resolveActor(db, request.actor) : request.actor;
+  const suggestionId = suggestionIdOf(db, request.command);
+  try {
+    return db.transaction(
+      (tx) => {
+        if (request.event && !claimEvent(tx, request.event, now)) throw new DuplicateEvent(request.event.id);
+        const current = suggestionId ? loadAggregate(tx, suggestionId) : undefined;
+        if (!current) {
+          throw new DomainError('not_found', '找不到该建议或记录', `Unknown suggestion or record for ${request.command.type}`);
+        }
+        if (request.chatId !== undefined && chatOfSuggestion(tx, current.suggestion.id) !== request.chatId) {
+          throw new DomainError('forbidden', '这张卡片不属于本群', 'This card does not belong to this group');
+        }
+        const { next, audit } = decide(current, request.command, actor, {
+          now,
+          today: localDate(now, deps.timeZone),
+          newId: deps.newId ?? defaultNewId,
+          unitExists: (unitId) => unitExists(tx, unitId),
+          answerLimits: (assignedOn) => ({
+            due: computeDeadline(deadlines.policy.deadlines.answer, assignedOn, deadlines.calendar).due,
+            max: computeDeadline(deadlines.policy.deadlines.answer_max, assignedOn, deadlines.calendar).due,
+            nextWorkingDay: (date) => deadlines.calendar.nextWorkingDayOnOrAfter(date),
+          }),
+        });
+        saveAggregate(tx, current, next);
+        indexDeadlines(tx, next, deadlines, localDate(now, deadlines.timeZone));
+        writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId });
+        appendAudit(
+          tx,
+          audit.map((a) => ({ at, actor: actorLabel(actor), source: request.source, outcome: 'ok' as const, suggestionId: current.suggestion.id, ...a })),
+        );
+        return { aggregate: next, audit };
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (error) {
+    if (error instanceof DomainError) {
+      db.transaction((tx) => {
+        if (request.event) claimEvent(tx, request.event, now);
+        appendAudit(tx, [
+          {
+            at,
+            actor: actorLabel(actor),
+            source: request.source,
+            action: request.command.type,
+            outcome: 'refused',
+            suggestionId: suggestionId ?? null,
+            subjectType: 'command',
+            subjectId: commandSubject(request.command),
+            message: error.zh,
+            details: { code: error.code, en: error.en },
+          },
+        ]);
+      });
+    }
+    throw error;
+  }
+}
+
+function commandSubject(command: Command): string {
+  const c = command as Record<string, unknown>;
+  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.suggestionId ?? command.type);
+}

@@ -1,0 +1,231 @@
+/**
+ * Imports suggestions (SPEC §7, §8) from rows of any source. Each row is validated, checked
+ * against the directory and the rest of the file, then written in its own savepoint: a bad row is
+ * rejected with its row number and reason and leaves nothing behind, the other rows still import.
+ * Idempotent on (session, number): the same row imported again changes nothing. A new suggestion
+ * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { ActionSource } from '../../core/actor.ts';
+import { newId as defaultNewId, type NewId } from '../../core/ids.ts';
+import type { Db } from '../../runtimes/node/open-database.ts';
+import * as schema from '../../adapters/sqlite/schema.ts';
+import { parseSuggestionRow, suggestionKey, type SuggestionInput } from './suggestion-row.ts';
+import type { RawRow } from '../../transports/cli/read-table.ts';
+import { loadAggregate, type DbOrTx } from '../../adapters/sqlite/aggregate-store.ts';
+import { effectsOfNewSuggestion } from '../../core/effects.ts';
+import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
+import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
+import { defaultDeadlineContext, indexDeadlines } from '../../adapters/sqlite/deadline-index.ts';
+import { appendAudit } from '../../adapters/sqlite/audit-store.ts';
+
+export interface ImportOptions {
+  source: ActionSource;
+  actor: string;
+  now: Date;
+  /** Today in the configured time zone: the assignment date of rows that give none. */
+  today: string;
+  newId?: NewId;
+  onProgress?: (done: number, total: number) => void;
+  /** Policy and calendar for the deadline index; the built-in default if absent. */
+  deadlines?: DeadlineContext | undefined;
+}
+
+export type ImportOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface ImportReport {
+  total: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: Array<{ row: number; number?: string; reason: string }>;
+  items: Array<{ row: number; id: string; session: string; number: string; outcome: ImportOutcome }>;
+  unknownColumns: string[];
+}
+
+/** Rows per transaction: big enough to be fast, small enough not to hold the write lock long. */
+const CHUNK = 500;
+
+class RowRejected extends Error {}
+
+export function importSuggestions(db: Db, rows: RawRow[], options: ImportOptions): ImportReport {
+  const newId = options.newId ?? defaultNewId;
+  const report: ImportReport = { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [], items: [], unknownColumns: [] };
+  const unknownColumns = new Set<string>();
+  const units = new Set(db.select({ id: schema.units.id }).from(schema.units).all().map((u) => u.id));
+  const deputies = new Set(db.select({ id: schema.deputies.id }).from(schema.deputies).all().map((d) => d.id));
+  const firstRowOf = new Map<string, number>();
+
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    db.transaction(
+      (tx) => {
+        for (const raw of chunk) {
+          const parsed = parseSuggestionRow(raw.values);
+          // The first row with a (session, number) claims it, valid or not: a later row with the
+          // same number is a duplicate either way.
+          const key = parsed.ok ? suggestionKey(parsed.input.session, parsed.input.number) : parsed.key;
+          const first = key === undefined ? undefined : firstRowOf.get(key);
+          if (key !== undefined && first === undefined) firstRowOf.set(key, raw.row);
+          if (!parsed.ok) {
+            report.rejected.push({ row: raw.row, ...(parsed.number && { number: parsed.number }), reason: parsed.reason });
+            continue;
+          }
+          const input = parsed.input;
+          parsed.unknownColumns.forEach((c) => unknownColumns.add(c));
+          if (first !== undefined) {
+            report.rejected.push({ row: raw.row, number: input.number, reason: `编号重复：与第 ${first} 行相同（duplicate number in this file, first at row ${first}）` });
+            continue;
+          }
+          const missing = missingReferences(input, units, deputies);
+          if (missing) {
+            report.rejected.push({ row: raw.row, number: input.number, reason: missing });
+            continue;
+          }
+          try {
+            const result = tx.transaction((sp) => upsertSuggestion(sp, input, options, newId));
+            report[result.outcome]++;
+            report.items.push({ row: raw.row, id: result.id, session: input.session, number: input.number, outcome: result.outcome });
+          } catch (error) {
+            if (!(error instanceof RowRejected)) throw error;
+            report.rejected.push({ row: raw.row, number: input.number, reason: error.message });
+          }
+        }
+      },
+      { behavior: 'immediate' },
+    );
+    options.onProgress?.(Math.min(start + CHUNK, rows.length), rows.length);
+  }
+  report.unknownColumns = [...unknownColumns];
+  return report;
+}
+
+function missingReferences(input: SuggestionInput, units: Set<string>, deputies: Set<string>): string | undefined {
+  const unknownUnits = [input.lead_unit, ...input.co_units, ...input.split_units].filter((u) => u && !units.has(u));
+  if (unknownUnits.length) return `未知的承办单位：${unknownUnits.join('、')}（unknown unit）`;
+  const unknownDeputies = [input.lead_deputy, ...input.co_deputies].filter((d) => d && !deputies.has(d));
+  if (unknownDeputies.length) return `未知的代表：${unknownDeputies.join('、')}（unknown deputy）`;
+  return undefined;
+}
+
+/** The assignments a row asks for, as `role:unit` keys in a stable order. */
+function wantedAssignments(input: SuggestionInput): Array<{ role: 'lead' | 'co' | 'split'; unitId: string }> {
+  if (input.split_units.length) return input.split_units.map((unitId) => ({ role: 'split' as const, unitId }));
+  return [{ role: 'lead' as const, unitId: input.lead_unit }, ...input.co_units.map((unitId) => ({ role: 'co' as const, unitId }))];
+}
+
+function wantedDeputies(input: SuggestionInput) {
+  const lead = input.lead_deputy ? [{ deputyId: input.lead_deputy, role: 'lead' as const }] : [];
+  return [...lead, ...input.co_deputies.map((deputyId) => ({ deputyId, role: 'co' as const }))].map((d, position) => ({ ...d, position }));
+}
+
+function descriptiveFields(input: SuggestionInput) {
+  return {
+    kind: input.kind,
+    timing: input.timing,
+    title: input.title,
+    body: input.body,
+    category: input.category,
+    key: input.key,
+    keyLeader: input.key_leader || null,
+    classified: input.classified,
+  };
+}
+
+function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOptions, newId: NewId): { id: string; outcome: ImportOutcome } {
+  const at = options.now.toISOString();
+  const assignedOn = input.assigned_on || options.today;
+  const existing = tx
+    .select()
+    .from(schema.suggestions)
+    .where(and(eq(schema.suggestions.session, input.session), eq(schema.suggestions.number, input.number)))
+    .get();
+  const fields = descriptiveFields(input);
+  const deputies = wantedDeputies(input);
+
+  if (!existing) {
+    const id = newId('sg');
+    tx.insert(schema.suggestions)
+      .values({ id, session: input.session, number: input.number, ...fields, assignedOn, status: 'open', version: 1, createdAt: at, updatedAt: at })
+      .run();
+    if (deputies.length) tx.insert(schema.suggestionDeputies).values(deputies.map((d) => ({ suggestionId: id, ...d }))).run();
+    const assignmentRows = wantedAssignments(input).map((a) => ({
+      id: newId('as'),
+      suggestionId: id,
+      unitId: a.unitId,
+      role: a.role,
+      state: 'pending_sign',
+      assignedOn,
+      createdAt: at,
+    }));
+    tx.insert(schema.assignments).values(assignmentRows).run();
+    // The group, its assignment cards and its status board go out through the outbox.
+    const aggregate = loadAggregate(tx, id)!;
+    writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
+    indexDeadlines(tx, aggregate, options.deadlines ?? defaultDeadlineContext(), options.today);
+    appendAudit(tx, [
+      {
+        at,
+        actor: options.actor,
+        source: options.source,
+        action: 'import_created',
+        outcome: 'ok',
+        suggestionId: id,
+        subjectType: 'suggestion',
+        subjectId: id,
+        afterState: 'open',
+        message: `${input.session} ${input.number}`,
+        details: { assignments: assignmentRows.map((a) => ({ id: a.id, unitId: a.unitId, role: a.role })) },
+      },
+    ]);
+    return { id, outcome: 'created' };
+  }
+
+  // The units and the assignment date are the start of every deadline and of the handling
+  // itself: once assigned they change only through re-assignment, never by editing a file.
+  const originalAssignments = tx.select().from(schema.assignments).where(eq(schema.assignments.suggestionId, existing.id)).all().filter((a) => a.replacesAssignmentId === null);
+  const assignmentKey = (list: Array<{ role: string; unitId: string }>) =>
+    list
+      .map((a) => `${a.role}:${a.unitId}`)
+      .sort()
+      .join(',');
+  if (assignmentKey(originalAssignments) !== assignmentKey(wantedAssignments(input)) || (input.assigned_on && input.assigned_on !== existing.assignedOn)) {
+    throw new RowRejected('该建议已交办，承办单位和交办日期不能通过重新导入更改，请使用改办（units and assignment date of an assigned suggestion cannot change on re-import; use re-assignment）');
+  }
+
+  const currentDeputies = tx.select().from(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).all();
+  const deputyKey = (list: Array<{ deputyId: string; role: string; position: number }>) =>
+    [...list]
+      .sort((a, b) => a.position - b.position)
+      .map((d) => `${d.role}:${d.deputyId}`)
+      .join(',');
+  const changed = (Object.keys(fields) as Array<keyof typeof fields>).filter((k) => existing[k] !== fields[k]);
+  const deputiesChanged = deputyKey(currentDeputies) !== deputyKey(deputies);
+  if (changed.length === 0 && !deputiesChanged) return { id: existing.id, outcome: 'unchanged' };
+
+  tx.update(schema.suggestions)
+    .set({ ...fields, version: existing.version + 1, updatedAt: at })
+    .where(eq(schema.suggestions.id, existing.id))
+    .run();
+  if (deputiesChanged) {
+    tx.delete(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).run();
+    if (deputies.length) tx.insert(schema.suggestionDeputies).values(deputies.map((d) => ({ suggestionId: existing.id, ...d }))).run();
+  }
+  appendAudit(tx, [
+    {
+      at,
+      actor: options.actor,
+      source: options.source,
+      action: 'import_updated',
+      outcome: 'ok',
+      suggestionId: existing.id,
+      subjectType: 'suggestion',
+      subjectId: existing.id,
+      beforeState: existing.status,
+      afterState: existing.status,
+      message: `${input.session} ${input.number}`,
+      details: { changed: deputiesChanged ? [...changed, 'deputies'] : changed },
+    },
+  ]);
+  return { id: existing.id, outcome: 'updated' };
+}

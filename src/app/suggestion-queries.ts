@@ -1,0 +1,169 @@
+/**
+ * Read models for operators (SPEC §7): the suggestion list with its filters, and one suggestion
+ * with everything recorded about it, its open deadlines and its timeline.
+ */
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { localDate } from '../core/clock.ts';
+import { isOverdue, lightOf, openDeadlines, type Deadline, type Light } from '../core/deadlines/deadlines.ts';
+import { DomainError } from '../core/errors.ts';
+import { ASSIGNMENT_STATES, STATE_LABELS, type SuggestionAggregate } from '../core/model.ts';
+import * as schema from '../adapters/sqlite/schema.ts';
+import type { Runtime } from './runtime.ts';
+import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
+import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
+
+export interface SuggestionFilters {
+  status?: string;
+  unit?: string;
+  overdue?: boolean;
+  category?: string;
+  session?: string;
+}
+
+const SUGGESTION_STATUSES = ['open', 'closed', 'withdrawn'] as const;
+export const STATUS_FILTER_VALUES: readonly string[] = [...SUGGESTION_STATUSES, ...ASSIGNMENT_STATES];
+
+type QueryRuntime = Pick<Runtime, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
+
+function deadlineView(runtime: QueryRuntime, agg: SuggestionAggregate) {
+  const today = localDate(runtime.clock(), runtime.config.timeZone);
+  const deadlines = openDeadlines(agg, { policy: runtime.policy, calendar: runtime.calendar, timeZone: runtime.config.timeZone });
+  const light: Light = lightOf(deadlines, today, runtime.policy.reminders.noticeDaysBefore);
+  return { today, deadlines, light, overdue: deadlines.some((d) => isOverdue(d, today)) };
+}
+
+function summary(runtime: QueryRuntime, agg: SuggestionAggregate, unitNames: Map<string, string>) {
+  const { deadlines, light, overdue, today } = deadlineView(runtime, agg);
+  const s = agg.suggestion;
+  const next = deadlines.find((d) => d.kind !== 'reassign_window');
+  return {
+    id: s.id,
+    session: s.session,
+    number: s.number,
+    title: s.title,
+    kind: s.kind,
+    timing: s.timing,
+    category: s.category,
+    status: s.status,
+    key: s.key,
+    classified: s.classified,
+    assignedOn: s.assignedOn,
+    assignments: agg.assignments.map((a) => ({ id: a.id, unitId: a.unitId, unitName: unitNames.get(a.unitId) ?? a.unitId, role: a.role, state: a.state })),
+    light,
+    overdue,
+    nextDeadline: next ? deadlineJson(next, today) : null,
+  };
+}
+
+function deadlineJson(d: Deadline, today: string) {
+  return {
+    kind: d.kind,
+    assignmentId: d.assignmentId,
+    unitId: d.unitId,
+    subjectId: d.subjectId,
+    from: d.from,
+    due: d.due,
+    overdue: isOverdue(d, today),
+    explanation: d.explanation,
+    usesFallbackCalendar: d.usesFallbackCalendar,
+  };
+}
+
+/** Every message posted in the suggestion's group, the bot's included (SPEC §7 timeline). */
+function messagesOf(runtime: QueryRuntime, suggestionId: string) {
+  return runtime.db
+    .select()
+    .from(schema.groupMessages)
+    .where(eq(schema.groupMessages.suggestionId, suggestionId))
+    .all()
+    .map((m) => ({
+      type: 'message' as const,
+      at: m.sentAt,
+      messageId: m.messageId,
+      sender: m.senderOpenId,
+      senderType: m.senderType,
+      msgType: m.msgType,
+      text: m.text,
+      rootId: m.rootId,
+      parentId: m.parentId,
+      threadId: m.threadId,
+    }));
+}
+
+function unitNameMap(runtime: QueryRuntime): Map<string, string> {
+  return new Map(runtime.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
+}
+
+export function listSuggestions(runtime: QueryRuntime, filters: SuggestionFilters) {
+  const { db } = runtime;
+  const where: SQL[] = [];
+  if (filters.session) where.push(eq(schema.suggestions.session, filters.session));
+  if (filters.category) where.push(eq(schema.suggestions.category, filters.category));
+  if (filters.status) {
+    if (!STATUS_FILTER_VALUES.includes(filters.status)) {
+      throw new DomainError('invalid_input', `未知的状态：${filters.status}`, `Unknown status "${filters.status}": use one of ${STATUS_FILTER_VALUES.join(', ')}`);
+    }
+    if ((SUGGESTION_STATUSES as readonly string[]).includes(filters.status)) {
+      where.push(eq(schema.suggestions.status, filters.status as (typeof SUGGESTION_STATUSES)[number]));
+    } else {
+      const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.state, filters.status));
+      where.push(inArray(schema.suggestions.id, ids));
+    }
+  }
+  if (filters.unit) {
+    const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.unitId, filters.unit));
+    where.push(inArray(schema.suggestions.id, ids));
+  }
+  const rows = db
+    .select({ id: schema.suggestions.id })
+    .from(schema.suggestions)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(asc(schema.suggestions.session), asc(schema.suggestions.number))
+    .all();
+  const unitNames = unitNameMap(runtime);
+  const items = rows.map((r) => summary(runtime, loadAggregate(db, r.id)!, unitNames));
+  return filters.overdue === undefined ? items : items.filter((i) => i.overdue === filters.overdue);
+}
+
+export function getSuggestionDetail(runtime: QueryRuntime, id: string) {
+  const agg = loadAggregate(runtime.db, id);
+  if (!agg) throw new DomainError('not_found', `找不到建议：${id}`, `Unknown suggestion: ${id}`);
+  const unitNames = unitNameMap(runtime);
+  const { deadlines, today } = deadlineView(runtime, agg);
+  const timeline = auditOfSuggestion(runtime.db, id)
+    .filter((e) => e.outcome === 'ok')
+    .map((e) => ({
+      type: 'state_change' as const,
+      at: e.at,
+      actor: e.actor,
+      actorRole: e.actorRole,
+      source: e.source,
+      action: e.action,
+      subjectType: e.subjectType,
+      subjectId: e.subjectId,
+      beforeState: e.beforeState,
+      afterState: e.afterState,
+      message: e.message,
+    }));
+  return {
+    ...summary(runtime, agg, unitNames),
+    body: agg.suggestion.body,
+    keyLeader: agg.suggestion.keyLeader,
+    version: agg.suggestion.version,
+    deputies: agg.deputies.map((d) => ({ id: d.deputyId, name: d.name, role: d.role, openId: d.openId })),
+    assignments: agg.assignments.map((a) => ({
+      ...a,
+      unitName: unitNames.get(a.unitId) ?? a.unitId,
+      stateLabel: STATE_LABELS[a.state as keyof typeof STATE_LABELS] ?? null,
+    })),
+    reassignmentRequests: agg.reassignmentRequests,
+    progressReports: agg.progressReports,
+    contacts: agg.contacts,
+    coOpinions: agg.coOpinions,
+    answers: agg.answers,
+    commitments: agg.commitments,
+    evaluations: agg.evaluations,
+    deadlines: deadlines.map((d) => deadlineJson(d, today)),
+    timeline: [...timeline, ...messagesOf(runtime, id)].sort((x, y) => x.at.localeCompare(y.at)),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * A deadline policy (SPEC §4): the time limits of one locality, as a data file with its sources
+ * cited inside. The built-in default follows the national law and the Chongqing 2017 regulation.
+ */
+import { z } from 'zod';
+import beijingPolicyJson from './policies/beijing.json' with { type: 'json' };
+import chongqingPolicyJson from './policies/chongqing.json' with { type: 'json' };
+import defaultPolicyJson from './policies/default.json' with { type: 'json' };
+import shanghaiPolicyJson from './policies/shanghai.json' with { type: 'json' };
+import { describeIssues } from '../zod-issues.ts';
+
+const count = z.number().int().min(0);
+const rule = z.union([
+  z.object({ workingDays: count }).strict(),
+  z.object({ months: count }).strict(),
+  z.object({ days: count }).strict(),
+]);
+
+export const DEADLINE_KINDS = [
+  'sign',
+  'reassign_window',
+  'first_contact',
+  'co_opinion',
+  'answer',
+  'evaluation',
+  'rehandle_answer',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number] | 'commitment';
+
+export const policySchema = z.object({
+  id: z.string().min(1),
+  name: z.object({ zh_cn: z.string(), en_us: z.string() }),
+  sources: z.array(z.string()).min(1, 'a policy must cite its sources'),
+  deadlines: z.object({
+    sign: rule,
+    reassign_window: rule,
+    first_contact: rule,
+    co_opinion: rule,
+    answer: rule,
+    /** The longest an answer may be extended to (SPEC §4: 6 months), counted from assignment. */
+    answer_max: rule,
+    evaluation: rule,
+    rehandle_answer: rule,
+  }),
+  reminders: z.object({
+    noticeDaysBefore: count,
+    escalateAfterWorkingDays: count,
+    escalate2AfterWorkingDays: count,
+    urgentSms: z.boolean(),
+    /** Send reminders on rest days too (normally the sweep sends nothing on a non-working day). */
+    onRestDays: z.boolean().default(false),
+  }),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+
+export class PolicyError extends Error {}
+
+export function parsePolicy(data: unknown, origin: string): Policy {
+  const result = policySchema.safeParse(data);
+  if (!result.success) throw new PolicyError(`The policy ${origin} is invalid:\n  ${describeIssues(result.error).join('\n  ')}`);
+  return result.data;
+}
+
+export const defaultPolicy: Policy = parsePolicy(defaultPolicyJson, 'src/policies/default.json');
+
+/** The profiles that ship with duban (domain/REFERENCE.md §2), chosen by name in DUBAN_POLICY. */
+export const BUILT_IN_POLICIES: Record<string, Policy> = {
+  default: defaultPolicy,
+  chongqing: parsePolicy(chongqingPolicyJson, 'src/policies/chongqing.json'),
+  shanghai: parsePolicy(shanghaiPolicyJson, 'src/policies/shanghai.json'),
+  beijing: parsePolicy(beijingPolicyJson, 'src/policies/beijing.json'),
+};
+
+export const DEADLINE_LABELS: Record<DeadlineKind, { zh_cn: string; en_us: string }> = {
+  sign: { zh_cn: '签收', en_us: 'sign for' },
+  reassign_window: { zh_cn: '申请改办期限', en_us: 're-assignment request window' },
+  first_contact: { zh_cn: '首次联系代表', en_us: 'first contact with the deputy' },
+  co_opinion: { zh_cn: '协办意见', en_us: 'co-handler opinion' },
+  answer: { zh_cn: '答复', en_us: 'answer' },
+  evaluation: { zh_cn: '代表评价', en_us: "deputy's evaluation" },
+  rehandle_answer: { zh_cn: '重新办理答复', en_us: 're-handled answer' },
+  commitment: { zh_cn: '承诺事项', en_us: 'commitment' },
+};

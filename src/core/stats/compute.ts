@@ -1,0 +1,521 @@
+/**
+ * The statistics of SPEC §10 for any filter, computed from what duban recorded. Every figure
+ * follows its sentence in definitions.ts; the comments name the definition each block implements.
+ *
+ * One pass over the selected suggestions: the rows of each table are read once (filtered in SQL
+ * by the suggestion fields), grouped per suggestion into aggregates, and each aggregate is walked
+ * once. Deadlines come from the same code the reminders use (openDeadlines, computeDeadline).
+ */
+import { and, eq, getTableColumns, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
+import { localDate } from '../clock.ts';
+import { computeDeadline, type DeadlineRule } from '../deadlines/deadline-rule.ts';
+import { openDeadlines } from '../deadlines/deadlines.ts';
+import { latestApprovedAnswer } from '../lifecycle.ts';
+import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, SuggestionAggregate, SuggestionKind, SuggestionTiming } from '../model.ts';
+import { DEADLINE_LABELS, type DeadlineKind } from '../deadlines/policy.ts';
+import * as schema from '../../adapters/sqlite/schema.ts';
+import type { Runtime } from '../../app/runtime.ts';
+import { describeFilters, type StatsFilters } from './filters.ts';
+import { formatTenths, independentShares, rate, wholeShares, type Rate, type Share } from './percent.ts';
+
+export type StatsRuntime = Pick<Runtime, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
+
+export interface StatsOptions {
+  /**
+   * The report date (统计日期), YYYY-MM-DD; default: today in the configured time zone. It decides
+   * what is overdue and what is not yet due; everything recorded so far is counted.
+   */
+  asOf?: string;
+}
+
+export interface GradeBreakdown {
+  evaluations: number;
+  satisfied: Share;
+  basicallySatisfied: Share;
+  unsatisfied: Share;
+  /** (满意 + 基本满意) ÷ evaluations. */
+  satisfiedOrBasic: Rate;
+}
+
+export interface ClassBreakdown {
+  A: Share;
+  B: Share;
+  C: Share;
+  D: Share;
+  /** C and D together; its printed share is the sum of the printed C and D shares. */
+  CD: Share;
+}
+
+export interface CommitmentCounts {
+  made: number;
+  confirmed: number;
+  done: number;
+  claimed: number;
+  overdue: number;
+  notYetDue: number;
+}
+
+export interface OverdueItem {
+  suggestionId: string;
+  session: string;
+  number: string;
+  title: string;
+  classified: boolean;
+  unitId: string;
+  unitName: string;
+  kind: DeadlineKind;
+  /** 签收, 首次联系代表, 答复, 承诺事项… */
+  label: string;
+  /** The commitment's content (never for a classified suggestion). */
+  detail: string | null;
+  subjectId: string;
+  due: IsoDate;
+  workingDaysOverdue: number;
+}
+
+export interface UnitRow {
+  unitId: string;
+  unitName: string;
+  /** Assignments in effect. */
+  assigned: number;
+  leadOrSplit: number;
+  co: number;
+  signedOnTime: number;
+  answers: number;
+  answeredOnTime: number;
+  overdue: number;
+  classes: Record<ResultClass, number>;
+  /** Evaluations of the unit's final answers. */
+  grades: Record<Grade, number>;
+  satisfiedOrBasic: Rate;
+  faceToFace: Rate;
+  commitments: CommitmentCounts;
+}
+
+export interface CategoryRow {
+  rank: number;
+  category: string;
+  count: number;
+  share: Share;
+}
+
+export interface Stats {
+  asOf: IsoDate;
+  generatedAt: string;
+  filters: StatsFilters;
+  /** The filters in Chinese, e.g. "届次：市六届人大二次会议". */
+  scope: string[];
+  totals: {
+    suggestions: number;
+    withdrawn: number;
+    closed: number;
+    byTiming: Record<SuggestionTiming, number>;
+    byKind: Record<SuggestionKind, number>;
+    keySupervised: number;
+    classified: number;
+    withSplit: number;
+    unitsInvolved: number;
+    assignments: { total: number; lead: number; co: number; split: number };
+  };
+  signedOnTime: Rate;
+  answers: { expected: number; answered: number; notAnswered: number; onTime: Rate; late: number };
+  resultClasses: ClassBreakdown;
+  publication: { rate: Rate; public: number; notPublic: number };
+  satisfaction: { firstRound: GradeBreakdown; final: GradeBreakdown; notReturned: number };
+  faceToFace: Rate;
+  reassignment: { rate: Rate; approvedDecisions: number };
+  coOpinions: { expected: number; received: number; rate: Rate };
+  commitments: CommitmentCounts;
+  overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
+  categories: CategoryRow[];
+  units: UnitRow[];
+}
+
+/** The deadlines that are a unit's obligation and can make it overdue (definition overdue_items). */
+const UNIT_DEADLINES: ReadonlySet<DeadlineKind> = new Set<DeadlineKind>(['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer']);
+export const UNCATEGORISED = '未分类';
+/** Chinese names in pinyin order; one collator (localeCompare with a locale builds one per call). */
+const byName = new Intl.Collator('zh-CN').compare;
+/** Dates, numbers and ids: code-unit order. */
+const plain = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const emptyCommitments = (): CommitmentCounts => ({ made: 0, confirmed: 0, done: 0, claimed: 0, overdue: 0, notYetDue: 0 });
+
+/** A unit's counts while they are gathered: the row before names and rates are added. */
+type UnitAcc = Omit<UnitRow, 'unitName' | 'satisfiedOrBasic' | 'faceToFace'> & { faceToFace: number };
+
+export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
+  const timeZone = runtime.config.timeZone;
+  const now = runtime.clock();
+  const asOf = options.asOf ?? localDate(now, timeZone);
+  const { policy, calendar } = runtime;
+  const due = memoizedDeadlines(calendar);
+  const unitNames = new Map(runtime.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
+  const nameOf = (unitId: string) => unitNames.get(unitId) ?? unitId;
+  // Local dates of instants, remembered per UTC minute (offsets and their changes are whole minutes).
+  const localDates = new Map<string, IsoDate>();
+  const local = (iso: string) => {
+    const key = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(iso) ? iso.slice(0, 16) : iso;
+    let d = localDates.get(key);
+    if (d === undefined) {
+      d = localDate(new Date(iso), timeZone);
+      localDates.set(key, d);
+    }
+    return d;
+  };
+
+  const aggregates = loadAggregates(runtime, filters);
+  const unitFilter = filters.unit;
+  const mine = (a: AssignmentRow) => unitFilter === undefined || a.unitId === unitFilter;
+
+  const totals: Stats['totals'] = {
+    suggestions: 0,
+    withdrawn: 0,
+    closed: 0,
+    byTiming: { session: 0, interim: 0 },
+    byKind: { suggestion: 0, motion: 0, proposal: 0 },
+    keySupervised: 0,
+    classified: 0,
+    withSplit: 0,
+    unitsInvolved: 0,
+    assignments: { total: 0, lead: 0, co: 0, split: 0 },
+  };
+  let signedOnTime = 0;
+  let answering = 0;
+  let answered = 0;
+  let onTime = 0;
+  let publicAnswers = 0;
+  let faceToFace = 0;
+  let coReceived = 0;
+  let notReturned = 0;
+  let originalAssignments = 0;
+  let reassignedTasks = 0;
+  let approvedDecisions = 0;
+  const classes: Record<ResultClass, number> = { A: 0, B: 0, C: 0, D: 0 };
+  const firstGrades: Record<Grade, number> = { satisfied: 0, basically_satisfied: 0, unsatisfied: 0 };
+  const finalGrades: Record<Grade, number> = { satisfied: 0, basically_satisfied: 0, unsatisfied: 0 };
+  const commitments = emptyCommitments();
+  const categories = new Map<string, number>();
+  const units = new Map<string, UnitAcc>();
+  const overdueItems: OverdueItem[] = [];
+
+  const unitAcc = (unitId: string): UnitAcc => {
+    let acc = units.get(unitId);
+    if (!acc) {
+      acc = {
+        unitId,
+        assigned: 0,
+        leadOrSplit: 0,
+        co: 0,
+        signedOnTime: 0,
+        answers: 0,
+        answeredOnTime: 0,
+        overdue: 0,
+        classes: { A: 0, B: 0, C: 0, D: 0 },
+        grades: { satisfied: 0, basically_satisfied: 0, unsatisfied: 0 },
+        faceToFace: 0,
+        commitments: emptyCommitments(),
+      };
+      units.set(unitId, acc);
+    }
+    return acc;
+  };
+
+  for (const agg of aggregates) {
+    const s = agg.suggestion;
+    const own = agg.assignments.filter(mine);
+    if (s.status === 'withdrawn') {
+      // suggestions: withdrawn ones are left out of everything, counted apart.
+      if (own.length > 0) totals.withdrawn++;
+      continue;
+    }
+
+    // reassignment_rate: over the unit's own rows, whether or not it still holds the task.
+    const approvedRequests = agg.reassignmentRequests.filter((r) => r.status === 'approved');
+    for (const a of own) {
+      approvedDecisions += approvedRequests.filter((r) => r.assignmentId === a.id).length;
+      if (a.replacesAssignmentId !== null) continue;
+      originalAssignments++;
+      if (a.state === 'withdrawn' && approvedRequests.some((r) => r.assignmentId === a.id)) reassignedTasks++;
+    }
+
+    // assignments: in effect = not withdrawn.
+    const inEffect = own.filter((a) => a.state !== 'withdrawn');
+    if (unitFilter !== undefined && inEffect.length === 0) continue;
+    const inEffectIds = new Set(inEffect.map((a) => a.id));
+
+    // suggestions and categories
+    totals.suggestions++;
+    if (s.status === 'closed') totals.closed++;
+    totals.byTiming[s.timing]++;
+    totals.byKind[s.kind]++;
+    if (s.key) totals.keySupervised++;
+    if (s.classified) totals.classified++;
+    if (inEffect.some((a) => a.role === 'split')) totals.withSplit++;
+    const category = s.category.trim() || UNCATEGORISED;
+    categories.set(category, (categories.get(category) ?? 0) + 1);
+
+    for (const a of inEffect) {
+      const u = unitAcc(a.unitId);
+      u.assigned++;
+      totals.assignments.total++;
+      totals.assignments[a.role]++;
+      // signed_on_time
+      if (a.signedAt && local(a.signedAt) <= due(policy.deadlines.sign, a.assignedOn)) {
+        signedOnTime++;
+        u.signedOnTime++;
+      }
+      if (a.role === 'co') {
+        // co_opinions
+        u.co++;
+        if (agg.coOpinions.some((o) => o.assignmentId === a.id)) coReceived++;
+        continue;
+      }
+      answering++;
+      u.leadOrSplit++;
+      // face_to_face_rate
+      if (agg.contacts.some((c) => c.assignmentId === a.id && c.method === 'face_to_face' && c.confirmedAt !== null)) {
+        faceToFace++;
+        u.faceToFace++;
+      }
+      // answers: the final approved answer of the assignment.
+      const answer = latestApprovedAnswer(agg, a.id);
+      if (!answer) continue;
+      answered++;
+      u.answers++;
+      // on_time_rate
+      if (isOnTime(answer, a, policy.deadlines, due, local)) {
+        onTime++;
+        u.answeredOnTime++;
+      }
+      // result_classes, publication_rate
+      classes[answer.resultClass]++;
+      u.classes[answer.resultClass]++;
+      if (answer.public) publicAnswers++;
+      // satisfaction_final, not_evaluated
+      const finals = agg.evaluations.filter((e) => e.answerId === answer.id);
+      if (finals.length === 0) notReturned++;
+      for (const e of finals) {
+        finalGrades[e.grade]++;
+        u.grades[e.grade]++;
+      }
+    }
+
+    // satisfaction_first: every evaluation of a round-1 answer of the selected lead/split assignments.
+    for (const e of agg.evaluations) {
+      if (e.round === 1 && inEffectIds.has(e.assignmentId)) firstGrades[e.grade]++;
+    }
+
+    // commitments
+    const approvedAnswers = new Set(agg.answers.filter((x) => x.status === 'approved').map((x) => x.id));
+    for (const c of agg.commitments) {
+      if (!inEffectIds.has(c.assignmentId) || c.state === 'void' || !approvedAnswers.has(c.answerId)) continue;
+      const a = inEffect.find((x) => x.id === c.assignmentId)!;
+      const u = unitAcc(a.unitId);
+      const bucket = commitmentBucket(c, asOf);
+      for (const counts of [commitments, u.commitments]) {
+        counts.made++;
+        if (c.confirmedAt !== null) counts.confirmed++;
+        counts[bucket]++;
+      }
+      if (bucket === 'overdue') {
+        u.overdue++;
+        overdueItems.push(overdueItem(agg, a, 'commitment', c.id, c.dueOn, s.classified ? null : c.content));
+      }
+    }
+
+    // overdue_items: the unit's own deadlines that have passed.
+    for (const d of openDeadlines(agg, { policy, calendar, timeZone })) {
+      if (!UNIT_DEADLINES.has(d.kind) || !inEffectIds.has(d.assignmentId) || !(d.due < asOf)) continue;
+      const a = inEffect.find((x) => x.id === d.assignmentId)!;
+      unitAcc(a.unitId).overdue++;
+      overdueItems.push(overdueItem(agg, a, d.kind, d.subjectId, d.due, null));
+    }
+  }
+
+  function overdueItem(agg: SuggestionAggregate, a: AssignmentRow, kind: DeadlineKind, subjectId: string, dueOn: IsoDate, detail: string | null): OverdueItem {
+    const s = agg.suggestion;
+    return {
+      suggestionId: s.id,
+      session: s.session,
+      number: s.number,
+      title: s.title,
+      classified: s.classified,
+      unitId: a.unitId,
+      unitName: nameOf(a.unitId),
+      kind,
+      label: DEADLINE_LABELS[kind].zh_cn,
+      detail,
+      subjectId,
+      due: dueOn,
+      workingDaysOverdue: calendar.workingDaysBetween(dueOn, asOf),
+    };
+  }
+
+  totals.unitsInvolved = units.size;
+  const [sA, sB, sC, sD] = wholeShares([classes.A, classes.B, classes.C, classes.D]) as [Share, Share, Share, Share];
+  const cd = classes.C + classes.D;
+  const cdTenths = sC.tenths === null || sD.tenths === null ? null : sC.tenths + sD.tenths;
+  const unitRows: UnitRow[] = [...units.values()]
+    .map((u) => ({
+      unitId: u.unitId,
+      unitName: nameOf(u.unitId),
+      assigned: u.assigned,
+      leadOrSplit: u.leadOrSplit,
+      co: u.co,
+      signedOnTime: u.signedOnTime,
+      answers: u.answers,
+      answeredOnTime: u.answeredOnTime,
+      overdue: u.overdue,
+      classes: u.classes,
+      grades: u.grades,
+      satisfiedOrBasic: rate(u.grades.satisfied + u.grades.basically_satisfied, u.grades.satisfied + u.grades.basically_satisfied + u.grades.unsatisfied),
+      faceToFace: rate(u.faceToFace, u.leadOrSplit),
+      commitments: u.commitments,
+    }))
+    .sort((x, y) => y.assigned - x.assigned || byName(x.unitName, y.unitName) || plain(x.unitId, y.unitId));
+
+  const ranked = [...categories.entries()].sort((x, y) => y[1] - x[1] || byName(x[0], y[0]));
+  const categoryShares = independentShares(
+    ranked.map(([, n]) => n),
+    totals.suggestions,
+  );
+
+  const byUnit = new Map<string, number>();
+  for (const item of overdueItems) byUnit.set(item.unitId, (byUnit.get(item.unitId) ?? 0) + 1);
+  overdueItems.sort((x, y) => byName(x.unitName, y.unitName) || plain(x.due, y.due) || plain(x.number, y.number) || plain(x.kind, y.kind));
+
+  return {
+    asOf,
+    generatedAt: now.toISOString(),
+    filters,
+    scope: describeFilters(filters, nameOf),
+    totals,
+    signedOnTime: rate(signedOnTime, totals.assignments.total),
+    answers: { expected: answering, answered, notAnswered: answering - answered, onTime: rate(onTime, answered), late: answered - onTime },
+    resultClasses: {
+      A: sA,
+      B: sB,
+      C: sC,
+      D: sD,
+      CD: { count: cd, of: answered, tenths: cdTenths, percent: cdTenths === null ? null : cdTenths / 10, text: formatTenths(cdTenths) },
+    },
+    publication: { rate: rate(publicAnswers, answered), public: publicAnswers, notPublic: answered - publicAnswers },
+    satisfaction: { firstRound: grades(firstGrades), final: grades(finalGrades), notReturned },
+    faceToFace: rate(faceToFace, answering),
+    reassignment: { rate: rate(reassignedTasks, originalAssignments), approvedDecisions },
+    coOpinions: { expected: totals.assignments.co, received: coReceived, rate: rate(coReceived, totals.assignments.co) },
+    commitments,
+    overdue: {
+      total: overdueItems.length,
+      byUnit: [...byUnit.entries()]
+        .map(([unitId, count]) => ({ unitId, unitName: nameOf(unitId), count }))
+        .sort((x, y) => y.count - x.count || byName(x.unitName, y.unitName)),
+      items: overdueItems,
+    },
+    categories: ranked.map(([category, count], i) => ({ rank: i + 1, category, count, share: categoryShares[i]! })),
+    units: unitRows,
+  };
+}
+
+function grades(counts: Record<Grade, number>): GradeBreakdown {
+  const [satisfied, basicallySatisfied, unsatisfied] = wholeShares([counts.satisfied, counts.basically_satisfied, counts.unsatisfied]) as [Share, Share, Share];
+  const evaluations = counts.satisfied + counts.basically_satisfied + counts.unsatisfied;
+  return { evaluations, satisfied, basicallySatisfied, unsatisfied, satisfiedOrBasic: rate(counts.satisfied + counts.basically_satisfied, evaluations) };
+}
+
+/** on_time_rate: approved on or before the deadline of its round (round 1: as extended, if it was). */
+function isOnTime(
+  answer: AnswerRow,
+  a: AssignmentRow,
+  rules: StatsRuntime['policy']['deadlines'],
+  due: (rule: DeadlineRule, from: IsoDate) => IsoDate,
+  local: (iso: string) => IsoDate,
+): boolean {
+  if (!answer.decidedAt) return false;
+  const deadline =
+    answer.round === 2 && a.rehandleFrom ? due(rules.rehandle_answer, a.rehandleFrom) : (a.answerDueExtendedTo ?? due(rules.answer, a.assignedOn));
+  return local(answer.decidedAt) <= deadline;
+}
+
+/** commitments: done, claimed, or (neither) overdue / not yet due at the report date. */
+function commitmentBucket(c: CommitmentRow, asOf: IsoDate): 'done' | 'claimed' | 'overdue' | 'notYetDue' {
+  if (c.state === 'done') return 'done';
+  if (c.state === 'done_claimed') return 'claimed';
+  return c.dueOn < asOf ? 'overdue' : 'notYetDue';
+}
+
+/** computeDeadline, remembered per (rule, start date): thousands of assignments share a few dates. */
+function memoizedDeadlines(calendar: WorkingDayCalendar): (rule: DeadlineRule, from: IsoDate) => IsoDate {
+  const cache = new Map<DeadlineRule, Map<IsoDate, IsoDate>>();
+  return (rule, from) => {
+    let byStart = cache.get(rule);
+    if (!byStart) cache.set(rule, (byStart = new Map()));
+    let d = byStart.get(from);
+    if (d === undefined) {
+      d = computeDeadline(rule, from, calendar).due;
+      byStart.set(from, d);
+    }
+    return d;
+  };
+}
+
+/**
+ * Reads every row of the suggestions matching the suggestion-level filters, grouped into
+ * aggregates (people and progress reports are not needed for any figure, nor any free text: those
+ * fields are left empty).
+ */
+function loadAggregates(runtime: StatsRuntime, filters: StatsFilters): SuggestionAggregate[] {
+  const { db } = runtime;
+  const s = schema.suggestions;
+  const conditions: SQL[] = [];
+  if (filters.session) conditions.push(eq(s.session, filters.session));
+  if (filters.kind) conditions.push(eq(s.kind, filters.kind));
+  if (filters.timing) conditions.push(eq(s.timing, filters.timing));
+  if (filters.category) conditions.push(filters.category === UNCATEGORISED ? inArray(s.category, ['', UNCATEGORISED]) : eq(s.category, filters.category));
+  if (filters.from) conditions.push(gte(s.assignedOn, filters.from));
+  if (filters.to) conditions.push(lte(s.assignedOn, filters.to));
+  const where = conditions.length ? and(...conditions) : undefined;
+  const ids = db.select({ id: s.id }).from(s).where(where);
+  // Long free text (bodies, summaries, notes, comments, evidence) is never counted, so it is not
+  // read: those fields are absent from the rows below, which only this module's walk sees.
+  const { body: _body, ...suggestionColumns } = getTableColumns(s);
+  const byId = new Map<string, SuggestionAggregate>();
+  for (const row of db.select(suggestionColumns).from(s).where(where).all()) {
+    byId.set(row.id, {
+      suggestion: row as SuggestionAggregate['suggestion'],
+      deputies: [],
+      assignments: [],
+      reassignmentRequests: [],
+      progressReports: [],
+      contacts: [],
+      coOpinions: [],
+      answers: [],
+      commitments: [],
+      evaluations: [],
+    });
+  }
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(
+    key: K,
+    rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
+  ) => {
+    for (const row of rows) (byId.get(row.suggestionId)?.[key] as unknown[] | undefined)?.push(row);
+  };
+  const t = schema;
+  const scope = <C extends SQLiteColumn>(column: C) => (where ? inArray(column, ids) : undefined);
+  const { note: _note, ...contactColumns } = getTableColumns(t.contacts);
+  const { text: _text, ...opinionColumns } = getTableColumns(t.coOpinions);
+  const { summary: _summary, privateReason: _privateReason, returnReason: _returnReason, ...answerColumns } = getTableColumns(t.answers);
+  const { evidence: _evidence, ...commitmentColumns } = getTableColumns(t.commitments);
+  const { comment: _comment, ...evaluationColumns } = getTableColumns(t.evaluations);
+  add('assignments', db.select().from(t.assignments).where(scope(t.assignments.suggestionId)).all());
+  add('reassignmentRequests', db.select().from(t.reassignmentRequests).where(scope(t.reassignmentRequests.suggestionId)).all());
+  add('contacts', db.select(contactColumns).from(t.contacts).where(scope(t.contacts.suggestionId)).all());
+  add('coOpinions', db.select(opinionColumns).from(t.coOpinions).where(scope(t.coOpinions.suggestionId)).all());
+  add('answers', db.select(answerColumns).from(t.answers).where(scope(t.answers.suggestionId)).all());
+  add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
+  add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
+  return [...byId.values()];
+}

@@ -1,0 +1,37 @@
+/**
+ * Serves the app on Node with @hono/node-server. `close` stops taking requests and lets in-flight
+ * ones finish; the caller closes the database after it (src/node/start-duban.ts).
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp, type AppOptions } from '../../transports/http/app.ts';
+import type { Runtime } from '../../app/runtime.ts';
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startServer(runtime: Runtime, options: { hostname?: string } & AppOptions = {}): Promise<RunningServer> {
+  const app = createApp(runtime, options);
+  const hostname = options.hostname ?? '0.0.0.0';
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, port: runtime.config.port, hostname }, (info) => {
+        const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`;
+        resolve({
+          port: info.port,
+          url,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+            }),
+        });
+      });
+      server.on('error', reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Starts duban on Node: the HTTP server, the outbox worker, the schedules, and — when no Lark credentials are
+ * configured — the built-in Lark sandbox on loopback with the bot pointed at it (SPEC §9).
+ * `close` shuts down in order: stop the schedules and the worker (waiting for work in progress), stop taking
+ * requests, stop the sandbox, close the database.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.ts';
+import { createOutboxWorker, type OutboxWorker } from '../../adapters/lark/outbox-sender.ts';
+import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
+import type { Runtime } from '../../app/runtime.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
+import { buildRuntime } from './build-runtime.ts';
+import { sandboxPeople } from './sandbox-people.ts';
+import { startServer, type RunningServer } from './serve.ts';
+import { startSchedules } from './schedule.ts';
+import { startIdleCheckpoints } from './idle-checkpoints.ts';
+
+export interface RunningDuban {
+  runtime: Runtime;
+  server: RunningServer;
+  worker: OutboxWorker;
+  sandbox?: RunningSandbox | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  hostname?: string;
+  /** Options for the outbox worker (tests shorten the poll interval). */
+  outbox?: Parameters<typeof createOutboxWorker>[0]['limits'];
+  /** Sandbox settings for tests: its clock, limits and port. */
+  sandbox?: { port?: number; limits?: false | Record<string, number> };
+}
+
+const secret = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export async function startDuban(env: Record<string, string | undefined> = process.env, clock?: Clock, options: StartOptions = {}): Promise<RunningDuban> {
+  const runtime = buildRuntime(env, clock);
+  const sandboxMode = !runtime.config.lark.appId;
+  if (sandboxMode) {
+    // Fresh credentials each start: the sandbox and the bot share them, nobody else needs them.
+    runtime.config = {
+      ...runtime.config,
+      lark: { appId: `cli_sandbox${secret(4)}`, appSecret: secret(16), encryptKey: secret(16), verificationToken: secret(12), baseUrl: 'http://127.0.0.1' },
+    };
+  }
+  let worker: OutboxWorker | undefined;
+  const server = await startServer(runtime, { ...(options.hostname && { hostname: options.hostname }), onQueued: () => worker?.kick() });
+
+  let sandbox: RunningSandbox | undefined;
+  if (sandboxMode) {
+    const lark = runtime.config.lark;
+    sandbox = await startSandbox({
+      appId: lark.appId!,
+      appSecret: lark.appSecret!,
+      encryptKey: lark.encryptKey!,
+      verificationToken: lark.verificationToken!,
+      webhookUrl: `${server.url}/lark/events`,
+      directory: { people: sandboxPeople(runtime.db) },
+      ...(options.sandbox?.port !== undefined && { port: options.sandbox.port }),
+      ...(options.sandbox?.limits !== undefined && { limits: options.sandbox.limits }),
+      ...(clock && { clock }),
+    });
+    runtime.config = { ...runtime.config, lark: { ...lark, baseUrl: sandbox.url } };
+  }
+  // The sandbox UI's "act as" list follows the directory, which may be loaded while running.
+  const refreshPeople = sandbox && setInterval(() => sandbox.fake.setDirectory({ people: sandboxPeople(runtime.db) }), 2000);
+  refreshPeople?.unref();
+
+  worker = createOutboxWorker({
+    db: runtime.db,
+    lark: createSdkLarkClient({ appId: runtime.config.lark.appId!, appSecret: runtime.config.lark.appSecret!, baseUrl: runtime.config.lark.baseUrl, logger: runtime.logger }),
+    clock: runtime.clock,
+    logger: runtime.logger,
+    policy: runtime.policy,
+    calendar: runtime.calendar,
+    timeZone: runtime.config.timeZone,
+    ...(options.outbox && { limits: options.outbox }),
+  });
+  worker.start();
+  worker.kick();
+  const schedules = startSchedules(runtime, () => worker!.kick());
+  const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger);
+
+  return {
+    runtime,
+    server,
+    worker,
+    sandbox,
+    async close() {
+      if (refreshPeople) clearInterval(refreshPeople);
+      await schedules.stop();
+      await worker!.stop();
+      await server.close();
+      await sandbox?.close();
+      checkpoints.stop();
+      runtime.db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * `duban import suggestions <file>`: imports with a progress bar on the terminal, then prints a
+ * summary and every rejected row with its number and reason. Returns how many rows were rejected.
+ */
+import { SingleBar } from 'cli-progress';
+import { localDate } from '../../core/clock.ts';
+import type { RawRow } from './read-table.ts';
+import { deadlineContext, type Runtime } from '../../app/runtime.ts';
+import { importSuggestions } from '../../app/import/import-suggestions.ts';
+
+export function importSuggestionsCommand(runtime: Runtime, file: string, rows: RawRow[]): number {
+  console.log(`导入建议 Importing ${rows.length} rows from ${file}`);
+  // cli-progress draws only when stderr is a terminal, so logs and CI output stay clean.
+  const bar = new SingleBar({ format: '  {bar} {value}/{total} rows', stream: process.stderr, hideCursor: true });
+  bar.start(rows.length, 0);
+  const now = runtime.clock();
+  const report = importSuggestions(runtime.db, rows, {
+    source: 'cli',
+    actor: 'system:cli',
+    now,
+    today: localDate(now, runtime.config.timeZone),
+    onProgress: (done) => bar.update(done),
+    deadlines: deadlineContext(runtime),
+  });
+  bar.stop();
+
+  const lines = [
+    `完成 Done: ${report.total} rows — 新建 created ${report.created}, 更新 updated ${report.updated}, 未变 unchanged ${report.unchanged}, 拒绝 rejected ${report.rejected.length}`,
+  ];
+  if (report.unknownColumns.length) lines.push(`未识别的列（已忽略） Unknown columns (ignored): ${report.unknownColumns.join(', ')}`);
+  if (report.rejected.length) {
+    lines.push('被拒绝的行 Rejected rows:');
+    for (const r of report.rejected) lines.push(`  第 ${r.row} 行 row ${r.row}${r.number ? `（编号 ${r.number}）` : ''}: ${r.reason}`);
+  }
+  console.log(lines.join('\n'));
+  return report.rejected.length;
+}

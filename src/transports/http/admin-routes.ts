@@ -1,0 +1,147 @@
+/**
+ * The admin API of SPEC §7 for the directory and the suggestions. Every route is behind the
+ * bearer guard, validates its input with zod and answers errors in the SPEC §7 shape.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { systemActor } from '../../core/actor.ts';
+import { localDate } from '../../core/clock.ts';
+import { DirectoryFileError, validateDirectory } from '../../app/import/read-directory.ts';
+import { describeIssues } from '../../core/zod-issues.ts';
+import { deadlineContext, type Runtime } from '../../app/runtime.ts';
+import { importSuggestions } from '../../app/import/import-suggestions.ts';
+import { getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
+import { loadDirectory } from '../../adapters/sqlite/directory-store.ts';
+import { listOutbox, retryFailed } from '../../adapters/sqlite/outbox-store.ts';
+import { dispatch } from '../../app/dispatch.ts';
+import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../adapters/report/dossier.ts';
+import { dispatchDeps, runSweep } from '../../app/services.ts';
+import { HttpError } from './errors.ts';
+import { readJsonBody } from './read-json-body.ts';
+
+const listQuery = z
+  .object({
+    status: z.string().optional(),
+    unit: z.string().optional(),
+    category: z.string().optional(),
+    session: z.string().optional(),
+    overdue: z.enum(['true', 'false'], { message: 'overdue must be true or false' }).optional(),
+  })
+  .strict();
+
+const sweepQuery = z
+  .object({
+    now: z.iso.datetime({ offset: true, message: 'now must be an ISO-8601 date-time, e.g. 2026-03-02T09:00:00+08:00' }).optional(),
+    dry_run: z.enum(['true', 'false'], { message: 'dry_run must be true or false' }).optional(),
+  })
+  .strict();
+
+/** A supervisor's extension of an answer deadline (SPEC §4), made through the admin API in their name. */
+const extendBody = z.object({
+  by: z.string().regex(/^ou_/, 'by must be the supervisor\'s open_id'),
+  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'until must be YYYY-MM-DD'),
+  reason: z.string().min(1, 'a reason is required'),
+});
+
+const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
+
+const invalidQuery = (result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }) => {
+  if (!result.success && result.error) throw new HttpError(400, 'invalid_query', 'Invalid query parameters', describeIssues(result.error));
+};
+
+export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): Hono {
+  const api = new Hono();
+  const admin = systemActor('admin');
+
+  api.put('/directory', async (c) => {
+    const body = await readJsonBody(c);
+    try {
+      const directory = validateDirectory(body);
+      const result = loadDirectory(runtime.db, directory);
+      runtime.logger.info({ result }, 'directory loaded through the admin API');
+      return c.json(result);
+    } catch (error) {
+      if (error instanceof DirectoryFileError) throw new HttpError(400, 'invalid_directory', 'The directory is invalid', error.problems);
+      throw error;
+    }
+  });
+
+  api.post('/suggestions', async (c) => {
+    const body = await readJsonBody(c);
+    const items = Array.isArray(body) ? body : [body];
+    const now = runtime.clock();
+    const report = importSuggestions(
+      runtime.db,
+      items.map((item, index) => ({
+        row: index + 1,
+        values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
+      })),
+      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, runtime.config.timeZone), deadlines: deadlineContext(runtime) },
+    );
+    runtime.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
+    if (report.created > 0) onQueued();
+    if (items.length > 0 && report.rejected.length === items.length) {
+      throw new HttpError(422, 'all_rejected', 'Every suggestion was rejected', report);
+    }
+    return c.json(report);
+  });
+
+  api.get('/suggestions', zValidator('query', listQuery, invalidQuery), (c) => {
+    const q = c.req.valid('query');
+    return c.json(
+      listSuggestions(runtime, {
+        ...(q.status && { status: q.status }),
+        ...(q.unit && { unit: q.unit }),
+        ...(q.category && { category: q.category }),
+        ...(q.session && { session: q.session }),
+        ...(q.overdue && { overdue: q.overdue === 'true' }),
+      }),
+    );
+  });
+
+  api.get('/suggestions/:id', (c) => {
+    const detail = getSuggestionDetail(runtime, c.req.param('id'));
+    if (c.req.query('format') === 'md') {
+      return c.body(renderDossierMarkdown(detail, { timeZone: runtime.config.timeZone }), 200, {
+        'content-type': DOSSIER_CONTENT_TYPE,
+        'content-disposition': dossierContentDisposition(detail),
+      });
+    }
+    return c.json(detail);
+  });
+
+  api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), (c) => {
+    const q = c.req.valid('query');
+    const result = runSweep(runtime, { now: q.now ? new Date(q.now) : runtime.clock(), dryRun: q.dry_run === 'true' });
+    if (!result.dryRun && result.reminders.length) onQueued();
+    return c.json(result);
+  });
+
+  api.post('/assignments/:id/extend', async (c) => {
+    const body = extendBody.safeParse(await readJsonBody(c));
+    if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid extension request', describeIssues(body.error));
+    const { aggregate } = dispatch(dispatchDeps(runtime), {
+      actor: body.data.by,
+      source: 'admin_api',
+      command: { type: 'extend_answer_deadline', assignmentId: c.req.param('id'), until: body.data.until, reason: body.data.reason },
+    });
+    onQueued();
+    return c.json(aggregate.assignments.find((a) => a.id === c.req.param('id')));
+  });
+
+  api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
+    const { status } = c.req.valid('query');
+    return c.json(listOutbox(runtime.db, status));
+  });
+
+  api.post('/outbox/:id/retry', (c) => {
+    if (!retryFailed(runtime.db, c.req.param('id'), runtime.clock())) {
+      throw new HttpError(404, 'not_found', `No failed outbox row ${c.req.param('id')}`);
+    }
+    onQueued();
+    return c.json({ ok: true });
+  });
+
+  return api;
+}

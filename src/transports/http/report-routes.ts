@@ -1,0 +1,60 @@
+/**
+ * The statistics and the handling report over HTTP (SPEC §7, §10): `GET /stats` (JSON) and
+ * `GET /report?format=md|csv|xlsx`, both with the filters session, kind, timing, unit, category,
+ * from, to. Mounted under /api behind the admin guard. Bad filters answer 400 in the SPEC §7
+ * error shape; the routes answer their own errors so they behave the same wherever mounted.
+ */
+import { Hono, type Context } from 'hono';
+import { errorBody } from './errors.ts';
+import type { Runtime } from '../../app/runtime.ts';
+import { contentDisposition, renderReport, REPORT_FORMATS, type ReportFormat } from '../../adapters/report/render.ts';
+import { computeStats } from '../../core/stats/compute.ts';
+import { checkStatsFilters, type StatsFilters } from '../../core/stats/filters.ts';
+import { unitExists } from '../../adapters/sqlite/directory-store.ts';
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+function invalid(c: Context, details: string[]): Response {
+  return c.json(errorBody('invalid_query', 'Invalid query parameters', details), 400);
+}
+
+/** Every query parameter once; a repeated one is refused rather than silently picked. */
+function singleQuery(c: Context): Parsed<Record<string, string>> {
+  const all = c.req.queries();
+  const repeated = Object.entries(all)
+    .filter(([, values]) => values.length > 1)
+    .map(([key]) => `${key}: given more than once`);
+  if (repeated.length) return { ok: false, response: invalid(c, repeated) };
+  return { ok: true, value: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]!])) };
+}
+
+function filtersOf(c: Context, runtime: Runtime, query: Record<string, string>): Parsed<StatsFilters> {
+  const check = checkStatsFilters(query, (unitId) => unitExists(runtime.db, unitId));
+  return check.ok ? { ok: true, value: check.filters } : { ok: false, response: invalid(c, check.problems) };
+}
+
+export function reportRoutes(runtime: Runtime): Hono {
+  const api = new Hono();
+
+  api.get('/stats', (c) => {
+    const query = singleQuery(c);
+    if (!query.ok) return query.response;
+    const filters = filtersOf(c, runtime, query.value);
+    if (!filters.ok) return filters.response;
+    return c.json(computeStats(runtime, filters.value));
+  });
+
+  api.get('/report', async (c) => {
+    const query = singleQuery(c);
+    if (!query.ok) return query.response;
+    const { format = 'md', ...rest } = query.value;
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) return invalid(c, [`format: must be one of ${REPORT_FORMATS.join(', ')}`]);
+    const filters = filtersOf(c, runtime, rest);
+    if (!filters.ok) return filters.response;
+    const report = await renderReport(computeStats(runtime, filters.value), format as ReportFormat);
+    const body = typeof report.body === 'string' ? report.body : new Uint8Array(report.body);
+    return c.body(body, 200, { 'content-type': report.contentType, 'content-disposition': contentDisposition(report) });
+  });
+
+  return api;
+}

@@ -1,0 +1,157 @@
+/**
+ * Turns a card press (`action.value` + `form_value`, SPEC §5) into a lifecycle command. Values
+ * come from outside and may be forged: everything is validated here, and a bad value becomes a
+ * DomainError whose message the presser sees as a toast.
+ */
+import { z } from 'zod';
+import type { ActionValue, CardAction } from '../../adapters/cards/card-model.ts';
+import { refuse } from '../../core/errors.ts';
+import { isIsoDate, type Command } from '../../core/lifecycle.ts';
+import { CONTACT_METHODS, RESULT_CLASSES } from '../../core/model.ts';
+
+const CARD_ACTIONS = [
+  'sign',
+  'request_reassign',
+  'approve_reassign',
+  'reject_reassign',
+  'report_progress',
+  'record_contact',
+  'submit_opinion',
+  'submit_answer',
+  'confirm_contact',
+  'approve_answer',
+  'return_answer',
+  'evaluate_satisfied',
+  'evaluate_basically_satisfied',
+  'evaluate_unsatisfied',
+  'confirm_commitments',
+  'claim_commitment_done',
+  'confirm_commitment_done',
+  'show_commitment',
+] as const satisfies readonly CardAction[];
+
+const actionValueSchema = z.object({
+  a: z.enum(CARD_ACTIONS),
+  id: z.string().regex(/^[a-z]{2}_[A-Za-z0-9_-]{6,40}$/),
+  v: z.number().int().nonnegative(),
+});
+
+export function parseActionValue(value: unknown): ActionValue {
+  const parsed = actionValueSchema.safeParse(value);
+  if (!parsed.success) return refuse('invalid_input', '无法识别的按钮', 'Unrecognised button value');
+  return parsed.data;
+}
+
+type FormValue = Record<string, unknown>;
+
+const field = (form: FormValue, name: string): string => {
+  const v = form[name];
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map(String).join(',');
+  return String(v).trim();
+};
+
+/** Lark's date picker answers `2024-04-01 +0800`; a typed date is `2024-04-01`. */
+export function parseFormDate(raw: string): string {
+  const date = raw.trim().split(/\s+/)[0] ?? '';
+  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(date);
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : date;
+}
+
+/** `commitments`: one per line, `YYYY-MM-DD content`. A line that does not parse is named. */
+export function parseCommitmentLines(text: string): Array<{ dueOn: string; content: string }> {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line, i) => {
+      const m = /^(\d{4}[-/]\d{1,2}[-/]\d{1,2})\s*[:：、,，]?\s*(.+)$/.exec(line);
+      const dueOn = m ? parseFormDate(m[1]!) : '';
+      if (!m || !isIsoDate(dueOn)) {
+        return refuse('invalid_input', `承诺事项第 ${i + 1} 行应为“YYYY-MM-DD 内容”：${line}`, `Commitment line ${i + 1} must be "YYYY-MM-DD content": ${line}`);
+      }
+      return { dueOn, content: m[2]!.trim() };
+    });
+}
+
+const yesNo = (raw: string): boolean => {
+  if (raw === 'yes' || raw === '是' || raw === '公开') return true;
+  if (raw === 'no' || raw === '否' || raw === '不公开') return false;
+  return refuse('invalid_input', '请选择是否公开', 'Choose whether the answer is public (yes/no)');
+};
+
+/**
+ * The command of a press. `assignmentFor` resolves status-board forms, which act for the presser's
+ * own unit: the board belongs to the whole suggestion.
+ */
+export function commandOfPress(
+  value: ActionValue,
+  form: FormValue,
+  assignmentFor: (suggestionId: string, purpose: 'progress' | 'opinion' | 'answer') => string,
+): Command | { type: 'show_commitment'; commitmentId: string } {
+  const assignment = (purpose: 'progress' | 'opinion' | 'answer') => (value.id.startsWith('sg_') ? assignmentFor(value.id, purpose) : value.id);
+  switch (value.a) {
+    case 'sign':
+      return { type: 'sign', assignmentId: value.id };
+    case 'request_reassign':
+      return { type: 'request_reassign', assignmentId: value.id, reason: field(form, 'reason') };
+    case 'approve_reassign': {
+      const unit = field(form, 'unit');
+      if (!unit) refuse('invalid_input', '请选择改办后的承办单位', 'Choose the unit to re-assign to');
+      return { type: 'approve_reassign', assignmentId: value.id, newUnitId: unit };
+    }
+    case 'reject_reassign':
+      return { type: 'reject_reassign', assignmentId: value.id, reason: field(form, 'reason') };
+    case 'report_progress':
+      return { type: 'report_progress', assignmentId: assignment('progress'), text: field(form, 'progress') };
+    case 'record_contact': {
+      const method = field(form, 'method');
+      if (!(CONTACT_METHODS as readonly string[]).includes(method)) {
+        refuse('invalid_input', '请选择沟通方式（面商、电话、座谈、视察、其他）', 'Choose the contact method');
+      }
+      return {
+        type: 'record_contact',
+        assignmentId: assignment('progress'),
+        method: method as (typeof CONTACT_METHODS)[number],
+        date: parseFormDate(field(form, 'date')),
+        note: field(form, 'note'),
+      };
+    }
+    case 'submit_opinion':
+      return { type: 'submit_opinion', assignmentId: assignment('opinion'), opinion: field(form, 'opinion') };
+    case 'submit_answer': {
+      const resultClass = field(form, 'result_class').toUpperCase();
+      if (!(RESULT_CLASSES as readonly string[]).includes(resultClass)) refuse('invalid_input', '请选择答复类别（A/B/C/D）', 'Choose the result class (A/B/C/D)');
+      const isPublic = yesNo(field(form, 'public'));
+      return {
+        type: 'submit_answer',
+        assignmentId: assignment('answer'),
+        resultClass: resultClass as (typeof RESULT_CLASSES)[number],
+        summary: field(form, 'summary'),
+        public: isPublic,
+        privateReason: field(form, 'private_reason'),
+        commitments: parseCommitmentLines(field(form, 'commitments')),
+      };
+    }
+    case 'confirm_contact':
+      return { type: 'confirm_contact', contactId: value.id };
+    case 'approve_answer':
+      return { type: 'approve_answer', answerId: value.id };
+    case 'return_answer':
+      return { type: 'return_answer', answerId: value.id, reason: field(form, 'reason') };
+    case 'evaluate_satisfied':
+      return { type: 'evaluate', answerId: value.id, grade: 'satisfied', comment: field(form, 'comment') };
+    case 'evaluate_basically_satisfied':
+      return { type: 'evaluate', answerId: value.id, grade: 'basically_satisfied', comment: field(form, 'comment') };
+    case 'evaluate_unsatisfied':
+      return { type: 'evaluate', answerId: value.id, grade: 'unsatisfied', comment: field(form, 'comment') };
+    case 'confirm_commitments':
+      return { type: 'confirm_commitments', answerId: value.id };
+    case 'claim_commitment_done':
+      return { type: 'claim_commitment_done', commitmentId: value.id, evidence: field(form, 'evidence') };
+    case 'confirm_commitment_done':
+      return { type: 'confirm_commitment_done', commitmentId: value.id };
+    case 'show_commitment':
+      return { type: 'show_commitment', commitmentId: value.id };
+  }
+}
