@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/runtimes/node/open-database.ts';
 import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
 import { renderReport, REPORT_FORMATS } from '../src/adapters/report/render.ts';
-import type { Runtime } from '../src/app/runtime.ts';
-import { computeStats } from '../src/core/stats/compute.ts';
+import type { AppContext } from '../src/app/context.ts';
+import { computeStats } from '../src/app/stats.ts';
 import { fmt } from './support.ts';
 
 const TARGET_MS = 2000;
@@ -223,7 +223,7 @@ async function measureSize(count: number, quiet = false): Promise<SizeResult> {
   const path = join(dir, 'duban.db');
   const seeded = time(() => seedReportData(path, count));
   if (!quiet) console.log(`  seeded ${count} suggestions (${seeded.value.rows} rows) in ${fmt(seeded.ms / 1000)} s`);
-  const runtime: Runtime = buildRuntime({ DATABASE_PATH: path, LOG_LEVEL: 'silent' }, () => new Date(REPORT_DATE));
+  const runtime = buildRuntime({ DATABASE_PATH: path, LOG_LEVEL: 'silent' }, () => new Date(REPORT_DATE));
   try {
     const sqlite = runtime.db.$client;
     const statements = TABLES.map((t) => sqlite.prepare(`select * from ${t}`));

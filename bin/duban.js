@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/transports/cli/main.ts');
+await import('../src/runtimes/node/cli.ts');

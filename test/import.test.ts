@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { asc } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../src/runtimes/node/open-database.ts';
+import type { NodeDb } from '../src/runtimes/node/open-database.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { newId, type NewId } from '../src/core/ids.ts';
 import { formatOfPath, readTable, TableReadError, type TableFormat } from '../src/transports/cli/read-table.ts';
@@ -27,7 +27,7 @@ const LATER_OPTIONS: ImportOptions = { source: 'admin_api', actor: 'system:admin
 // ---------------------------------------------------------------------------------------------
 
 /** A fresh database file with the sample directory loaded. */
-function emptyWorld(): Db {
+function emptyWorld(): NodeDb {
   const { db } = freshDb();
   loadDirectory(db, directory);
   return db;
@@ -35,13 +35,13 @@ function emptyWorld(): Db {
 
 const sampleCsvText = () => readFileSync(fixturePath('suggestions.csv'), 'utf8');
 
-async function importFile(db: Db, content: Buffer | string, format: TableFormat, options: ImportOptions = OPTIONS): Promise<ImportReport> {
+async function importFile(db: NodeDb, content: Buffer | string, format: TableFormat, options: ImportOptions = OPTIONS): Promise<ImportReport> {
   const rows = await readTable(typeof content === 'string' ? Buffer.from(content, 'utf8') : content, format);
   return importSuggestions(db, rows, options);
 }
 
 /** Every row of the tables an import writes, in a stable order: the database as it is. */
-function dump(db: Db) {
+function dump(db: NodeDb) {
   return {
     suggestions: db.select().from(schema.suggestions).orderBy(asc(schema.suggestions.id)).all(),
     assignments: db.select().from(schema.assignments).orderBy(asc(schema.assignments.id)).all(),
@@ -55,7 +55,7 @@ function dump(db: Db) {
 }
 
 /** What was imported, without generated ids and timestamps: comparable across databases. */
-function normalised(db: Db) {
+function normalised(db: NodeDb) {
   const assignments = db.select().from(schema.assignments).all();
   const links = db.select().from(schema.suggestionDeputies).all();
   return db
@@ -76,7 +76,7 @@ function normalised(db: Db) {
     .sort((x, y) => `${x.session}\u0000${x.number}`.localeCompare(`${y.session}\u0000${y.number}`));
 }
 
-function suggestionByNumber(db: Db, number: string, session = SESSION) {
+function suggestionByNumber(db: NodeDb, number: string, session = SESSION) {
   return db
     .select()
     .from(schema.suggestions)
@@ -84,7 +84,7 @@ function suggestionByNumber(db: Db, number: string, session = SESSION) {
     .find((s) => s.session === session && s.number === number);
 }
 
-function assignmentsOf(db: Db, suggestionId: string) {
+function assignmentsOf(db: NodeDb, suggestionId: string) {
   return db
     .select()
     .from(schema.assignments)
@@ -93,7 +93,7 @@ function assignmentsOf(db: Db, suggestionId: string) {
     .sort((x, y) => `${x.role}:${x.unitId}`.localeCompare(`${y.role}:${y.unitId}`));
 }
 
-function deputiesOf(db: Db, suggestionId: string) {
+function deputiesOf(db: NodeDb, suggestionId: string) {
   return db
     .select()
     .from(schema.suggestionDeputies)
@@ -574,7 +574,7 @@ describe('the same suggestions from every format', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** Asserts that exactly the suggestions `numbers` are in the database, with nothing of any other. */
-function expectOnly(db: Db, numbers: string[]) {
+function expectOnly(db: NodeDb, numbers: string[]) {
   const suggestions = db.select().from(schema.suggestions).all();
   expect(suggestions.map((s) => s.number).sort()).toEqual([...numbers].sort());
   const ids = new Set(suggestions.map((s) => s.id));

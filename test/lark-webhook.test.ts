@@ -7,7 +7,7 @@
 import { request as httpRequest } from 'node:http';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HELP_TEXT } from '../src/transports/lark/event-handlers.ts';
+import { HELP_TEXT } from '../src/app/group-messages.ts';
 import { larkWebhook, type LarkEnvelope } from '../src/transports/lark/webhook.ts';
 import type { Delivery, DeliveryOptions } from '../src/sandbox/event-sender.ts';
 import { createEventSender } from '../src/sandbox/event-sender.ts';

@@ -5,7 +5,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../src/adapters/sqlite/schema.ts';
-import { createMessageStore, type IncomingMessage } from '../src/adapters/sqlite/message-store.ts';
+import type { IncomingMessage } from '../src/adapters/sqlite/message-store.ts';
+import { createGroupCommitRecorder } from '../src/runtimes/node/group-commit-recorder.ts';
 import { freshDb } from './support/world.ts';
 
 const CHAT = 'oc_store000000000000000000000001';
@@ -17,7 +18,7 @@ function world() {
   db.insert(schema.suggestions).values({ id: 'sg_store0001', session: '测试', number: '0001', kind: 'suggestion', timing: 'session', title: '测试建议', assignedOn: '2026-03-02', createdAt: at, updatedAt: at }).run();
   db.insert(schema.suggestionChats).values({ suggestionId: 'sg_store0001', chatId: CHAT, createdAt: at }).run();
   const rows = () => db.$client.prepare('select message_id as id, suggestion_id as suggestionId, text from group_messages order by message_id').all() as Array<{ id: string; suggestionId: string | null; text: string }>;
-  return { db, path, store: createMessageStore(db), rows };
+  return { db, path, store: createGroupCommitRecorder(db), rows };
 }
 
 const message = (n: number, chatId = CHAT): IncomingMessage => ({

@@ -17,7 +17,7 @@ import { registerReportCommand } from '../src/transports/cli/report-command.ts';
 import { reportRoutes } from '../src/transports/http/report-routes.ts';
 import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
 import { renderReportCsv } from '../src/adapters/report/csv.ts';
-import { dossierContentDisposition, renderDossierMarkdown } from '../src/adapters/report/dossier.ts';
+import { dossierContentDisposition, renderDossierMarkdown } from '../src/app/dossier.ts';
 import { renderReportMarkdown } from '../src/adapters/report/markdown.ts';
 import { renderReportXlsx } from '../src/adapters/report/xlsx.ts';
 import { getSuggestionDetail } from '../src/app/suggestion-queries.ts';
@@ -543,7 +543,14 @@ describe('duban report (registerReportCommand)', () => {
   });
   const program = () => {
     const p = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-    registerReportCommand(p, () => buildRuntime({ DATABASE_PATH: path, LOG_LEVEL: 'silent' }, () => new Date('2026-03-20T02:00:00Z')));
+    registerReportCommand(p, async (run) => {
+      const runtime = buildRuntime({ DATABASE_PATH: path, LOG_LEVEL: 'silent' }, () => new Date('2026-03-20T02:00:00Z'));
+      try {
+        return await run({ context: runtime, backup: (file) => runtime.db.$client.backup(file), close: () => {} });
+      } finally {
+        runtime.db.$client.close();
+      }
+    });
     return p;
   };
   const out = mkdtempSync(join(tmpdir(), 'duban-report-cli-'));

@@ -15,7 +15,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../src/runtimes/node/open-database.ts';
+import { openDatabase, type NodeDb } from '../src/runtimes/node/open-database.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { DomainError } from '../src/core/errors.ts';
 import type { Command } from '../src/core/lifecycle.ts';
@@ -89,7 +89,7 @@ const sorted = (lines: string[]) => [...lines].sort();
 const isBoardPatch = (line: string) => line.endsWith(' board patch');
 
 /** Sweeps every day of `days` at 09:00, then runs that day's actions; returns every line written. */
-function walk(db: Db, days: string[], actions: Record<string, () => void> = {}, policy?: Policy) {
+function walk(db: NodeDb, days: string[], actions: Record<string, () => void> = {}, policy?: Policy) {
   const lines: string[] = [];
   const lights: string[] = [];
   const results: SweepResult[] = [];
@@ -408,8 +408,8 @@ describe('idempotency: each reminder once, whatever happens to the sweep', () =>
   // The sample world: 30 suggestions assigned on Tue 2026-02-10; their sign deadlines are due Thu
   // 02-12 (2 working days), so the 09:00 sweep on Wed 02-11 warns every unit that has not signed.
   const DAY = '2026-02-11';
-  const reminderCards = (db: Db) => db.select().from(schema.cardMessages).where(eq(schema.cardMessages.kind, 'reminder')).all();
-  const reminderRows = (db: Db) =>
+  const reminderCards = (db: NodeDb) => db.select().from(schema.cardMessages).where(eq(schema.cardMessages.kind, 'reminder')).all();
+  const reminderRows = (db: NodeDb) =>
     db
       .select()
       .from(schema.outbox)
@@ -417,7 +417,7 @@ describe('idempotency: each reminder once, whatever happens to the sweep', () =>
       .filter((r) => r.kind === 'send_card' && (r.payload as { model?: { kind: string } }).model?.kind === 'reminder');
 
   /** Every planned key has exactly one reminder card and one outbox row; nothing else was sent. */
-  function expectEachOnce(db: Db, plan: string[]) {
+  function expectEachOnce(db: NodeDb, plan: string[]) {
     const cards = reminderCards(db);
     expect(cards.map((c) => c.subjectId).sort()).toEqual(plan);
     const rows = reminderRows(db);
@@ -475,24 +475,13 @@ describe('idempotency: each reminder once, whatever happens to the sweep', () =>
     const other = openDatabase(w.path);
     let inner: SweepResult | undefined;
     // The first sweep has read everything when it opens its transaction; run the whole second one there.
-    // (The sweep writes through the SQLite client's own transaction: that is where to step in.)
-    const client = new Proxy(w.db.$client, {
-      get(target, property) {
-        if (property === 'transaction') {
-          return (fn: (...a: unknown[]) => unknown) => {
-            const transaction = target.transaction(fn);
-            const runInner = () => (inner = sweep(sweepDeps(other), { now: nineAm(DAY), dryRun: false }));
-            return Object.assign((...a: unknown[]) => (runInner(), transaction(...a)), { immediate: (...a: unknown[]) => (runInner(), transaction.immediate(...a)) });
-          };
-        }
-        const value = Reflect.get(target, property) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
     const interleaved = new Proxy(w.db, {
       get(target, property, receiver) {
-        if (property === '$client') return client;
-        return Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'transaction') return Reflect.get(target, property, receiver) as unknown;
+        return (...args: Parameters<typeof target.transaction>) => {
+          inner = sweep(sweepDeps(other), { now: nineAm(DAY), dryRun: false });
+          return target.transaction(...args);
+        };
       },
     });
     const before = maxOutboxSeq(w.db);

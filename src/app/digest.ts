@@ -12,13 +12,13 @@ import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS, type AssignmentState 
 import { DEADLINE_LABELS, type DeadlineKind } from '../core/deadlines/policy.ts';
 import { newId } from '../core/ids.ts';
 import * as schema from '../adapters/sqlite/schema.ts';
-import { enqueue } from '../adapters/sqlite/outbox-store.ts';
-import type { Runtime } from './runtime.ts';
+import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
+import type { AppContext } from './context.ts';
 
 
-export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' | 'config'>, now: Date): DigestModel {
-  const { db, calendar } = runtime;
-  const today = localDate(now, runtime.config.timeZone);
+export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' | 'config'>, now: Date): DigestModel {
+  const { db, calendar } = ctx;
+  const today = localDate(now, ctx.config.timeZone);
   const units = new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name]));
 
   const statusCounts = db.select({ status: schema.suggestions.status, n: sql<number>`count(*)` }).from(schema.suggestions).groupBy(schema.suggestions.status).all();
@@ -59,11 +59,11 @@ export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' 
     .map((r) => ({ number: r.number, unitName: units.get(r.unitId) ?? r.unitId, content: r.c.content, dueOn: r.c.dueOn, overdue: r.c.dueOn < today && r.c.state !== 'done_claimed' }));
 
   // Open assignments by unit and light: red with an overdue obligation, yellow with one due within the notice days.
-  const limit = addCalendarDays(today, runtime.policy.reminders.noticeDaysBefore);
+  const limit = addCalendarDays(today, ctx.policy.reminders.noticeDaysBefore);
   const lightOf = new Map<string, Light>();
   for (const d of db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, limit)).all()) {
     if (!isObligation({ kind: d.kind as DeadlineKind })) continue;
-    lightOf.set(d.assignmentId, worseLight(lightOf.get(d.assignmentId) ?? 'blue', lightOfDue(d.dueOn, today, runtime.policy.reminders.noticeDaysBefore)));
+    lightOf.set(d.assignmentId, worseLight(lightOf.get(d.assignmentId) ?? 'blue', lightOfDue(d.dueOn, today, ctx.policy.reminders.noticeDaysBefore)));
   }
   const chartCounts = new Map<string, number>();
   const open = db
@@ -86,18 +86,15 @@ export function buildDigest(runtime: Pick<Runtime, 'db' | 'calendar' | 'policy' 
 }
 
 /** Queues the digest card to the supervisors' group; without DUBAN_SUPERVISOR_CHAT_ID there is nowhere to send it. */
-export function sendDigest(runtime: Runtime, now: Date): DigestModel | undefined {
-  const chatId = runtime.config.supervisorChatId;
+export function sendDigest(ctx: AppContext, now: Date): DigestModel | undefined {
+  const chatId = ctx.config.supervisorChatId;
   if (!chatId) {
-    runtime.logger.warn('weekly digest skipped: DUBAN_SUPERVISOR_CHAT_ID is not set');
+    ctx.logger.warn('weekly digest skipped: DUBAN_SUPERVISOR_CHAT_ID is not set');
     return undefined;
   }
-  const model = buildDigest(runtime, now);
-  runtime.db.transaction((tx) => {
-    const cardMessageId = newId('cd');
-    tx.insert(schema.cardMessages).values({ id: cardMessageId, suggestionId: null, kind: 'digest', subjectId: `digest|${model.today}`, createdAt: now.toISOString() }).run();
-    enqueue(tx, null, { kind: 'send_card', cardMessageId, chatId, model }, now);
-  });
-  runtime.logger.info({ today: model.today, overdueUnits: model.overdueByUnit.length }, 'weekly digest queued');
+  const model = buildDigest(ctx, now);
+  const outbox = outboxWriter(ctx.db);
+  ctx.db.transaction(() => outbox.postCard({ suggestionId: null, kind: 'digest', subjectId: `digest|${model.today}`, chatId, model }, now));
+  ctx.logger.info({ today: model.today, overdueUnits: model.overdueByUnit.length }, 'weekly digest queued');
   return model;
 }

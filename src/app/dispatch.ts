@@ -11,10 +11,10 @@ import { DomainError } from '../core/errors.ts';
 import { newId as defaultNewId, type NewId } from '../core/ids.ts';
 import { decide, type AuditDraft, type Command } from '../core/lifecycle.ts';
 import type { SuggestionAggregate } from '../core/model.ts';
-import type { Db } from '../runtimes/node/open-database.ts';
+import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { loadAggregate, saveAggregate, suggestionIdOf } from '../adapters/sqlite/aggregate-store.ts';
 import { appendAudit } from '../adapters/sqlite/audit-store.ts';
-import { claimEvent, DuplicateEvent } from '../adapters/sqlite/event-store.ts';
+import { claimEvent } from '../adapters/sqlite/event-store.ts';
 import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 import { resolveActor, unitExists, unitName } from '../adapters/sqlite/directory-store.ts';
 import { planEffects } from '../core/effects.ts';
@@ -23,8 +23,16 @@ import { computeDeadline } from '../core/deadlines/deadline-rule.ts';
 import type { DeadlineContext } from '../core/deadlines/deadlines.ts';
 import { defaultDeadlineContext, indexDeadlines } from '../adapters/sqlite/deadline-index.ts';
 
+/** The Lark event that carried a command was handled before: a redelivery has its effect once. */
+export class DuplicateEvent extends Error {
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} was already handled`);
+    this.name = 'DuplicateEvent';
+  }
+}
+
 export interface DispatchDeps {
-  db: Db;
+  db: SqliteDb;
   clock: Clock;
   timeZone: string;
   newId?: NewId;

@@ -1,25 +1,25 @@
-/** The services wired from a runtime, so every transport calls them the same way. */
-import type { Runtime } from './runtime.ts';
-import { deadlineContext } from './runtime.ts';
+/** The services wired from a ctx, so every transport calls them the same way. */
+import type { AppContext } from './context.ts';
+import { deadlineContext } from './context.ts';
 import type { DispatchDeps } from './dispatch.ts';
 import { sweep, type SweepResult } from './sweep.ts';
 
-export function dispatchDeps(runtime: Runtime): DispatchDeps {
+export function dispatchDeps(ctx: AppContext): DispatchDeps {
   return {
-    db: runtime.db,
-    clock: runtime.clock,
-    timeZone: runtime.config.timeZone,
-    supervisorChatId: runtime.config.supervisorChatId,
-    deadlines: deadlineContext(runtime),
+    db: ctx.db,
+    clock: ctx.clock,
+    timeZone: ctx.config.timeZone,
+    supervisorChatId: ctx.config.supervisorChatId,
+    deadlines: deadlineContext(ctx),
   };
 }
 
-export function runSweep(runtime: Runtime, options: { now: Date; dryRun: boolean }): SweepResult {
+export function runSweep(ctx: AppContext, options: { now: Date; dryRun: boolean }): SweepResult {
   const result = sweep(
-    { db: runtime.db, calendar: runtime.calendar, policy: runtime.policy, timeZone: runtime.config.timeZone, supervisorChatId: runtime.config.supervisorChatId },
+    { db: ctx.db, calendar: ctx.calendar, policy: ctx.policy, timeZone: ctx.config.timeZone, supervisorChatId: ctx.config.supervisorChatId },
     options,
   );
-  runtime.logger.info(
+  ctx.logger.info(
     { today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, dryRun: result.dryRun },
     'reminder sweep',
   );

@@ -8,7 +8,7 @@ import { isOverdue, lightOf, openDeadlines, type Deadline, type Light } from '..
 import { DomainError } from '../core/errors.ts';
 import { ASSIGNMENT_STATES, STATE_LABELS, type SuggestionAggregate } from '../core/model.ts';
 import * as schema from '../adapters/sqlite/schema.ts';
-import type { Runtime } from './runtime.ts';
+import type { AppContext } from './context.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
 import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
 
@@ -23,17 +23,17 @@ export interface SuggestionFilters {
 const SUGGESTION_STATUSES = ['open', 'closed', 'withdrawn'] as const;
 export const STATUS_FILTER_VALUES: readonly string[] = [...SUGGESTION_STATUSES, ...ASSIGNMENT_STATES];
 
-type QueryRuntime = Pick<Runtime, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
+type QueryRuntime = Pick<AppContext, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
 
-function deadlineView(runtime: QueryRuntime, agg: SuggestionAggregate) {
-  const today = localDate(runtime.clock(), runtime.config.timeZone);
-  const deadlines = openDeadlines(agg, { policy: runtime.policy, calendar: runtime.calendar, timeZone: runtime.config.timeZone });
-  const light: Light = lightOf(deadlines, today, runtime.policy.reminders.noticeDaysBefore);
+function deadlineView(ctx: QueryRuntime, agg: SuggestionAggregate) {
+  const today = localDate(ctx.clock(), ctx.config.timeZone);
+  const deadlines = openDeadlines(agg, { policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.config.timeZone });
+  const light: Light = lightOf(deadlines, today, ctx.policy.reminders.noticeDaysBefore);
   return { today, deadlines, light, overdue: deadlines.some((d) => isOverdue(d, today)) };
 }
 
-function summary(runtime: QueryRuntime, agg: SuggestionAggregate, unitNames: Map<string, string>) {
-  const { deadlines, light, overdue, today } = deadlineView(runtime, agg);
+function summary(ctx: QueryRuntime, agg: SuggestionAggregate, unitNames: Map<string, string>) {
+  const { deadlines, light, overdue, today } = deadlineView(ctx, agg);
   const s = agg.suggestion;
   const next = deadlines.find((d) => d.kind !== 'reassign_window');
   return {
@@ -70,8 +70,8 @@ function deadlineJson(d: Deadline, today: string) {
 }
 
 /** Every message posted in the suggestion's group, the bot's included (SPEC §7 timeline). */
-function messagesOf(runtime: QueryRuntime, suggestionId: string) {
-  return runtime.db
+function messagesOf(ctx: QueryRuntime, suggestionId: string) {
+  return ctx.db
     .select()
     .from(schema.groupMessages)
     .where(eq(schema.groupMessages.suggestionId, suggestionId))
@@ -90,12 +90,12 @@ function messagesOf(runtime: QueryRuntime, suggestionId: string) {
     }));
 }
 
-function unitNameMap(runtime: QueryRuntime): Map<string, string> {
-  return new Map(runtime.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
+function unitNameMap(ctx: QueryRuntime): Map<string, string> {
+  return new Map(ctx.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
 }
 
-export function listSuggestions(runtime: QueryRuntime, filters: SuggestionFilters) {
-  const { db } = runtime;
+export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters) {
+  const { db } = ctx;
   const where: SQL[] = [];
   if (filters.session) where.push(eq(schema.suggestions.session, filters.session));
   if (filters.category) where.push(eq(schema.suggestions.category, filters.category));
@@ -120,17 +120,17 @@ export function listSuggestions(runtime: QueryRuntime, filters: SuggestionFilter
     .where(where.length ? and(...where) : undefined)
     .orderBy(asc(schema.suggestions.session), asc(schema.suggestions.number))
     .all();
-  const unitNames = unitNameMap(runtime);
-  const items = rows.map((r) => summary(runtime, loadAggregate(db, r.id)!, unitNames));
+  const unitNames = unitNameMap(ctx);
+  const items = rows.map((r) => summary(ctx, loadAggregate(db, r.id)!, unitNames));
   return filters.overdue === undefined ? items : items.filter((i) => i.overdue === filters.overdue);
 }
 
-export function getSuggestionDetail(runtime: QueryRuntime, id: string) {
-  const agg = loadAggregate(runtime.db, id);
+export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
+  const agg = loadAggregate(ctx.db, id);
   if (!agg) throw new DomainError('not_found', `找不到建议：${id}`, `Unknown suggestion: ${id}`);
-  const unitNames = unitNameMap(runtime);
-  const { deadlines, today } = deadlineView(runtime, agg);
-  const timeline = auditOfSuggestion(runtime.db, id)
+  const unitNames = unitNameMap(ctx);
+  const { deadlines, today } = deadlineView(ctx, agg);
+  const timeline = auditOfSuggestion(ctx.db, id)
     .filter((e) => e.outcome === 'ok')
     .map((e) => ({
       type: 'state_change' as const,
@@ -146,7 +146,7 @@ export function getSuggestionDetail(runtime: QueryRuntime, id: string) {
       message: e.message,
     }));
   return {
-    ...summary(runtime, agg, unitNames),
+    ...summary(ctx, agg, unitNames),
     body: agg.suggestion.body,
     keyLeader: agg.suggestion.keyLeader,
     version: agg.suggestion.version,
@@ -164,6 +164,6 @@ export function getSuggestionDetail(runtime: QueryRuntime, id: string) {
     commitments: agg.commitments,
     evaluations: agg.evaluations,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
-    timeline: [...timeline, ...messagesOf(runtime, id)].sort((x, y) => x.at.localeCompare(y.at)),
+    timeline: [...timeline, ...messagesOf(ctx, id)].sort((x, y) => x.at.localeCompare(y.at)),
   };
 }

@@ -4,7 +4,7 @@
  * aggregate after it; src/effects/ turns these drafts into outbox rows in the same transaction.
  */
 import type { CardKind } from '../adapters/cards/card-model.ts';
-import type { AuditDraft } from './lifecycle.ts';
+import { READ_ONLY_COMMANDS, type AuditDraft, type CommandType } from './lifecycle.ts';
 import type { SuggestionAggregate } from './model.ts';
 
 export interface CardRef {
@@ -105,6 +105,9 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
       case 'confirm_commitment_done':
         out.push({ type: 'refresh_cards', card: { kind: 'commitment', subjectId: e.subjectId } });
         break;
+      case 'show_commitment':
+        out.push({ type: 'post_card', card: { kind: 'commitment', subjectId: e.subjectId } });
+        break;
       case 'withdraw_suggestion':
         if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
         break;
@@ -114,7 +117,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
     }
   }
   // Every change shows on the status board.
-  if (audit.length > 0) out.push({ type: 'refresh_cards', card: board });
+  if (audit.some((e) => !READ_ONLY_COMMANDS.has(e.action as CommandType))) out.push({ type: 'refresh_cards', card: board });
   return dedupe(out);
 }
 

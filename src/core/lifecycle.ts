@@ -43,10 +43,15 @@ export type Command =
   | { type: 'confirm_commitments'; answerId: string }
   | { type: 'claim_commitment_done'; commitmentId: string; evidence: string }
   | { type: 'confirm_commitment_done'; commitmentId: string }
+  /** The status board's 已完成: posts the commitment card again, which carries the evidence form. */
+  | { type: 'show_commitment'; commitmentId: string }
   | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
   | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string };
 
 export type CommandType = Command['type'];
+
+/** Commands that change nothing but what is posted (and are audited all the same). */
+export const READ_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set(['show_commitment']);
 
 export interface DecideContext {
   now: Date;
@@ -435,6 +440,15 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
       break;
     }
 
+    case 'show_commitment': {
+      const c = findCommitment(next, command.commitmentId);
+      const a = findAssignment(next, c.assignmentId);
+      const role = requireUnitStaff(actor, a.unitId, '仅承办单位联络员或负责人可标记承诺完成', "Only the handling unit's liaison or head may mark a commitment done");
+      if (c.state !== 'confirmed') refuse('invalid_state', '该承诺当前不能标记完成', 'This commitment cannot be marked done now');
+      audit.push(entry('show_commitment', role, 'commitment', c.id, c.state, c.state, '重新发送承诺卡片'));
+      break;
+    }
+
     case 'extend_answer_deadline': {
       const a = findAssignment(next, command.assignmentId);
       const role = requireSupervisor(actor, '仅督办人员可批准延期答复', 'Only a supervisor may extend the answer deadline');
@@ -475,7 +489,7 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
     suggestion.status = 'closed';
     audit.push(entry('suggestion_closed', audit[0]?.actorRole ?? 'system', 'suggestion', suggestion.id, 'open', 'closed', '建议办结'));
   }
-  if (audit.length > 0) {
+  if (audit.some((e) => !READ_ONLY_COMMANDS.has(e.action as CommandType))) {
     suggestion.version += 1;
     suggestion.updatedAt = nowIso;
   }

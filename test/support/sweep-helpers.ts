@@ -12,7 +12,7 @@ import { and, eq, gt } from 'drizzle-orm';
 import { createWorkingDayCalendar } from '../../src/core/calendar/working-day-calendar.ts';
 import type { CardModel } from '../../src/adapters/cards/card-model.ts';
 import { renderCard } from '../../src/adapters/cards/render-card.ts';
-import type { Db } from '../../src/runtimes/node/open-database.ts';
+import type { NodeDb } from '../../src/runtimes/node/open-database.ts';
 import * as schema from '../../src/adapters/sqlite/schema.ts';
 import type { Command } from '../../src/core/lifecycle.ts';
 import { defaultPolicy, type Policy } from '../../src/core/deadlines/policy.ts';
@@ -32,7 +32,7 @@ export const SESSION = '市六届人大二次会议';
 /** 09:00 in Beijing on `day` (01:00Z): when the scheduled sweep runs. */
 export const nineAm = (day: string) => new Date(`${day}T01:00:00Z`);
 
-export function sweepDeps(db: Db, policy: Policy = defaultPolicy): SweepDeps {
+export function sweepDeps(db: NodeDb, policy: Policy = defaultPolicy): SweepDeps {
   return { db, calendar: createWorkingDayCalendar(), policy, timeZone: TIME_ZONE, supervisorChatId: SUPERVISORS_CHAT };
 }
 
@@ -137,10 +137,10 @@ export interface Written {
   rows: Array<typeof schema.outbox.$inferSelect>;
 }
 
-export const maxOutboxSeq = (db: Db) => db.select({ seq: schema.outbox.seq }).from(schema.outbox).orderBy(schema.outbox.seq).all().at(-1)?.seq ?? 0;
+export const maxOutboxSeq = (db: NodeDb) => db.select({ seq: schema.outbox.seq }).from(schema.outbox).orderBy(schema.outbox.seq).all().at(-1)?.seq ?? 0;
 
 /** The outbox rows after `seq`, each described as one line. */
-export function writtenSince(db: Db, seq: number, today: string): Written {
+export function writtenSince(db: NodeDb, seq: number, today: string): Written {
   const rows = db.select().from(schema.outbox).where(gt(schema.outbox.seq, seq)).orderBy(schema.outbox.seq).all();
   const out: Written = { lines: [], models: [], rows };
   for (const row of rows) {
@@ -150,7 +150,7 @@ export function writtenSince(db: Db, seq: number, today: string): Written {
   return out;
 }
 
-function cardMessage(db: Db, id: string) {
+function cardMessage(db: NodeDb, id: string) {
   const card = db.select().from(schema.cardMessages).where(eq(schema.cardMessages.id, id)).get();
   if (!card) throw new Error(`outbox row refers to an unknown card message ${id}`);
   return card;
@@ -166,7 +166,7 @@ function cardMessage(db: Db, id: string) {
  * - `2025-09-30 board patch`
  * Anything else is described as `unexpected …`, which no expected list contains.
  */
-function describeRow(db: Db, payload: OutboxPayload, today: string, models: ReminderModel[]): string {
+function describeRow(db: NodeDb, payload: OutboxPayload, today: string, models: ReminderModel[]): string {
   switch (payload.kind) {
     case 'send_card': {
       const card = cardMessage(db, payload.cardMessageId);
@@ -203,7 +203,7 @@ function describeRow(db: Db, payload: OutboxPayload, today: string, models: Remi
   }
 }
 
-function unitOfReminderCard(db: Db, cardMessageId: string): string {
+function unitOfReminderCard(db: NodeDb, cardMessageId: string): string {
   const row = db
     .select()
     .from(schema.outbox)
@@ -215,14 +215,14 @@ function unitOfReminderCard(db: Db, cardMessageId: string): string {
 }
 
 /** Runs one sweep at 09:00 Beijing time on `day` and describes what it wrote. */
-export function sweepOn(db: Db, day: string, options: { dryRun?: boolean; deps?: SweepDeps } = {}): { result: SweepResult; written: Written } {
+export function sweepOn(db: NodeDb, day: string, options: { dryRun?: boolean; deps?: SweepDeps } = {}): { result: SweepResult; written: Written } {
   const before = maxOutboxSeq(db);
   const result = sweep(options.deps ?? sweepDeps(db), { now: nineAm(day), dryRun: options.dryRun ?? false });
   return { result, written: writtenSince(db, before, result.today) };
 }
 
 /** Counts of the tables a sweep writes to, to prove that something wrote nothing. */
-export function footprint(db: Db) {
+export function footprint(db: NodeDb) {
   const count = (table: 'outbox' | 'reminders_sent' | 'card_messages') =>
     (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   const lights = db.select({ id: schema.suggestions.id, light: schema.suggestions.boardLight }).from(schema.suggestions).all();
@@ -253,25 +253,11 @@ import { sweep } from ${JSON.stringify(src('app/sweep.ts'))};
 
 const [path, now] = process.argv.slice(2);
 const db = openDatabase(path!, { migrate: false });
-// Say when the reading is done and the write transaction (the SQLite client's) is about to begin.
-const client = new Proxy(db.$client, {
-  get(target, property) {
-    if (property === 'transaction') {
-      return (fn: (...a: unknown[]) => unknown) => {
-        const transaction = target.transaction(fn);
-        return Object.assign((...a: unknown[]) => (writeSync(1, 'ready\\n'), transaction(...a)), {
-          immediate: (...a: unknown[]) => (writeSync(1, 'ready\\n'), transaction.immediate(...a)),
-        });
-      };
-    }
-    const value = Reflect.get(target, property) as unknown;
-    return typeof value === 'function' ? value.bind(target) : value;
-  },
-});
+// Say when the reading is done and the write transaction is about to begin.
 const gated = new Proxy(db, {
   get(target, property, receiver) {
-    if (property === '$client') return client;
-    return Reflect.get(target, property, receiver);
+    if (property !== 'transaction') return Reflect.get(target, property, receiver);
+    return (...args: Parameters<typeof target.transaction>) => (writeSync(1, 'ready\\n'), target.transaction(...args));
   },
 });
 const result = sweep(

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { openDatabase, type Db } from '../../src/runtimes/node/open-database.ts';
+import { openDatabase, type NodeDb } from '../../src/runtimes/node/open-database.ts';
 import { DomainError, type DomainErrorCode } from '../../src/core/errors.ts';
 import type { Command } from '../../src/core/lifecycle.ts';
 import { parseDirectory } from '../../src/app/import/read-directory.ts';
@@ -26,7 +26,7 @@ export function tempDir(prefix = 'duban-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function freshDb(): { db: Db; path: string } {
+export function freshDb(): { db: NodeDb; path: string } {
   const path = join(tempDir(), 'duban.db');
   return { db: openDatabase(path), path };
 }

@@ -21,7 +21,7 @@ import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from 
 import { STATE_LABELS, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
 import * as schema from '../sqlite/schema.ts';
-import type { DbOrTx } from '../sqlite/aggregate-store.ts';
+import type { DbOrTx } from '../sqlite/db.ts';
 
 export interface CardViewContext {
   now: Date;

@@ -5,26 +5,26 @@
  * kept, visible failure for what cannot. Every send carries the row id as Lark's `uuid`, so a
  * crash between sending and recording never sends twice: the retry gets the original back.
  */
-import { eq } from 'drizzle-orm';
 import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { renderCard } from '../cards/render-card.ts';
 import { renderDigestCard } from '../cards/render-digest.ts';
 import type { CardKind } from '../cards/card-model.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';
-import type { Db } from '../../runtimes/node/open-database.ts';
-import * as schema from '../sqlite/schema.ts';
+import type { SqliteDb } from '../sqlite/db.ts';
+import { cardRecord, markCardSent } from '../sqlite/card-store.ts';
 import { LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../logger.ts';
 import { loadAggregate } from '../sqlite/aggregate-store.ts';
-import { chatOfSuggestion } from '../sqlite/chat-store.ts';
+import { chatOfSuggestion, recordChat } from '../sqlite/chat-store.ts';
+import { storeBotMessage } from '../sqlite/message-store.ts';
 import { buildCardModel } from '../cards/card-views.ts';
 import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
-import type { DbOrTx } from '../sqlite/aggregate-store.ts';
+import type { DbOrTx } from '../sqlite/db.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 
-export interface OutboxWorkerDeps {
-  db: Db;
+export interface OutboxSenderDeps {
+  db: SqliteDb;
   lark: LarkApi;
   clock: Clock;
   logger: Logger;
@@ -32,9 +32,11 @@ export interface OutboxWorkerDeps {
   calendar: WorkingDayCalendar;
   timeZone: string;
   limits?: { appPerSecond?: number; chatPerSecond?: number; maxAttempts?: number; pollMs?: number };
+  /** Runs a function soon, after the current work (setImmediate on Node; a zero timeout elsewhere). */
+  defer?: (run: () => void) => void;
 }
 
-export interface OutboxWorker {
+export interface OutboxSender {
   /** Tries every row that is due now, once. Resolves with how many rows reached a final state. */
   deliverDue(): Promise<number>;
   /** Delivers soon (after a change queued rows). */
@@ -55,7 +57,7 @@ const BATCH = 50;
 const MAX_IN_FLIGHT = 32;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
+export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const { db, lark, logger } = deps;
   // 45 rather than Lark's 50: a slot is taken before the call leaves, and a token fetch may come first.
   const appLimit = new SlidingWindowLimiter(deps.limits?.appPerSecond ?? 45, 1000);
@@ -63,10 +65,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const maxAttempts = deps.limits?.maxAttempts ?? 15;
   const pollMs = deps.limits?.pollMs ?? 250;
   let timer: ReturnType<typeof setInterval> | undefined;
+  const defer = deps.defer ?? ((run: () => void) => void setTimeout(run, 0));
 
   const chatOf = (suggestionId: string | null): string | undefined => (suggestionId ? chatOfSuggestion(db, suggestionId) : undefined);
 
-  const cardMessage = (id: string) => db.select().from(schema.cardMessages).where(eq(schema.cardMessages.id, id)).get();
+  const cardMessage = (id: string) => cardRecord(db, id);
 
   function renderStoredCard(card: { kind: string; subjectId: string; suggestionId: string | null }): string {
     const agg = card.suggestionId ? loadAggregate(db, card.suggestionId) : undefined;
@@ -77,24 +80,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
 
   function recordBotMessage(tx: DbOrTx, sent: SentMessage, suggestionId: string | null, msgType: string, content: string, text: string) {
     const at = deps.clock().toISOString();
-    tx.insert(schema.groupMessages)
-      .values({
-        messageId: sent.messageId,
-        chatId: sent.chatId,
-        suggestionId,
-        senderOpenId: null,
-        senderType: 'app',
-        msgType,
-        text,
-        content,
-        rootId: sent.rootId ?? null,
-        parentId: sent.parentId ?? null,
-        threadId: null,
-        sentAt: sent.createTime ? new Date(Number(sent.createTime)).toISOString() : at,
-        receivedAt: at,
-      })
-      .onConflictDoNothing()
-      .run();
+    const sentAt = sent.createTime ? new Date(Number(sent.createTime)).toISOString() : at;
+    storeBotMessage(tx, { messageId: sent.messageId, chatId: sent.chatId, suggestionId, msgType, text, content, rootId: sent.rootId ?? null, parentId: sent.parentId ?? null, sentAt }, at);
   }
 
   /**
@@ -122,7 +109,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         return {
           result: { chatId },
           record: (tx) =>
-            tx.insert(schema.suggestionChats).values({ suggestionId: row.suggestionId!, chatId, createdAt: deps.clock().toISOString() }).onConflictDoNothing().run(),
+            recordChat(tx, row.suggestionId!, chatId, deps.clock()),
         };
       }
       case 'add_members':
@@ -136,7 +123,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         return {
           result: { messageId: sent.messageId },
           record: (tx) => {
-            tx.update(schema.cardMessages).set({ messageId: sent.messageId }).where(eq(schema.cardMessages.id, card.id)).run();
+            markCardSent(tx, card.id, sent.messageId);
             recordBotMessage(tx, sent, row.suggestionId, 'interactive', content, `[card:${card.kind}]`);
           },
         };
@@ -270,7 +257,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   function schedulePump() {
     if (pumpQueued || stopped) return;
     pumpQueued = true;
-    setImmediate(() => {
+    defer(() => {
       pumpQueued = false;
       pump();
     });

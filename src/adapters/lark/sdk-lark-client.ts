@@ -7,7 +7,7 @@
  * `withTenantToken`, and drops it when Lark says it is invalid; the outbox then retries.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../logger.ts';
 import { classifyLarkFailure, LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
 
 /** A Lark call that hangs must not hold the outbox: give up and retry later. */

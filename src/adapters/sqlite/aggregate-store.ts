@@ -6,8 +6,8 @@
 import { and, eq } from 'drizzle-orm';
 import { DomainError } from '../../core/errors.ts';
 import { AGGREGATE_COLLECTIONS, type AggregateCollection, type SuggestionAggregate } from '../../core/model.ts';
-import type { Db } from '../../runtimes/node/open-database.ts';
 import * as schema from './schema.ts';
+import type { DbOrTx } from './db.ts';
 
 /**
  * Each child collection's table. They differ in columns but all have text `id` and
@@ -24,9 +24,6 @@ const TABLES = {
   commitments: schema.commitments,
   evaluations: schema.evaluations,
 } as unknown as Record<AggregateCollection, ChildTable>;
-
-/** A transaction handle or the database itself: both run the same queries. */
-export type DbOrTx = Pick<Db, 'select' | 'insert' | 'update' | 'delete'>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
   const suggestion = db.select().from(schema.suggestions).where(eq(schema.suggestions.id, suggestionId)).get();
@@ -62,8 +59,9 @@ export function saveAggregate(tx: DbOrTx, before: SuggestionAggregate, after: Su
     .update(schema.suggestions)
     .set({ status: s.status, version: s.version, updatedAt: s.updatedAt, title: s.title })
     .where(and(eq(schema.suggestions.id, s.id), eq(schema.suggestions.version, before.suggestion.version)))
-    .run();
-  if (updated.changes !== 1) {
+    .returning({ id: schema.suggestions.id })
+    .all();
+  if (updated.length !== 1) {
     throw new DomainError('stale', '该建议刚被其他人更新，请重试', 'This suggestion was changed by someone else; try again');
   }
   for (const name of AGGREGATE_COLLECTIONS) {

@@ -5,7 +5,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './aggregate-store.ts';
+import type { DbOrTx } from './db.ts';
 
 export interface AuditRecord {
   at: string;

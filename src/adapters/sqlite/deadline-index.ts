@@ -4,14 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../runtimes/node/open-database.ts';
+import type { SqliteDb } from './db.ts';
 import { loadAggregate } from './aggregate-store.ts';
 import { createWorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { lightOf, openDeadlines, type DeadlineContext } from '../../core/deadlines/deadlines.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
 import { defaultPolicy } from '../../core/deadlines/policy.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './aggregate-store.ts';
+import type { DbOrTx } from './db.ts';
 
 let builtIn: DeadlineContext | undefined;
 /** The default policy on the official calendar, for callers that configure nothing (tests, tools). */
@@ -47,7 +47,7 @@ export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: Deadli
  * new override file, a chinese-days update with next year's schedule) every open suggestion is
  * indexed again, once, at start.
  */
-export function ensureDeadlineIndex(db: Db, ctx: DeadlineContext, calendarFingerprint: string, today: string): number {
+export function ensureDeadlineIndex(db: SqliteDb, ctx: DeadlineContext, calendarFingerprint: string, today: string): number {
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(ctx.policy.deadlines))
     .update(calendarFingerprint)

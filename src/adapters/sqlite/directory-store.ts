@@ -6,10 +6,10 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { PersonActor } from '../../core/actor.ts';
-import type { Directory } from '../../app/import/directory-schema.ts';
-import type { Db } from '../../runtimes/node/open-database.ts';
+import type { Directory } from '../../core/directory.ts';
+import type { SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './aggregate-store.ts';
+import type { DbOrTx } from './db.ts';
 
 export interface Tally {
   created: number;
@@ -24,7 +24,7 @@ export interface DirectoryLoadResult {
 
 const tally = (): Tally => ({ created: 0, updated: 0, unchanged: 0 });
 
-export function loadDirectory(db: Db, directory: Directory): DirectoryLoadResult {
+export function loadDirectory(db: SqliteDb, directory: Directory): DirectoryLoadResult {
   return db.transaction(
     (tx) => {
       const result: DirectoryLoadResult = { units: tally(), deputies: tally(), supervisors: { total: 0, added: 0, removed: 0 } };

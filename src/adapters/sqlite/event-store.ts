@@ -3,21 +3,15 @@
  * Claiming its id in the same transaction as its effect makes the second delivery a no-op.
  */
 import * as schema from './schema.ts';
-import type { DbOrTx } from './aggregate-store.ts';
-
-export class DuplicateEvent extends Error {
-  constructor(readonly eventId: string) {
-    super(`event ${eventId} was already handled`);
-    this.name = 'DuplicateEvent';
-  }
-}
+import type { DbOrTx } from './db.ts';
 
 /** True when this call claimed the event; false when it had been handled before. */
 export function claimEvent(tx: DbOrTx, event: { id: string; type: string }, now: Date): boolean {
-  const result = tx
+  const claimed = tx
     .insert(schema.processedEvents)
     .values({ eventId: event.id, eventType: event.type, receivedAt: now.toISOString() })
     .onConflictDoNothing()
-    .run();
-  return result.changes === 1;
+    .returning({ eventId: schema.processedEvents.eventId })
+    .all();
+  return claimed.length === 1;
 }

@@ -1,38 +1,14 @@
 /**
- * The outbox table: rows are added inside the transaction of the change that causes them, and
- * the worker claims, completes, reschedules or fails them. Per suggestion the rows go out in the
+ * The outbox table as the sender sees it: rows (queued by outbox-writer.ts) are claimed,
+ * completed, rescheduled or failed. Per suggestion the rows go out in the
  * order they were written (the group must exist before its first card).
  */
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { newId } from '../../core/ids.ts';
-import type { Db } from '../../runtimes/node/open-database.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './aggregate-store.ts';
+import type { DbOrTx } from './db.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
 
 export type OutboxRow = typeof schema.outbox.$inferSelect & { payload: OutboxPayload };
-
-export function enqueue(tx: DbOrTx, suggestionId: string | null, payload: OutboxPayload, now: Date): string {
-  const id = newId('ob');
-  const at = now.toISOString();
-  tx.insert(schema.outbox).values({ id, suggestionId, kind: payload.kind, payload, nextAttemptAt: at, createdAt: at }).run();
-  return id;
-}
-
-/**
- * {@link enqueue} as a statement prepared once, for writers of thousands of rows in one
- * transaction (the reminder sweep), where building the query each time would cost more than the
- * insert. It runs in whatever transaction the connection is in.
- */
-export function preparedEnqueue(client: Db['$client']): (suggestionId: string | null, payload: OutboxPayload, now: Date) => string {
-  const insert = client.prepare("insert into outbox (id, suggestion_id, kind, payload, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)");
-  return (suggestionId, payload, now) => {
-    const id = newId('ob');
-    const at = now.toISOString();
-    insert.run(id, suggestionId, payload.kind, JSON.stringify(payload), at, at);
-    return id;
-  };
-}
 
 /**
  * The rows to try now: for each suggestion only its oldest pending row (and only if it is due),
@@ -111,7 +87,8 @@ export function retryFailed(db: DbOrTx, id: string, now: Date): boolean {
       .update(schema.outbox)
       .set({ status: 'pending', nextAttemptAt: now.toISOString() })
       .where(and(eq(schema.outbox.id, id), eq(schema.outbox.status, 'failed')))
-      .run().changes === 1
+      .returning({ id: schema.outbox.id })
+      .all().length === 1
   );
 }
 

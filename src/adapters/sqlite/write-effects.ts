@@ -2,13 +2,12 @@
  * Turns effect drafts into outbox rows (and card records), inside the transaction of the change
  * that caused them: either both the change and its Lark calls are stored, or neither.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { EffectDraft } from '../../core/effects.ts';
-import { newId } from '../../core/ids.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './aggregate-store.ts';
-import { enqueue } from './outbox-store.ts';
+import type { DbOrTx } from './db.ts';
+import { outboxWriter } from './outbox-writer.ts';
 
 /** Lark accepts at most 50 members per create or add call. */
 const MEMBERS_PER_CALL = 50;
@@ -20,55 +19,41 @@ export interface EffectsContext {
 
 export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: EffectDraft[], ctx: EffectsContext): void {
   const s = agg.suggestion;
+  const outbox = outboxWriter(tx);
+  const enqueue = (payload: Parameters<typeof outbox.enqueue>[1]) => outbox.enqueue(s.id, payload, ctx.now);
   for (const draft of drafts) {
     switch (draft.type) {
       case 'create_chat': {
         const members = groupMembers(tx, agg);
-        enqueue(
-          tx,
-          s.id,
-          {
-            kind: 'create_chat',
-            name: truncate(`第${s.number}号 ${s.title}`, 60),
-            description: `${s.session} · duban 督办`,
-            memberOpenIds: members.slice(0, MEMBERS_PER_CALL),
-          },
-          ctx.now,
-        );
+        enqueue({
+          kind: 'create_chat',
+          name: truncate(`第${s.number}号 ${s.title}`, 60),
+          description: `${s.session} · duban 督办`,
+          memberOpenIds: members.slice(0, MEMBERS_PER_CALL),
+        });
         for (let i = MEMBERS_PER_CALL; i < members.length; i += MEMBERS_PER_CALL) {
-          enqueue(tx, s.id, { kind: 'add_members', openIds: members.slice(i, i + MEMBERS_PER_CALL) }, ctx.now);
+          enqueue({ kind: 'add_members', openIds: members.slice(i, i + MEMBERS_PER_CALL) });
         }
         break;
       }
       case 'add_unit_members': {
         const openIds = unitMembers(tx, [draft.unitId]);
-        if (openIds.length) enqueue(tx, s.id, { kind: 'add_members', openIds }, ctx.now);
+        if (openIds.length) enqueue({ kind: 'add_members', openIds });
         break;
       }
-      case 'post_card': {
-        const cardMessageId = newId('cd');
-        tx.insert(schema.cardMessages)
-          .values({ id: cardMessageId, suggestionId: s.id, kind: draft.card.kind, subjectId: draft.card.subjectId, createdAt: ctx.now.toISOString() })
-          .run();
-        enqueue(tx, s.id, { kind: 'send_card', cardMessageId }, ctx.now);
+      case 'post_card':
+        outbox.postCard({ suggestionId: s.id, ...draft.card }, ctx.now);
         break;
-      }
-      case 'refresh_cards': {
-        const posted = tx
-          .select({ id: schema.cardMessages.id })
-          .from(schema.cardMessages)
-          .where(and(eq(schema.cardMessages.kind, draft.card.kind), eq(schema.cardMessages.subjectId, draft.card.subjectId)))
-          .all();
-        for (const card of posted) enqueue(tx, s.id, { kind: 'patch_card', cardMessageId: card.id }, ctx.now);
+      case 'refresh_cards':
+        outbox.refreshCards(s.id, draft.card, ctx.now);
         break;
-      }
       case 'post_text': {
         const mentions = draft.mentionSupervisors ? supervisorIds(tx).map((id) => `<at user_id="${id}"></at>`).join(' ') + ' ' : '';
-        enqueue(tx, s.id, { kind: 'send_text', text: `${mentions}${draft.zh}\n${draft.en}` }, ctx.now);
+        enqueue({ kind: 'send_text', text: `${mentions}${draft.zh}\n${draft.en}` });
         break;
       }
       case 'notify_supervisors':
-        if (ctx.supervisorChatId) enqueue(tx, s.id, { kind: 'send_text', chatId: ctx.supervisorChatId, text: `${draft.zh}\n${draft.en}` }, ctx.now);
+        if (ctx.supervisorChatId) enqueue({ kind: 'send_text', chatId: ctx.supervisorChatId, text: `${draft.zh}\n${draft.en}` });
         break;
     }
   }

@@ -8,11 +8,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
 import { newId as defaultNewId, type NewId } from '../../core/ids.ts';
-import type { Db } from '../../runtimes/node/open-database.ts';
+import type { SqliteDb } from '../../adapters/sqlite/db.ts';
 import * as schema from '../../adapters/sqlite/schema.ts';
-import { parseSuggestionRow, suggestionKey, type SuggestionInput } from './suggestion-row.ts';
-import type { RawRow } from '../../transports/cli/read-table.ts';
-import { loadAggregate, type DbOrTx } from '../../adapters/sqlite/aggregate-store.ts';
+import { parseSuggestionRow, suggestionKey, type RawRow, type SuggestionInput } from './suggestion-row.ts';
+import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
+import type { DbOrTx } from '../../adapters/sqlite/db.ts';
 import { effectsOfNewSuggestion } from '../../core/effects.ts';
 import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
 import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
@@ -48,7 +48,7 @@ const CHUNK = 500;
 
 class RowRejected extends Error {}
 
-export function importSuggestions(db: Db, rows: RawRow[], options: ImportOptions): ImportReport {
+export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportOptions): ImportReport {
   const newId = options.newId ?? defaultNewId;
   const report: ImportReport = { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [], items: [], unknownColumns: [] };
   const unknownColumns = new Set<string>();

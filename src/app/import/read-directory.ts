@@ -1,6 +1,6 @@
 /** Parses a directory file (YAML or JSON: YAML is a superset) and validates it (SPEC §8). */
 import { parse as parseYaml } from 'yaml';
-import { directorySchema, type Directory } from './directory-schema.ts';
+import { directorySchema, type Directory } from '../../core/directory.ts';
 import { describeIssues } from '../../core/zod-issues.ts';
 
 export class DirectoryFileError extends Error {

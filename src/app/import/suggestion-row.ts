@@ -7,6 +7,12 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../core/lifecycle.ts';
 
+/** One row of an import, as read from a file or a request: its number as a person sees it, and its cells by column name. */
+export interface RawRow {
+  row: number;
+  values: Record<string, unknown>;
+}
+
 /** Chinese header → English field name. English headers are accepted as they are. */
 export const HEADER_ALIASES: Record<string, string> = {
   届次: 'session',

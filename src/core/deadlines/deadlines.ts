@@ -107,6 +107,6 @@ export function worseLight(a: Light, b: Light): Light {
 }
 
 /** Blue: on track; yellow: a deadline within `noticeDaysBefore` days; red: a deadline passed. */
-export function lightOf(deadlines: Deadline[], today: IsoDate, noticeDaysBefore: number): Light {
+export function lightOf(deadlines: ReadonlyArray<Pick<Deadline, 'kind' | 'due'>>, today: IsoDate, noticeDaysBefore: number): Light {
   return deadlines.filter(isObligation).reduce<Light>((light, d) => worseLight(light, lightOfDue(d.due, today, noticeDaysBefore)), 'blue');
 }

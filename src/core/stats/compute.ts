@@ -2,25 +2,29 @@
  * The statistics of SPEC §10 for any filter, computed from what duban recorded. Every figure
  * follows its sentence in definitions.ts; the comments name the definition each block implements.
  *
- * One pass over the selected suggestions: the rows of each table are read once (filtered in SQL
- * by the suggestion fields), grouped per suggestion into aggregates, and each aggregate is walked
- * once. Deadlines come from the same code the reminders use (openDeadlines, computeDeadline).
+ * Pure: one pass over the selected suggestions (read by src/adapters/sqlite/stats-store.ts,
+ * each table once, filtered in SQL by the suggestion fields), each aggregate walked once. Deadlines come from the same code the reminders use (openDeadlines, computeDeadline).
  */
-import { and, eq, getTableColumns, gte, inArray, lte, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { localDate } from '../clock.ts';
 import { computeDeadline, type DeadlineRule } from '../deadlines/deadline-rule.ts';
 import { openDeadlines } from '../deadlines/deadlines.ts';
 import { latestApprovedAnswer } from '../lifecycle.ts';
 import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, SuggestionAggregate, SuggestionKind, SuggestionTiming } from '../model.ts';
-import { DEADLINE_LABELS, type DeadlineKind } from '../deadlines/policy.ts';
-import * as schema from '../../adapters/sqlite/schema.ts';
-import type { Runtime } from '../../app/runtime.ts';
+import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/policy.ts';
 import { describeFilters, type StatsFilters } from './filters.ts';
 import { formatTenths, independentShares, rate, wholeShares, type Rate, type Share } from './percent.ts';
 
-export type StatsRuntime = Pick<Runtime, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
+/** What the figures are computed from: the selected suggestions as aggregates, and the rules. */
+export interface StatsInput {
+  /** The suggestions matching the suggestion-level filters (free texts may be left empty: no figure reads them). */
+  aggregates: SuggestionAggregate[];
+  unitNames: ReadonlyMap<string, string>;
+  policy: Policy;
+  calendar: WorkingDayCalendar;
+  timeZone: string;
+  now: Date;
+}
 
 export interface StatsOptions {
   /**
@@ -146,13 +150,10 @@ const emptyCommitments = (): CommitmentCounts => ({ made: 0, confirmed: 0, done:
 /** A unit's counts while they are gathered: the row before names and rates are added. */
 type UnitAcc = Omit<UnitRow, 'unitName' | 'satisfiedOrBasic' | 'faceToFace'> & { faceToFace: number };
 
-export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
-  const timeZone = runtime.config.timeZone;
-  const now = runtime.clock();
+export function computeStats(input: StatsInput, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
+  const { timeZone, now, policy, calendar, unitNames, aggregates } = input;
   const asOf = options.asOf ?? localDate(now, timeZone);
-  const { policy, calendar } = runtime;
   const due = memoizedDeadlines(calendar);
-  const unitNames = new Map(runtime.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
   const nameOf = (unitId: string) => unitNames.get(unitId) ?? unitId;
   // Local dates of instants, remembered per UTC minute (offsets and their changes are whole minutes).
   const localDates = new Map<string, IsoDate>();
@@ -166,7 +167,6 @@ export function computeStats(runtime: StatsRuntime, filters: StatsFilters = {}, 
     return d;
   };
 
-  const aggregates = loadAggregates(runtime, filters);
   const unitFilter = filters.unit;
   const mine = (a: AssignmentRow) => unitFilter === undefined || a.unitId === unitFilter;
 
@@ -430,7 +430,7 @@ function grades(counts: Record<Grade, number>): GradeBreakdown {
 function isOnTime(
   answer: AnswerRow,
   a: AssignmentRow,
-  rules: StatsRuntime['policy']['deadlines'],
+  rules: Policy['deadlines'],
   due: (rule: DeadlineRule, from: IsoDate) => IsoDate,
   local: (iso: string) => IsoDate,
 ): boolean {
@@ -460,62 +460,4 @@ function memoizedDeadlines(calendar: WorkingDayCalendar): (rule: DeadlineRule, f
     }
     return d;
   };
-}
-
-/**
- * Reads every row of the suggestions matching the suggestion-level filters, grouped into
- * aggregates (people and progress reports are not needed for any figure, nor any free text: those
- * fields are left empty).
- */
-function loadAggregates(runtime: StatsRuntime, filters: StatsFilters): SuggestionAggregate[] {
-  const { db } = runtime;
-  const s = schema.suggestions;
-  const conditions: SQL[] = [];
-  if (filters.session) conditions.push(eq(s.session, filters.session));
-  if (filters.kind) conditions.push(eq(s.kind, filters.kind));
-  if (filters.timing) conditions.push(eq(s.timing, filters.timing));
-  if (filters.category) conditions.push(filters.category === UNCATEGORISED ? inArray(s.category, ['', UNCATEGORISED]) : eq(s.category, filters.category));
-  if (filters.from) conditions.push(gte(s.assignedOn, filters.from));
-  if (filters.to) conditions.push(lte(s.assignedOn, filters.to));
-  const where = conditions.length ? and(...conditions) : undefined;
-  const ids = db.select({ id: s.id }).from(s).where(where);
-  // Long free text (bodies, summaries, notes, comments, evidence) is never counted, so it is not
-  // read: those fields are absent from the rows below, which only this module's walk sees.
-  const { body: _body, ...suggestionColumns } = getTableColumns(s);
-  const byId = new Map<string, SuggestionAggregate>();
-  for (const row of db.select(suggestionColumns).from(s).where(where).all()) {
-    byId.set(row.id, {
-      suggestion: row as SuggestionAggregate['suggestion'],
-      deputies: [],
-      assignments: [],
-      reassignmentRequests: [],
-      progressReports: [],
-      contacts: [],
-      coOpinions: [],
-      answers: [],
-      commitments: [],
-      evaluations: [],
-    });
-  }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(
-    key: K,
-    rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
-  ) => {
-    for (const row of rows) (byId.get(row.suggestionId)?.[key] as unknown[] | undefined)?.push(row);
-  };
-  const t = schema;
-  const scope = <C extends SQLiteColumn>(column: C) => (where ? inArray(column, ids) : undefined);
-  const { note: _note, ...contactColumns } = getTableColumns(t.contacts);
-  const { text: _text, ...opinionColumns } = getTableColumns(t.coOpinions);
-  const { summary: _summary, privateReason: _privateReason, returnReason: _returnReason, ...answerColumns } = getTableColumns(t.answers);
-  const { evidence: _evidence, ...commitmentColumns } = getTableColumns(t.commitments);
-  const { comment: _comment, ...evaluationColumns } = getTableColumns(t.evaluations);
-  add('assignments', db.select().from(t.assignments).where(scope(t.assignments.suggestionId)).all());
-  add('reassignmentRequests', db.select().from(t.reassignmentRequests).where(scope(t.reassignmentRequests.suggestionId)).all());
-  add('contacts', db.select(contactColumns).from(t.contacts).where(scope(t.contacts.suggestionId)).all());
-  add('coOpinions', db.select(opinionColumns).from(t.coOpinions).where(scope(t.coOpinions.suggestionId)).all());
-  add('answers', db.select(answerColumns).from(t.answers).where(scope(t.answers.suggestionId)).all());
-  add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
-  add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
-  return [...byId.values()];
 }

@@ -1,65 +1,42 @@
 /**
- * The Node composition root: reads the configuration, opens (and migrates) the SQLite file,
- * loads the policy and the calendar overrides. A bad file stops the program with its name.
+ * The Node composition root: reads the configuration from the environment, opens (and migrates)
+ * the SQLite file, and composes the application context. Settings that name files (DUBAN_POLICY,
+ * DUBAN_CALENDAR_OVERRIDES) are read from disk, or taken as JSON when they hold JSON.
  */
 import { readFileSync } from 'node:fs';
-import { createWorkingDayCalendar, loadCalendarOverrides } from '../../core/calendar/working-day-calendar.ts';
-import { readConfig, type Config } from '../../app/config.ts';
-import { localDate, systemClock, type Clock } from '../../core/clock.ts';
-import { BUILT_IN_POLICIES, defaultPolicy, parsePolicy, type Policy } from '../../core/deadlines/policy.ts';
-import { openDatabase } from './open-database.ts';
-import { createLogger } from '../../app/logger.ts';
-import type { Runtime } from '../../app/runtime.ts';
-import { VERSION } from '../../app/version.ts';
-import { ensureDeadlineIndex } from '../../adapters/sqlite/deadline-index.ts';
-import chineseDaysPackage from 'chinese-days/package.json' with { type: 'json' };
+import { composeContext, loadRules, parseInlineJson, StartupError, type ReadJsonSetting } from '../../app/compose-context.ts';
+import { readConfig } from '../../app/config.ts';
+import type { AppContext } from '../../app/context.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
+import { createLogger } from './logger.ts';
+import { openDatabase, type NodeDb } from './open-database.ts';
 
-/** The holiday data's version: a new one may carry next year's official schedule. */
-const CHINESE_DAYS_VERSION = chineseDaysPackage.version;
+export { StartupError };
 
-const BUILT_IN_OVERRIDES = new URL('../../core/calendar/overrides.json', import.meta.url);
+/** The application context on Node, over a better-sqlite3 database the runtime may use directly. */
+export interface NodeRuntime extends AppContext {
+  db: NodeDb;
+}
 
-export class StartupError extends Error {}
-
-function readJsonFile(path: string | URL, what: string): unknown {
+const readJsonFileOrInline: ReadJsonSetting = (value, what) => {
+  if (value.trimStart().startsWith('{')) return parseInlineJson(value, what);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(value, 'utf8');
   } catch (error) {
-    throw new StartupError(`Cannot read the ${what} ${String(path)}: ${(error as Error).message}`);
+    throw new StartupError(`Cannot read the ${what} ${value}: ${(error as Error).message}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new StartupError(`The ${what} ${String(path)} is not valid JSON: ${(error as Error).message}`);
-  }
-}
+  return parseInlineJson(text, `${what} ${value}`);
+};
 
-/** DUBAN_POLICY: a built-in profile's name (default, chongqing, shanghai, beijing) or a JSON file. */
-export function loadPolicy(config: Config): Policy {
-  if (!config.policyPath) return defaultPolicy;
-  const builtIn = BUILT_IN_POLICIES[config.policyPath];
-  if (builtIn) return builtIn;
-  try {
-    return parsePolicy(readJsonFile(config.policyPath, 'policy file (DUBAN_POLICY)'), config.policyPath);
-  } catch (error) {
-    throw new StartupError(`DUBAN_POLICY: ${(error as Error).message}`);
-  }
-}
-
-export function buildRuntime(env: Record<string, string | undefined> = process.env, clock: Clock = systemClock): Runtime {
+export function buildRuntime(env: Record<string, string | undefined> = process.env, clock: Clock = systemClock): NodeRuntime {
   const config = readConfig(env);
-  const policy = loadPolicy(config);
-  const overridesPath = config.calendarOverridesPath ?? BUILT_IN_OVERRIDES;
-  let overrides;
-  try {
-    overrides = loadCalendarOverrides(readJsonFile(overridesPath, 'calendar overrides file'));
-  } catch (error) {
-    throw new StartupError(`DUBAN_CALENDAR_OVERRIDES: ${(error as Error).message}`);
-  }
-  const calendar = createWorkingDayCalendar({ overrides });
+  const rules = loadRules(config, readJsonFileOrInline);
   const db = openDatabase(config.databasePath);
-  ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + CHINESE_DAYS_VERSION, localDate(clock(), config.timeZone));
-  const logger = createLogger(config.logLevel);
-  return { db, config, clock, calendar, policy, logger, version: VERSION };
+  try {
+    return { ...composeContext({ config, rules, db, clock, logger: createLogger(config.logLevel) }), db };
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
 }

@@ -6,8 +6,8 @@
  * when the WAL grows past a cap however busy it is, which keeps the WAL file bounded.
  */
 import { statSync } from 'node:fs';
-import type { Db } from './open-database.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { NodeDb } from './open-database.ts';
+import type { Logger } from '../../adapters/logger.ts';
 
 export interface IdleCheckpointOptions {
   /** How long without a write counts as quiet. */
@@ -17,7 +17,7 @@ export interface IdleCheckpointOptions {
   pollMs?: number;
 }
 
-export function startIdleCheckpoints(db: Db, path: string, logger: Logger, options: IdleCheckpointOptions = {}): { stop(): void } {
+export function startIdleCheckpoints(db: NodeDb, path: string, logger: Logger, options: IdleCheckpointOptions = {}): { stop(): void } {
   if (path === ':memory:') return { stop() {} };
   const idleMs = options.idleMs ?? 250;
   const maxWalBytes = options.maxWalBytes ?? 256 * 1024 * 1024;

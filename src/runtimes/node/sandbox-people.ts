@@ -1,9 +1,9 @@
 /** The people of the directory, named for the sandbox UI's "act as" list. */
 import * as schema from '../../adapters/sqlite/schema.ts';
-import type { Db } from './open-database.ts';
+import type { NodeDb } from './open-database.ts';
 import type { SandboxPerson } from '../../sandbox/sandbox-state.ts';
 
-export function sandboxPeople(db: Db): SandboxPerson[] {
+export function sandboxPeople(db: NodeDb): SandboxPerson[] {
   const people = new Map<string, SandboxPerson>();
   const add = (openId: string, name: string, role: string) => {
     const p = people.get(openId) ?? { openId, name, roles: [] };

@@ -5,7 +5,7 @@
  * overlaps the previous one, and `stop` waits for the run in progress.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Runtime } from '../../app/runtime.ts';
+import type { AppContext } from '../../app/context.ts';
 import { runSweep } from '../../app/services.ts';
 import { sendDigest } from '../../app/digest.ts';
 
@@ -13,7 +13,7 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-export function startSchedules(runtime: Runtime, onQueued: () => void): Schedules {
+export function startSchedules(runtime: AppContext, onQueued: () => void): Schedules {
   const running = new Set<Promise<unknown>>();
   const guarded = (name: string, job: () => unknown) => async () => {
     const run = (async () => {

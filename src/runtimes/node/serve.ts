@@ -1,10 +1,12 @@
 /**
  * Serves the app on Node with @hono/node-server. `close` stops taking requests and lets in-flight
- * ones finish; the caller closes the database after it (src/node/start-duban.ts).
+ * ones finish; the caller closes the database after it (src/runtimes/node/start-duban.ts).
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, type AppOptions } from '../../transports/http/app.ts';
-import type { Runtime } from '../../app/runtime.ts';
+import { createApp } from '../../transports/http/app.ts';
+import type { NodeRuntime } from './build-runtime.ts';
+import { createGroupCommitRecorder } from './group-commit-recorder.ts';
+import { readNodeRequest } from './read-node-request.ts';
 
 export interface RunningServer {
   port: number;
@@ -12,8 +14,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function startServer(runtime: Runtime, options: { hostname?: string } & AppOptions = {}): Promise<RunningServer> {
-  const app = createApp(runtime, options);
+export function startServer(runtime: NodeRuntime, options: { hostname?: string; onQueued?: () => void } = {}): Promise<RunningServer> {
+  const app = createApp({ context: runtime, messages: createGroupCommitRecorder(runtime.db), onQueued: options.onQueued, readRequest: readNodeRequest });
   const hostname = options.hostname ?? '0.0.0.0';
   return new Promise((resolve, reject) => {
     let server: ServerType;

@@ -6,20 +6,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
-import { createOutboxWorker, type OutboxWorker } from '../../adapters/lark/outbox-sender.ts';
+import { createOutboxSender, type OutboxSender } from '../../adapters/lark/outbox-sender.ts';
 import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
-import type { Runtime } from '../../app/runtime.ts';
+
 import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
-import { buildRuntime } from './build-runtime.ts';
+import { buildRuntime, type NodeRuntime } from './build-runtime.ts';
 import { sandboxPeople } from './sandbox-people.ts';
 import { startServer, type RunningServer } from './serve.ts';
 import { startSchedules } from './schedule.ts';
 import { startIdleCheckpoints } from './idle-checkpoints.ts';
 
 export interface RunningDuban {
-  runtime: Runtime;
+  runtime: NodeRuntime;
   server: RunningServer;
-  worker: OutboxWorker;
+  worker: OutboxSender;
   sandbox?: RunningSandbox | undefined;
   close(): Promise<void>;
 }
@@ -27,7 +27,7 @@ export interface RunningDuban {
 export interface StartOptions {
   hostname?: string;
   /** Options for the outbox worker (tests shorten the poll interval). */
-  outbox?: Parameters<typeof createOutboxWorker>[0]['limits'];
+  outbox?: Parameters<typeof createOutboxSender>[0]['limits'];
   /** Sandbox settings for tests: its clock, limits and port. */
   sandbox?: { port?: number; limits?: false | Record<string, number> };
 }
@@ -44,7 +44,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       lark: { appId: `cli_sandbox${secret(4)}`, appSecret: secret(16), encryptKey: secret(16), verificationToken: secret(12), baseUrl: 'http://127.0.0.1' },
     };
   }
-  let worker: OutboxWorker | undefined;
+  let worker: OutboxSender | undefined;
   const server = await startServer(runtime, { ...(options.hostname && { hostname: options.hostname }), onQueued: () => worker?.kick() });
 
   let sandbox: RunningSandbox | undefined;
@@ -67,7 +67,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   const refreshPeople = sandbox && setInterval(() => sandbox.fake.setDirectory({ people: sandboxPeople(runtime.db) }), 2000);
   refreshPeople?.unref();
 
-  worker = createOutboxWorker({
+  worker = createOutboxSender({
     db: runtime.db,
     lark: createSdkLarkClient({ appId: runtime.config.lark.appId!, appSecret: runtime.config.lark.appSecret!, baseUrl: runtime.config.lark.baseUrl, logger: runtime.logger }),
     clock: runtime.clock,
@@ -76,6 +76,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     calendar: runtime.calendar,
     timeZone: runtime.config.timeZone,
     ...(options.outbox && { limits: options.outbox }),
+    defer: setImmediate,
   });
   worker.start();
   worker.kick();

@@ -5,22 +5,22 @@
 import { SingleBar } from 'cli-progress';
 import { localDate } from '../../core/clock.ts';
 import type { RawRow } from './read-table.ts';
-import { deadlineContext, type Runtime } from '../../app/runtime.ts';
+import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestions } from '../../app/import/import-suggestions.ts';
 
-export function importSuggestionsCommand(runtime: Runtime, file: string, rows: RawRow[]): number {
+export function importSuggestionsCommand(ctx: AppContext, file: string, rows: RawRow[]): number {
   console.log(`导入建议 Importing ${rows.length} rows from ${file}`);
   // cli-progress draws only when stderr is a terminal, so logs and CI output stay clean.
   const bar = new SingleBar({ format: '  {bar} {value}/{total} rows', stream: process.stderr, hideCursor: true });
   bar.start(rows.length, 0);
-  const now = runtime.clock();
-  const report = importSuggestions(runtime.db, rows, {
+  const now = ctx.clock();
+  const report = importSuggestions(ctx.db, rows, {
     source: 'cli',
     actor: 'system:cli',
     now,
-    today: localDate(now, runtime.config.timeZone),
+    today: localDate(now, ctx.config.timeZone),
     onProgress: (done) => bar.update(done),
-    deadlines: deadlineContext(runtime),
+    deadlines: deadlineContext(ctx),
   });
   bar.stop();
 

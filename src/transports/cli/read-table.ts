@@ -8,11 +8,10 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 
+import type { RawRow } from '../../app/import/suggestion-row.ts';
+
+export type { RawRow };
 export type TableFormat = 'csv' | 'xlsx' | 'json';
-export interface RawRow {
-  row: number;
-  values: Record<string, unknown>;
-}
 
 export class TableReadError extends Error {}
 

@@ -7,10 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../adapters/report/render.ts';
-import type { Runtime } from '../../app/runtime.ts';
-import { computeStats } from '../../core/stats/compute.ts';
-import { checkStatsFilters, FILTER_KEYS } from '../../core/stats/filters.ts';
-import { unitExists } from '../../adapters/sqlite/directory-store.ts';
+import { checkFilters, computeStats } from '../../app/stats.ts';
+import { FILTER_KEYS } from '../../core/stats/filters.ts';
+import type { OpenedApp } from './program.ts';
 
 interface ReportOptions {
   format: ReportFormat;
@@ -24,7 +23,7 @@ interface ReportOptions {
   to?: string;
 }
 
-export function registerReportCommand(program: Command, buildRuntime: () => Runtime): Command {
+export function registerReportCommand(program: Command, withApp: <T>(run: (app: OpenedApp) => T | Promise<T>) => Promise<T>): Command {
   return program
     .command('report')
     .description('the handling report (SPEC §10): Markdown, CSV or XLSX, for a session or any filter')
@@ -39,12 +38,11 @@ export function registerReportCommand(program: Command, buildRuntime: () => Runt
     .option('--to <date>', 'assignment date to, YYYY-MM-DD, inclusive')
     .action(async function (this: Command, options: ReportOptions) {
       if (options.format === 'xlsx' && !options.out) this.error('duban report: --format xlsx needs --out FILE (a workbook is not written to the terminal)', { exitCode: 1, code: 'duban.report.out' });
-      const runtime = buildRuntime();
-      try {
+      await withApp(async ({ context: ctx }) => {
         const raw = Object.fromEntries(FILTER_KEYS.map((key) => [key, options[key]]));
-        const check = checkStatsFilters(raw, (unitId) => unitExists(runtime.db, unitId));
+        const check = checkFilters(ctx, raw);
         if (!check.ok) this.error(`duban report: invalid filter — ${check.problems.join('; ')}`, { exitCode: 1, code: 'duban.report.filter' });
-        const stats = computeStats(runtime, check.ok ? check.filters : {});
+        const stats = computeStats(ctx, check.ok ? check.filters : {});
         const report = await renderReport(stats, options.format);
         if (options.out) {
           writeFileSync(options.out, report.body);
@@ -52,8 +50,6 @@ export function registerReportCommand(program: Command, buildRuntime: () => Runt
         } else {
           process.stdout.write(report.body);
         }
-      } finally {
-        runtime.db.$client.close();
-      }
+      });
     });
 }

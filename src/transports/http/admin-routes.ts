@@ -9,13 +9,13 @@ import { systemActor } from '../../core/actor.ts';
 import { localDate } from '../../core/clock.ts';
 import { DirectoryFileError, validateDirectory } from '../../app/import/read-directory.ts';
 import { describeIssues } from '../../core/zod-issues.ts';
-import { deadlineContext, type Runtime } from '../../app/runtime.ts';
+import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestions } from '../../app/import/import-suggestions.ts';
 import { getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
-import { loadDirectory } from '../../adapters/sqlite/directory-store.ts';
-import { listOutbox, retryFailed } from '../../adapters/sqlite/outbox-store.ts';
+import { loadDirectory } from '../../app/directory.ts';
+import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch } from '../../app/dispatch.ts';
-import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../adapters/report/dossier.ts';
+import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { dispatchDeps, runSweep } from '../../app/services.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
@@ -50,7 +50,7 @@ const invalidQuery = (result: { success: boolean; error?: Parameters<typeof desc
   if (!result.success && result.error) throw new HttpError(400, 'invalid_query', 'Invalid query parameters', describeIssues(result.error));
 };
 
-export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): Hono {
+export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): Hono {
   const api = new Hono();
   const admin = systemActor('admin');
 
@@ -58,8 +58,8 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
     const body = await readJsonBody(c);
     try {
       const directory = validateDirectory(body);
-      const result = loadDirectory(runtime.db, directory);
-      runtime.logger.info({ result }, 'directory loaded through the admin API');
+      const result = loadDirectory(ctx, directory);
+      ctx.logger.info({ result }, 'directory loaded through the admin API');
       return c.json(result);
     } catch (error) {
       if (error instanceof DirectoryFileError) throw new HttpError(400, 'invalid_directory', 'The directory is invalid', error.problems);
@@ -70,16 +70,16 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
   api.post('/suggestions', async (c) => {
     const body = await readJsonBody(c);
     const items = Array.isArray(body) ? body : [body];
-    const now = runtime.clock();
+    const now = ctx.clock();
     const report = importSuggestions(
-      runtime.db,
+      ctx.db,
       items.map((item, index) => ({
         row: index + 1,
         values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
       })),
-      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, runtime.config.timeZone), deadlines: deadlineContext(runtime) },
+      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, ctx.config.timeZone), deadlines: deadlineContext(ctx) },
     );
-    runtime.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
+    ctx.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
     if (report.created > 0) onQueued();
     if (items.length > 0 && report.rejected.length === items.length) {
       throw new HttpError(422, 'all_rejected', 'Every suggestion was rejected', report);
@@ -90,7 +90,7 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
   api.get('/suggestions', zValidator('query', listQuery, invalidQuery), (c) => {
     const q = c.req.valid('query');
     return c.json(
-      listSuggestions(runtime, {
+      listSuggestions(ctx, {
         ...(q.status && { status: q.status }),
         ...(q.unit && { unit: q.unit }),
         ...(q.category && { category: q.category }),
@@ -101,9 +101,9 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
   });
 
   api.get('/suggestions/:id', (c) => {
-    const detail = getSuggestionDetail(runtime, c.req.param('id'));
+    const detail = getSuggestionDetail(ctx, c.req.param('id'));
     if (c.req.query('format') === 'md') {
-      return c.body(renderDossierMarkdown(detail, { timeZone: runtime.config.timeZone }), 200, {
+      return c.body(renderDossierMarkdown(detail, { timeZone: ctx.config.timeZone }), 200, {
         'content-type': DOSSIER_CONTENT_TYPE,
         'content-disposition': dossierContentDisposition(detail),
       });
@@ -113,7 +113,7 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
 
   api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), (c) => {
     const q = c.req.valid('query');
-    const result = runSweep(runtime, { now: q.now ? new Date(q.now) : runtime.clock(), dryRun: q.dry_run === 'true' });
+    const result = runSweep(ctx, { now: q.now ? new Date(q.now) : ctx.clock(), dryRun: q.dry_run === 'true' });
     if (!result.dryRun && result.reminders.length) onQueued();
     return c.json(result);
   });
@@ -121,7 +121,7 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
   api.post('/assignments/:id/extend', async (c) => {
     const body = extendBody.safeParse(await readJsonBody(c));
     if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid extension request', describeIssues(body.error));
-    const { aggregate } = dispatch(dispatchDeps(runtime), {
+    const { aggregate } = dispatch(dispatchDeps(ctx), {
       actor: body.data.by,
       source: 'admin_api',
       command: { type: 'extend_answer_deadline', assignmentId: c.req.param('id'), until: body.data.until, reason: body.data.reason },
@@ -132,11 +132,11 @@ export function adminRoutes(runtime: Runtime, onQueued: () => void = () => {}): 
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
     const { status } = c.req.valid('query');
-    return c.json(listOutbox(runtime.db, status));
+    return c.json(listOutbox(ctx, status));
   });
 
   api.post('/outbox/:id/retry', (c) => {
-    if (!retryFailed(runtime.db, c.req.param('id'), runtime.clock())) {
+    if (!retryOutboxRow(ctx, c.req.param('id'))) {
       throw new HttpError(404, 'not_found', `No failed outbox row ${c.req.param('id')}`);
     }
     onQueued();

@@ -1,33 +1,42 @@
 /**
- * The HTTP application, independent of the runtime that serves it: Node's @hono/node-server
- * today, Workers later. Routes: /healthz, the Lark webhook and the admin API (SPEC §6, §7).
+ * The HTTP application, independent of the runtime that serves it (@hono/node-server on Node, a
+ * tenant's Durable Object on Workers): /healthz, the Lark webhook and the admin API (SPEC §6, §7).
+ * It imports no database driver: the runtime hands it the application context and its choices.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { databaseHealth } from '../../runtimes/node/open-database.ts';
-import type { Runtime } from '../../app/runtime.ts';
-import { adminAuth } from './admin-auth.ts';
-import { adminRoutes } from './admin-routes.ts';
-import { reportRoutes } from './report-routes.ts';
+import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
+import type { AppContext } from '../../app/context.ts';
+import { health } from '../../app/health.ts';
 import { createEventHandlers } from '../lark/event-handlers.ts';
 import { larkWebhook } from '../lark/webhook.ts';
+import { adminAuth } from './admin-auth.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { errorBody, HttpError, sendError } from './errors.ts';
+import type { RawRequestReader } from './raw-request.ts';
+import { reportRoutes } from './report-routes.ts';
 
 /** A suggestions import of a few thousand rows fits well within this. */
 const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
 
-export interface AppOptions {
-  /** Called when a request queued Lark calls in the outbox (the Node server kicks its worker). */
-  onQueued?: () => void;
+export interface HttpDeps {
+  context: AppContext;
+  /** How the webhook commits the messages it stores (group commit on Node). */
+  messages: MessageRecorder;
+  /** Called when a request queued Lark calls in the outbox, so the runtime delivers them soon. */
+  onQueued?: (() => void) | undefined;
+  /** How the webhook reads a request (the Fetch API unless the runtime has a faster way). */
+  readRequest?: RawRequestReader | undefined;
 }
 
-export function createApp(runtime: Runtime, options: AppOptions = {}): Hono {
+export function createApp(deps: HttpDeps): Hono {
+  const { context: ctx } = deps;
   const app = new Hono();
-  const onQueued = options.onQueued ?? (() => {});
+  const onQueued = deps.onQueued ?? (() => {});
 
   app.get('/healthz', (c) => {
-    const db = databaseHealth(runtime.db);
-    return c.json({ ok: db === 'ok', version: runtime.version, db }, db === 'ok' ? 200 : 503);
+    const status = health(ctx);
+    return c.json(status, status.ok ? 200 : 503);
   });
 
   app.use(
@@ -37,37 +46,29 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Hono {
       onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${ADMIN_BODY_LIMIT} bytes`), 413),
     }),
   );
-  app.use('/api/*', adminAuth(runtime.config.adminToken));
-  app.route('/api', adminRoutes(runtime, onQueued));
-  app.route('/api', reportRoutes(runtime));
+  app.use('/api/*', adminAuth(ctx.config.adminToken));
+  app.route('/api', adminRoutes(ctx, onQueued));
+  app.route('/api', reportRoutes(ctx));
 
-  const handlers = createEventHandlers({
-    db: runtime.db,
-    clock: runtime.clock,
-    logger: runtime.logger,
-    policy: runtime.policy,
-    calendar: runtime.calendar,
-    timeZone: runtime.config.timeZone,
-    supervisorChatId: runtime.config.supervisorChatId,
-    onQueued,
-  });
+  const handlers = createEventHandlers({ context: ctx, messages: deps.messages, onQueued });
   app.route(
     '/lark/events',
     larkWebhook({
-      encryptKey: runtime.config.lark.encryptKey,
-      verificationToken: runtime.config.lark.verificationToken,
-      logger: runtime.logger,
-      now: runtime.clock,
+      encryptKey: ctx.config.lark.encryptKey,
+      verificationToken: ctx.config.lark.verificationToken,
+      logger: ctx.logger,
+      now: ctx.clock,
       handle: (envelope) => handlers.handle(envelope),
+      readRequest: deps.readRequest,
     }),
   );
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
     if (!(error instanceof HttpError) && !(error as { code?: unknown }).code) {
-      runtime.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+      ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
     } else {
-      runtime.logger.info({ path: c.req.path, code: (error as { code?: string }).code, message: error.message }, 'request refused');
+      ctx.logger.info({ path: c.req.path, code: (error as { code?: string }).code, message: error.message }, 'request refused');
     }
     return sendError(c, error);
   });

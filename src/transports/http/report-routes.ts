@@ -6,11 +6,10 @@
  */
 import { Hono, type Context } from 'hono';
 import { errorBody } from './errors.ts';
-import type { Runtime } from '../../app/runtime.ts';
+import type { AppContext } from '../../app/context.ts';
 import { contentDisposition, renderReport, REPORT_FORMATS, type ReportFormat } from '../../adapters/report/render.ts';
-import { computeStats } from '../../core/stats/compute.ts';
-import { checkStatsFilters, type StatsFilters } from '../../core/stats/filters.ts';
-import { unitExists } from '../../adapters/sqlite/directory-store.ts';
+import { checkFilters, computeStats } from '../../app/stats.ts';
+import type { StatsFilters } from '../../core/stats/filters.ts';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
 
@@ -28,20 +27,20 @@ function singleQuery(c: Context): Parsed<Record<string, string>> {
   return { ok: true, value: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0]!])) };
 }
 
-function filtersOf(c: Context, runtime: Runtime, query: Record<string, string>): Parsed<StatsFilters> {
-  const check = checkStatsFilters(query, (unitId) => unitExists(runtime.db, unitId));
+function filtersOf(c: Context, ctx: AppContext, query: Record<string, string>): Parsed<StatsFilters> {
+  const check = checkFilters(ctx, query);
   return check.ok ? { ok: true, value: check.filters } : { ok: false, response: invalid(c, check.problems) };
 }
 
-export function reportRoutes(runtime: Runtime): Hono {
+export function reportRoutes(ctx: AppContext): Hono {
   const api = new Hono();
 
   api.get('/stats', (c) => {
     const query = singleQuery(c);
     if (!query.ok) return query.response;
-    const filters = filtersOf(c, runtime, query.value);
+    const filters = filtersOf(c, ctx, query.value);
     if (!filters.ok) return filters.response;
-    return c.json(computeStats(runtime, filters.value));
+    return c.json(computeStats(ctx, filters.value));
   });
 
   api.get('/report', async (c) => {
@@ -49,9 +48,9 @@ export function reportRoutes(runtime: Runtime): Hono {
     if (!query.ok) return query.response;
     const { format = 'md', ...rest } = query.value;
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) return invalid(c, [`format: must be one of ${REPORT_FORMATS.join(', ')}`]);
-    const filters = filtersOf(c, runtime, rest);
+    const filters = filtersOf(c, ctx, rest);
     if (!filters.ok) return filters.response;
-    const report = await renderReport(computeStats(runtime, filters.value), format as ReportFormat);
+    const report = await renderReport(computeStats(ctx, filters.value), format as ReportFormat);
     const body = typeof report.body === 'string' ? report.body : new Uint8Array(report.body);
     return c.body(body, 200, { 'content-type': report.contentType, 'content-disposition': contentDisposition(report) });
   });

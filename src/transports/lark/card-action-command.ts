@@ -88,7 +88,7 @@ export function commandOfPress(
   value: ActionValue,
   form: FormValue,
   assignmentFor: (suggestionId: string, purpose: 'progress' | 'opinion' | 'answer') => string,
-): Command | { type: 'show_commitment'; commitmentId: string } {
+): Command {
   const assignment = (purpose: 'progress' | 'opinion' | 'answer') => (value.id.startsWith('sg_') ? assignmentFor(value.id, purpose) : value.id);
   switch (value.a) {
     case 'sign':

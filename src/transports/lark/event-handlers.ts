@@ -9,48 +9,25 @@
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
  *   toast saying what happened or why not, and the pressed card as it is now.
  */
-import { eq } from 'drizzle-orm';
-import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
-import type { ActionValue, CardKind } from '../../adapters/cards/card-model.ts';
-import { renderCard } from '../../adapters/cards/render-card.ts';
-import type { Clock } from '../../core/clock.ts';
+import type { ActionValue } from '../../adapters/cards/card-model.ts';
+import type { Logger } from '../../adapters/logger.ts';
+import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
+import { assignmentForPresser, auditUnreadablePress, currentCard } from '../../app/card-presses.ts';
+import type { AppContext } from '../../app/context.ts';
+import { dispatch, DuplicateEvent } from '../../app/dispatch.ts';
+import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
+import { dispatchDeps } from '../../app/services.ts';
 import { DomainError } from '../../core/errors.ts';
-import { FINISHED_STATES } from '../../core/model.ts';
-import type { Policy } from '../../core/deadlines/policy.ts';
-import type { Db } from '../../runtimes/node/open-database.ts';
-import * as schema from '../../adapters/sqlite/schema.ts';
-import { buildCardModel } from '../../adapters/cards/card-views.ts';
-import { enqueue } from '../../adapters/sqlite/outbox-store.ts';
-import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
-import type { Logger } from '../../app/logger.ts';
-import { dispatch } from '../../app/dispatch.ts';
-import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
-import { appendAudit } from '../../adapters/sqlite/audit-store.ts';
-import { suggestionOfChat } from '../../adapters/sqlite/chat-store.ts';
-import { resolveActor } from '../../adapters/sqlite/directory-store.ts';
-import { claimEvent, DuplicateEvent } from '../../adapters/sqlite/event-store.ts';
-import { createMessageStore } from '../../adapters/sqlite/message-store.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import type { LarkEnvelope } from './webhook.ts';
 
 export interface EventHandlerDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  policy: Policy;
-  calendar: WorkingDayCalendar;
-  timeZone: string;
-  supervisorChatId?: string | undefined;
+  context: AppContext;
+  /** How messages are committed: the runtime's choice (group commit on Node). */
+  messages: MessageRecorder;
   /** Called after a transaction queued Lark calls, so the outbox delivers them soon. */
   onQueued(): void;
 }
-
-export const HELP_TEXT = [
-  'duban 督办 — 可用命令 Commands:',
-  '@督办 进度 或 /status — 重新发送状态看板 (post the status board again)',
-  '@督办 帮助 或 /help — 显示本说明 (show this help)',
-  '办理操作请使用卡片上的按钮 (use the buttons on the cards to sign for, report, answer and evaluate).',
-].join('\n');
 
 const SUCCESS: Record<ActionValue['a'], [string, string]> = {
   sign: ['已签收', 'Signed for'],
@@ -97,8 +74,8 @@ interface CardActionEvent {
 }
 
 export function createEventHandlers(deps: EventHandlerDeps) {
-  const { db, logger } = deps;
-  const messages = createMessageStore(db);
+  const ctx = deps.context;
+  const logger: Logger = ctx.logger;
 
   async function handleMessage(envelope: LarkEnvelope): Promise<unknown> {
     const ev = envelope.event as MessageEvent;
@@ -109,10 +86,9 @@ export function createEventHandlers(deps: EventHandlerDeps) {
       return {};
     }
     const text = messageText(m.message_type ?? '', m.content);
-    const command = textCommand(text, (m.mentions ?? []).length > 0);
-    const now = deps.clock();
-    let queued = false;
-    await messages.record(
+    const { queued } = await recordGroupMessage(
+      ctx,
+      deps.messages,
       {
         messageId: m.message_id,
         chatId: m.chat_id,
@@ -123,20 +99,9 @@ export function createEventHandlers(deps: EventHandlerDeps) {
         rootId: m.root_id ?? null,
         parentId: m.parent_id ?? null,
         threadId: m.thread_id ?? null,
-        sentAt: larkTime(m.create_time, now),
+        sentAt: larkTime(m.create_time, ctx.clock()),
       },
-      now,
-      // Runs inside the same transaction: the answer is queued exactly when the message is stored.
-      command &&
-        ((suggestionId) => {
-          if (command === 'status') {
-            const agg = loadAggregate(db, suggestionId)!;
-            writeEffects(db, agg, [{ type: 'post_card', card: { kind: 'status_board', subjectId: suggestionId } }], { now });
-          } else {
-            enqueue(db, suggestionId, { kind: 'send_text', text: HELP_TEXT, replyToMessageId: m.message_id! }, now);
-          }
-          queued = true;
-        }),
+      textCommand(text, (m.mentions ?? []).length > 0),
     );
     if (queued) deps.onQueued();
     return {};
@@ -149,110 +114,26 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     const chatId = ev.context?.open_chat_id;
     const event = { id: envelope.header.event_id, type: envelope.header.event_type };
     if (!operator || !chatId) return { toast: toast('error', '无法识别操作人或群', 'The presser or the chat is missing') };
+    // The pressed card as it is now, for Lark to show in place (it may be stale).
+    const card = () => {
+      const current = messageId ? currentCard(ctx, messageId) : undefined;
+      return current ? { card: { type: 'raw' as const, data: current } } : {};
+    };
     let value: ActionValue | undefined;
     try {
       value = parseActionValue(ev.action?.value);
-      const command = commandOfPress(value, ev.action?.form_value ?? {}, (suggestionId, purpose) => assignmentFor(suggestionId, operator, purpose));
-      if (command.type === 'show_commitment') showCommitment(command.commitmentId, operator, chatId, event);
-      else dispatch({ db, clock: deps.clock, timeZone: deps.timeZone, supervisorChatId: deps.supervisorChatId, deadlines: { policy: deps.policy, calendar: deps.calendar, timeZone: deps.timeZone } }, { command, actor: operator, source: 'card', event, chatId });
+      const command = commandOfPress(value, ev.action?.form_value ?? {}, (suggestionId, purpose) => assignmentForPresser(ctx, suggestionId, operator, purpose));
+      dispatch(dispatchDeps(ctx), { command, actor: operator, source: 'card', event, chatId });
       deps.onQueued();
       const [zh, en] = SUCCESS[value.a];
-      return { toast: toast('success', zh, en), ...currentCard(messageId) };
+      return { toast: toast('success', zh, en), ...card() };
     } catch (error) {
-      if (error instanceof DuplicateEvent) return { toast: toast('info', '该操作已处理', 'This press was already handled'), ...currentCard(messageId) };
+      if (error instanceof DuplicateEvent) return { toast: toast('info', '该操作已处理', 'This press was already handled'), ...card() };
       if (!(error instanceof DomainError)) throw error;
-      if (value === undefined) auditForgedPress(operator, error, event);
+      if (value === undefined) auditUnreadablePress(ctx, operator, error, event);
       logger.info({ eventId: event.id, operator, action: value?.a, code: error.code, reason: error.en }, 'card press refused');
-      // A refused press answers why, and shows the card as it is now (it may be stale).
-      return { toast: toast(error.code === 'forbidden' ? 'error' : 'warning', error.zh, error.en), ...currentCard(messageId) };
+      return { toast: toast(error.code === 'forbidden' ? 'error' : 'warning', error.zh, error.en), ...card() };
     }
-  }
-
-  /** Status-board forms act for the presser's own unit; a supervisor acts for the lead unit. */
-  function assignmentFor(suggestionId: string, operator: string, purpose: 'progress' | 'opinion' | 'answer'): string {
-    const agg = loadAggregate(db, suggestionId);
-    if (!agg) throw new DomainError('not_found', '找不到该建议', `Unknown suggestion: ${suggestionId}`);
-    const actor = resolveActor(db, operator);
-    const fits = agg.assignments
-      .filter((a) => !FINISHED_STATES.has(a.state))
-      .filter((a) => (purpose === 'opinion' ? a.role === 'co' : purpose === 'answer' ? a.role !== 'co' : true))
-      .sort((x, y) => (x.role === 'co' ? 1 : 0) - (y.role === 'co' ? 1 : 0));
-    const own = fits.filter((a) => actor.headOf.has(a.unitId) || actor.liaisonOf.has(a.unitId));
-    const chosen = own[0] ?? fits[0];
-    if (!chosen) {
-      throw new DomainError('invalid_state', purpose === 'opinion' ? '没有待提交协办意见的协办单位' : '没有可操作的承办单位', 'No assignment of this suggestion can take this action now');
-    }
-    return chosen.id;
-  }
-
-  /** The board's 已完成 button: re-posts the commitment card, which carries the evidence form. */
-  function showCommitment(commitmentId: string, operator: string, chatId: string, event: { id: string; type: string }) {
-    const now = deps.clock();
-    const commitment = db.select().from(schema.commitments).where(eq(schema.commitments.id, commitmentId)).get();
-    if (!commitment) throw new DomainError('not_found', '找不到该承诺事项', `Unknown commitment: ${commitmentId}`);
-    const assignment = db.select().from(schema.assignments).where(eq(schema.assignments.id, commitment.assignmentId)).get()!;
-    const actor = resolveActor(db, operator);
-    const refusal =
-      suggestionOfChat(db, chatId) !== commitment.suggestionId
-        ? new DomainError('forbidden', '这张卡片不属于本群', 'This card does not belong to this group')
-        : !(actor.headOf.has(assignment.unitId) || actor.liaisonOf.has(assignment.unitId) || actor.isSupervisor)
-          ? new DomainError('forbidden', '仅承办单位联络员或负责人可标记承诺完成', "Only the handling unit's liaison or head may mark a commitment done")
-          : commitment.state !== 'confirmed'
-            ? new DomainError('invalid_state', '该承诺当前不能标记完成', 'This commitment cannot be marked done now')
-            : undefined;
-    db.transaction((tx) => {
-      if (!claimEvent(tx, event, now)) throw new DuplicateEvent(event.id);
-      appendAudit(tx, [
-        {
-          at: now.toISOString(),
-          actor: operator,
-          source: 'card',
-          action: 'show_commitment',
-          outcome: refusal ? 'refused' : 'ok',
-          suggestionId: commitment.suggestionId,
-          subjectType: 'commitment',
-          subjectId: commitment.id,
-          message: refusal?.zh ?? '重新发送承诺卡片',
-        },
-      ]);
-      if (!refusal) {
-        const agg = loadAggregate(tx, commitment.suggestionId)!;
-        writeEffects(tx, agg, [{ type: 'post_card', card: { kind: 'commitment', subjectId: commitment.id } }], { now });
-      }
-    });
-    if (refusal) throw refusal;
-  }
-
-  /** A press whose value is not one of ours is still written down: someone tried something. */
-  function auditForgedPress(operator: string, error: DomainError, event: { id: string; type: string }) {
-    db.transaction((tx) => {
-      if (!claimEvent(tx, event, deps.clock())) return;
-      appendAudit(tx, [
-        {
-          at: deps.clock().toISOString(),
-          actor: operator,
-          source: 'card',
-          action: 'card_press',
-          outcome: 'refused',
-          subjectType: 'command',
-          subjectId: 'unknown',
-          message: error.zh,
-          details: { code: error.code, en: error.en },
-        },
-      ]);
-    });
-  }
-
-  /** The pressed card rendered from the current state, for Lark to show in place. */
-  function currentCard(messageId: string | undefined): { card?: { type: 'raw'; data: unknown } } {
-    if (!messageId) return {};
-    const posted = db.select().from(schema.cardMessages).where(eq(schema.cardMessages.messageId, messageId)).get();
-    if (!posted?.suggestionId) return {};
-    const agg = loadAggregate(db, posted.suggestionId);
-    const model =
-      agg &&
-      buildCardModel(db, agg, { kind: posted.kind as CardKind, subjectId: posted.subjectId }, { now: deps.clock(), timeZone: deps.timeZone, policy: deps.policy, calendar: deps.calendar });
-    return model ? { card: { type: 'raw', data: renderCard(model) } } : {};
   }
 
   return {
@@ -287,7 +168,7 @@ export function messageText(messageType: string, content: string): string {
 }
 
 /** `@bot 进度` / `/status` and `@bot 帮助` / `/help`. Chinese words need the @, slash commands do not. */
-export function textCommand(text: string, mentioned: boolean): 'status' | 'help' | undefined {
+export function textCommand(text: string, mentioned: boolean): TextCommand | undefined {
   const bare = text.replace(/@_user_\d+/g, '').trim().toLowerCase();
   if (bare === '/status' || (mentioned && bare === '进度')) return 'status';
   if (bare === '/help' || (mentioned && bare === '帮助')) return 'help';

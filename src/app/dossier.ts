@@ -7,10 +7,10 @@
  * people and states only — no body, answer summaries, notes, reasons, commitment texts, comments
  * or chat text.
  */
-import { STATE_LABELS, type AssignmentState } from '../../core/model.ts';
-import { DEADLINE_LABELS, type DeadlineKind } from '../../core/deadlines/policy.ts';
-import type { getSuggestionDetail } from '../../app/suggestion-queries.ts';
-import { contentDisposition } from './render.ts';
+import { STATE_LABELS, type AssignmentState } from '../core/model.ts';
+import { DEADLINE_LABELS, type DeadlineKind } from '../core/deadlines/policy.ts';
+import type { getSuggestionDetail } from './suggestion-queries.ts';
+import { contentDisposition } from '../adapters/report/render.ts';
 
 export type SuggestionDetail = ReturnType<typeof getSuggestionDetail>;
 

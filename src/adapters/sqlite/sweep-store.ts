@@ -1,0 +1,143 @@
+/**
+ * What the reminder sweep reads and claims (src/app/sweep.ts). A sweep may touch thousands of
+ * rows, so the per-row statements are prepared once per database handle (see outbox-writer.ts
+ * for why that is safe inside a transaction).
+ */
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { Bilingual } from '../../core/bilingual.ts';
+import type { IsoDate } from '../../core/calendar/working-day-calendar.ts';
+import { isObligation } from '../../core/deadlines/deadlines.ts';
+import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.ts';
+import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
+import type { SuggestionRow } from '../../core/model.ts';
+import type { DbOrTx } from './db.ts';
+import * as schema from './schema.ts';
+
+/** A row of the deadline index (src/adapters/sqlite/deadline-index.ts). */
+export interface IndexedDeadline {
+  suggestionId: string;
+  assignmentId: string;
+  unitId: string;
+  kind: DeadlineKind;
+  subjectId: string;
+  fromOn: IsoDate;
+  dueOn: IsoDate;
+  explanation: Bilingual;
+}
+
+const FACTS = {
+  id: schema.suggestions.id,
+  session: schema.suggestions.session,
+  number: schema.suggestions.number,
+  title: schema.suggestions.title,
+  category: schema.suggestions.category,
+  kind: schema.suggestions.kind,
+  timing: schema.suggestions.timing,
+  classified: schema.suggestions.classified,
+  key: schema.suggestions.key,
+  keyLeader: schema.suggestions.keyLeader,
+  assignedOn: schema.suggestions.assignedOn,
+  status: schema.suggestions.status,
+  version: schema.suggestions.version,
+  boardLight: schema.suggestions.boardLight,
+};
+/** What the sweep needs to know of a suggestion: everything but its body. */
+export type SuggestionFacts = Pick<SuggestionRow, keyof typeof FACTS>;
+
+export interface ReminderClaim {
+  key: string;
+  suggestionId: string;
+  subjectId: string;
+  kind: DeadlineKind;
+  dueOn: IsoDate;
+  level: ReminderLevel;
+  day: IsoDate;
+}
+
+/** SQLite allows a limited number of bound values: long id lists are read in chunks. */
+const CHUNK = 500;
+
+const stores = new WeakMap<object, ReturnType<typeof createSweepStore>>();
+
+export function sweepStore(db: DbOrTx) {
+  let store = stores.get(db);
+  if (!store) {
+    store = createSweepStore(db);
+    stores.set(db, store);
+  }
+  return store;
+}
+
+function createSweepStore(db: DbOrTx) {
+  const p = (name: string) => sql.placeholder(name);
+  const staffRows = db.select().from(schema.unitMembers).where(eq(schema.unitMembers.unitId, p('unitId'))).prepare();
+  const deputyRows = db
+    .select({ openId: schema.deputies.openId, name: schema.deputies.name, role: schema.suggestionDeputies.role })
+    .from(schema.suggestionDeputies)
+    .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
+    .where(eq(schema.suggestionDeputies.suggestionId, p('suggestionId')))
+    .orderBy(schema.suggestionDeputies.position)
+    .prepare();
+  const claimKey = db
+    .insert(schema.remindersSent)
+    .values({ key: p('key'), suggestionId: p('suggestionId'), subjectId: p('subjectId'), kind: p('kind'), dueOn: p('dueOn'), level: p('level'), day: p('day'), sentAt: p('at') })
+    .onConflictDoNothing()
+    .returning({ key: schema.remindersSent.key })
+    .prepare();
+  const claimBoardLight = db
+    .update(schema.suggestions)
+    .set({ boardLight: sql`${p('to')}` })
+    .where(and(eq(schema.suggestions.id, p('suggestionId')), sql`${schema.suggestions.boardLight} is ${p('from')}`))
+    .returning({ id: schema.suggestions.id })
+    .prepare();
+  const boards = db
+    .select({ id: schema.cardMessages.id })
+    .from(schema.cardMessages)
+    .where(and(eq(schema.cardMessages.kind, 'status_board'), eq(schema.cardMessages.subjectId, p('suggestionId'))))
+    .prepare();
+
+  return {
+    /**
+     * The deadlines the sweep must look at: each kind's own indexed range. A unit's obligation
+     * stays in view once due (overdue reminders every working day); a window or an evaluation
+     * only until it passes — a lapsed one is never read again, however many there are.
+     */
+    deadlinesInView(today: IsoDate, horizon: IsoDate): IndexedDeadline[] {
+      const t = schema.openDeadlines;
+      return [...DEADLINE_KINDS, 'commitment' as const].flatMap((kind) =>
+        db
+          .select()
+          .from(t)
+          .where(isObligation({ kind }) ? and(eq(t.kind, kind), lte(t.dueOn, horizon)) : and(eq(t.kind, kind), gte(t.dueOn, today), lte(t.dueOn, horizon)))
+          .all()
+          .map((row) => ({ ...row, kind, explanation: row.explanation as Bilingual })),
+      );
+    },
+    suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
+      const out = new Map<string, SuggestionFacts>();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        for (const s of db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, ids.slice(i, i + CHUNK))).all()) out.set(s.id, s);
+      }
+      return out;
+    },
+    unitStaff(unitId: string): UnitStaff {
+      const rows = staffRows.all({ unitId });
+      return { head: rows.filter((r) => r.role === 'head').map((r) => r.openId), liaisons: rows.filter((r) => r.role === 'liaison').map((r) => r.openId) };
+    },
+    /** The suggestion's deputies in their order (lead first): open ids for mentions, names for cards. */
+    deputies: (suggestionId: string) => deputyRows.all({ suggestionId }),
+    alreadySent(keys: string[]): Set<string> {
+      const sent = new Set<string>();
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        for (const r of db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, keys.slice(i, i + CHUNK))).all()) sent.add(r.key);
+      }
+      return sent;
+    },
+    unitNames: () => new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name])),
+    /** False when a concurrent sweep sent this reminder first. */
+    claimReminder: (r: ReminderClaim, at: string): boolean => claimKey.get({ ...r, at }) !== undefined,
+    /** Only the sweep that changes the stored light updates the board. */
+    claimBoardLight: (suggestionId: string, from: string | null, to: string): boolean => claimBoardLight.all({ suggestionId, from, to }).length === 1,
+    statusBoards: (suggestionId: string): string[] => boards.all({ suggestionId }).map((b) => b.id),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Messages in the groups (SPEC §5): every message is recorded; `@bot 进度` (or `/status`) posts the
+ * status board again and `@bot 帮助` (or `/help`) answers with the commands, queued in the same
+ * transaction as the message, so a redelivered message neither is stored twice nor answered twice.
+ */
+import type { IncomingMessage, MessageRecorder } from '../adapters/sqlite/message-store.ts';
+import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
+import type { AppContext } from './context.ts';
+
+export type TextCommand = 'status' | 'help';
+
+export const HELP_TEXT = [
+  'duban 督办 — 可用命令 Commands:',
+  '@督办 进度 或 /status — 重新发送状态看板 (post the status board again)',
+  '@督办 帮助 或 /help — 显示本说明 (show this help)',
+  '办理操作请使用卡片上的按钮 (use the buttons on the cards to sign for, report, answer and evaluate).',
+].join('\n');
+
+/** Records the message; `queued` says whether it caused Lark calls (the answer to a command). */
+export async function recordGroupMessage(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  recorder: MessageRecorder,
+  message: IncomingMessage,
+  command: TextCommand | undefined,
+): Promise<{ stored: boolean; queued: boolean }> {
+  const now = ctx.clock();
+  let queued = false;
+  const answer =
+    command &&
+    ((suggestionId: string) => {
+      const outbox = outboxWriter(ctx.db);
+      if (command === 'status') outbox.postCard({ suggestionId, kind: 'status_board', subjectId: suggestionId }, now);
+      else outbox.enqueue(suggestionId, { kind: 'send_text', text: HELP_TEXT, replyToMessageId: message.messageId }, now);
+      queued = true;
+    });
+  const outcome = await recorder.record(message, now, answer);
+  return { stored: outcome.stored, queued };
+}

@@ -1,0 +1,13 @@
+/** `GET /healthz` (SPEC §7): the version, and whether the database answers. */
+import { sql } from 'drizzle-orm';
+import type { AppContext } from './context.ts';
+
+export function health(ctx: Pick<AppContext, 'db' | 'version'>): { ok: boolean; version: string; db: 'ok' | 'error' } {
+  let db: 'ok' | 'error' = 'ok';
+  try {
+    ctx.db.get(sql`select 1`);
+  } catch {
+    db = 'error';
+  }
+  return { ok: db === 'ok', version: ctx.version, db };
+}

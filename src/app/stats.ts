@@ -1,0 +1,16 @@
+/** The statistics of SPEC §10 as of now: the selected suggestions read, then counted by the core. */
+import { loadStatsAggregates, unitNames } from '../adapters/sqlite/stats-store.ts';
+import { computeStats as statsOf, type Stats, type StatsOptions } from '../core/stats/compute.ts';
+import { checkStatsFilters, type FilterCheck, type StatsFilters } from '../core/stats/filters.ts';
+import { unitExists } from '../adapters/sqlite/directory-store.ts';
+import type { AppContext } from './context.ts';
+
+export function computeStats(ctx: Pick<AppContext, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
+  const input = { aggregates: loadStatsAggregates(ctx.db, filters), unitNames: unitNames(ctx.db), policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.config.timeZone, now: ctx.clock() };
+  return statsOf(input, filters, options);
+}
+
+/** Checks report filters against the directory (an unknown unit is named, not silently empty). */
+export function checkFilters(ctx: Pick<AppContext, 'db'>, query: Record<string, unknown>): FilterCheck {
+  return checkStatsFilters(query, (unitId) => unitExists(ctx.db, unitId));
+}
