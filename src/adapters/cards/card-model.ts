@@ -3,6 +3,9 @@
  * the database; src/cards/render-card.ts turns them into Lark JSON 2.0 cards from the templates
  * in cards/. Button labels and form field names are part of the contract: see SPEC §5.
  */
+import type { CardKind } from '../../core/card-kind.ts';
+
+export type { CardKind };
 
 export interface Bilingual {
   zh_cn: string;
@@ -167,8 +170,6 @@ export type CardModel =
       mentions: Mentions;
     };
 
-export type CardKind = CardModel['kind'] | 'digest';
-
 /** The weekly digest to the supervisors' group (SPEC §4). */
 export interface DigestModel {
   kind: 'digest';
@@ -182,3 +183,11 @@ export interface DigestModel {
   /** Open assignments per unit and light, for the chart. */
   chart: Array<{ unitName: string; light: Light; count: number }>;
 }
+
+/**
+ * The core lists the card kinds (CARD_KINDS) without seeing these models; this fails to compile
+ * when a kind is added to one side only.
+ */
+type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustHold<T extends true> = T;
+export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind']>>;
