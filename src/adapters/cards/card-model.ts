@@ -1,7 +1,7 @@
 /**
  * What each card shows (SPEC §5), as plain data. The effects layer builds these view models from
- * the database; src/cards/render-card.ts turns them into Lark JSON 2.0 cards from the templates
- * in cards/. Button labels and form field names are part of the contract: see SPEC §5.
+ * the database; render-card.ts, beside this file, turns them into Lark JSON 2.0 cards from the
+ * templates in cards/. Button labels and form field names are part of the contract: see SPEC §5.
  */
 import type { CardKind } from '../../core/card-kind.ts';
 
@@ -169,6 +169,9 @@ export type CardModel =
       assignmentId: string;
       mentions: Mentions;
     };
+
+/** One variant of CardModel: what the builder of that kind takes. */
+export type CardModelOf<K extends CardModel['kind']> = Extract<CardModel, { kind: K }>;
 
 /** The weekly digest to the supervisors' group (SPEC §4). */
 export interface DigestModel {
