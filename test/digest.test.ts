@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { renderDigestCard } from '../src/adapters/cards/render-digest.ts';
+import { renderDigestCard } from '../src/adapters/cards/render-card.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
 import { startSchedules } from '../src/runtimes/node/schedule.ts';

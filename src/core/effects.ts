@@ -3,7 +3,7 @@
  * up to date, which messages to send. Pure: it reads the audit entries of a decision and the
  * aggregate after it; src/effects/ turns these drafts into outbox rows in the same transaction.
  */
-import type { CardKind } from '../adapters/cards/card-model.ts';
+import type { CardKind } from './card-kind.ts';
 import { READ_ONLY_COMMANDS, type AuditDraft, type CommandType } from './lifecycle.ts';
 import type { SuggestionAggregate } from './model.ts';
 

@@ -1,8 +1,11 @@
 /**
  * What each card shows (SPEC §5), as plain data. The effects layer builds these view models from
- * the database; src/cards/render-card.ts turns them into Lark JSON 2.0 cards from the templates
- * in cards/. Button labels and form field names are part of the contract: see SPEC §5.
+ * the database; render-card.ts, beside this file, turns them into Lark JSON 2.0 cards from the
+ * templates in cards/. Button labels and form field names are part of the contract: see SPEC §5.
  */
+import type { CardKind } from '../../core/card-kind.ts';
+
+export type { CardKind };
 
 export interface Bilingual {
   zh_cn: string;
@@ -167,7 +170,8 @@ export type CardModel =
       mentions: Mentions;
     };
 
-export type CardKind = CardModel['kind'] | 'digest';
+/** One variant of CardModel: what the builder of that kind takes. */
+export type CardModelOf<K extends CardModel['kind']> = Extract<CardModel, { kind: K }>;
 
 /** The weekly digest to the supervisors' group (SPEC §4). */
 export interface DigestModel {
@@ -182,3 +186,11 @@ export interface DigestModel {
   /** Open assignments per unit and light, for the chart. */
   chart: Array<{ unitName: string; light: Light; count: number }>;
 }
+
+/**
+ * The core lists the card kinds (CARD_KINDS) without seeing these models; this fails to compile
+ * when a kind is added to one side only.
+ */
+type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustHold<T extends true> = T;
+export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind']>>;

@@ -6,8 +6,7 @@
  * crash between sending and recording never sends twice: the retry gets the original back.
  */
 import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
-import { renderCard } from '../cards/render-card.ts';
-import { renderDigestCard } from '../cards/render-digest.ts';
+import { renderCard, renderDigestCard } from '../cards/render-card.ts';
 import type { CardKind } from '../cards/card-model.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';

@@ -4,8 +4,9 @@
  * element, VChart spec). Built in code: it is one card with no buttons, unlike the templated
  * cards of the group.
  */
-import type { Bilingual, DigestModel } from './card-model.ts';
-import { escapeMarkdown, type JsonObject, type LarkCard } from './render-card.ts';
+import type { Bilingual, DigestModel } from '../card-model.ts';
+import type { JsonObject, LarkCard } from '../engine/card-json.ts';
+import { escapeMarkdown } from '../engine/card-text.ts';
 
 const LIGHT_ZH = { blue: '正常', yellow: '临期', red: '逾期' } as const;
 const LIGHT_COLOR = { blue: '#3370ff', yellow: '#ffc60a', red: '#f54a45' } as const;

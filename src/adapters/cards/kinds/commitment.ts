@@ -1,0 +1,37 @@
+/**
+ * 承诺事项, one commitment (cards/commitment.json): the 已完成 form (evidence) once confirmed,
+ * 确认完成 once claimed done, no buttons when done or void or the suggestion is withdrawn.
+ */
+import type { CardModelOf } from '../card-model.ts';
+import type { Limits } from '../engine/card-budget.ts';
+import type { JsonObject, LarkCard } from '../engine/card-json.ts';
+import { loadTemplate } from '../engine/template-file.ts';
+import { cardBuilder } from './card-builder.ts';
+import commitmentJson from '../../../../cards/commitment.json' with { type: 'json' };
+
+const TEMPLATE = loadTemplate('commitment', commitmentJson);
+
+export function buildCommitmentCard(model: CardModelOf<'commitment'>, limits: Limits): LarkCard {
+  const s = model.suggestion;
+  const c = model.commitment;
+  const b = cardBuilder(TEMPLATE, limits, s, (pre, vars) => ({
+    ...vars,
+    ...pre.commitmentVars(s, c),
+    content: pre.content(s, c.content, limits.note),
+    evidence: pre.content(s, c.evidence ?? '', limits.note),
+  }));
+  const details = [b.text('content'), b.text('unit'), b.text('due'), b.text('state')];
+  if (c.evidence?.trim()) details.push(b.text('evidence'));
+  let actions: JsonObject[] = [];
+  if (s.status !== 'withdrawn') {
+    if (c.state === 'proposed') actions = [b.notation(b.text('proposedHint'))];
+    else if (c.state === 'confirmed') actions = [b.markdown([b.text('confirmedHint')]), b.part('claimForm')];
+    else if (c.state === 'done_claimed') actions = [b.markdown([b.text('claimedHint')]), b.part('confirmDoneButton')];
+  }
+  return b.card({
+    mentions: b.mentions(model.mentions),
+    suggestion: b.suggestion(s, true),
+    details: [b.markdown(details)],
+    actions,
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * 状态看板, the status board (cards/status_board.json): one per group, updated in place. Units,
+ * contacts and commitments (a confirmed commitment gets a 已完成 button), then the forms the model
+ * enables while the suggestion is open.
+ */
+import type { CardModelOf } from '../card-model.ts';
+import type { Limits } from '../engine/card-budget.ts';
+import type { JsonObject, LarkCard } from '../engine/card-json.ts';
+import { loadTemplate } from '../engine/template-file.ts';
+import { flatten, type Raw } from '../engine/template-values.ts';
+import { cardBuilder } from './card-builder.ts';
+import statusBoardJson from '../../../../cards/status_board.json' with { type: 'json' };
+
+const TEMPLATE = loadTemplate('status_board', statusBoardJson);
+
+export function buildStatusBoardCard(model: CardModelOf<'status_board'>, limits: Limits): LarkCard {
+  const s = model.suggestion;
+  const open = s.status === 'open';
+  const b = cardBuilder(TEMPLATE, limits, s, (_pre, vars) => ({ ...vars, light: model.light, updatedAt: model.updatedAt }));
+  const units = b.markdown([
+    b.text('unitsHeading'),
+    ...(model.assignments.length === 0
+      ? [b.text('noUnits')]
+      : b.list(model.assignments, (a) =>
+          b.text('unit', { ...flatten('assignment', a, {}), role: b.label('role', a.role), deadline: b.deadline(a.nextDeadline) }),
+        )),
+  ]);
+  const contacts = b.headedList(model.contacts, 'noContacts', 'contactsHeading', (c) =>
+    b.text('contact', {
+      ...flatten('contact', c, {}),
+      method: b.label('method', c.method),
+      confirmation: c.confirmed ? b.text('contactConfirmed', { by: c.confirmed.byName }) : b.text('contactUnconfirmed'),
+    }),
+  );
+  const commitments: JsonObject[] = [];
+  if (model.commitments.length === 0) {
+    commitments.push(b.markdown([b.text('noCommitments')]));
+  } else {
+    // Lines without a button share one markdown element; a confirmed one gets a row with 已完成.
+    let pending: Raw[] = [b.text('commitmentsHeading', { n: model.commitments.length })];
+    const flush = () => {
+      if (pending.length) commitments.push(b.markdown(pending));
+      pending = [];
+    };
+    for (const c of model.commitments.slice(0, limits.rows)) {
+      const cv = b.commitmentVars(s, c);
+      const line = b.text('commitment', cv);
+      if (c.state === 'confirmed' && s.status !== 'withdrawn') {
+        flush();
+        commitments.push(b.part('commitmentRow', { ...cv, line }));
+      } else {
+        pending.push(line);
+      }
+    }
+    if (model.commitments.length > limits.rows) pending.push(b.text('more', { n: model.commitments.length - limits.rows }));
+    flush();
+  }
+  const forms: JsonObject[] = [];
+  if (open) {
+    if (model.forms.progress) forms.push(b.part('progressForm'));
+    if (model.forms.contact) forms.push(b.part('contactForm'));
+    if (model.forms.opinion) forms.push(b.part('opinionForm'));
+    if (model.forms.answer) forms.push(b.part('answerForm'));
+    if (forms.length) forms.unshift(b.part('hr'));
+  } else {
+    forms.push(b.notation(b.text(s.status === 'closed' ? 'closed' : 'withdrawn')));
+  }
+  return b.card({
+    suggestion: b.suggestion(s),
+    overview: [
+      b.markdown([b.text('overview', { status: b.label('suggestionStatus', s.status), lightTag: b.label('light', model.light) })]),
+    ],
+    units: [units],
+    contacts: [contacts],
+    commitments,
+    forms,
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * The kinds of card duban posts: one per CardModel variant plus the weekly digest. They live in the
+ * core because effects (EffectDraft's CardRef) name the card to post or refresh by kind, and the
+ * core may not import from the adapters that render them. card-model.ts checks at compile time
+ * that its view models cover exactly these kinds.
+ */
+export const CARD_KINDS = [
+  'assignment',
+  'reassign',
+  'status_board',
+  'contact',
+  'approval',
+  'answer',
+  'commitment',
+  'reminder',
+  'digest',
+] as const;
+
+export type CardKind = (typeof CARD_KINDS)[number];
