@@ -11,16 +11,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../app/logger.ts';
 import { classifyLarkFailure, LarkApiError, type LarkApi } from './lark-api.ts';
-import {
-  chatIdOf,
-  classifyLarkAnswer,
-  invalidMembersOf,
-  invalidUrgentOf,
-  isLarkRefusal,
-  larkPayloads,
-  sentMessageOf,
-  type LarkBody,
-} from './lark-wire.ts';
+import { classifyLarkAnswer, isLarkRefusal, larkApiOver, type LarkBody, type LarkOperation, type LarkPayloads } from './lark-wire.ts';
 import { createTenantTokenCache, type TenantTokenAnswer } from './tenant-token-cache.ts';
 
 /** A Lark call that hangs must not hold the outbox: give up and retry later. */
@@ -57,33 +48,17 @@ export function createSdkLarkClient(options: { appId: string; appSecret: string;
     return body;
   }
 
-  /** An authorised call; a token Lark rejects is forgotten so the retry fetches a new one. */
-  const authorised = <T extends LarkBody>(run: (opts: ReturnType<typeof lark.withTenantToken>) => Promise<T>): Promise<T> =>
-    tokens.authorised((token) => call(() => run(lark.withTenantToken(token))));
-
-  return {
-    async createChat(input) {
-      return chatIdOf(await authorised((o) => client.im.v1.chat.create(larkPayloads.createChat(input), o)));
-    },
-    async addMembers(input) {
-      return invalidMembersOf(await authorised((o) => client.im.v1.chatMembers.create(larkPayloads.addMembers(input), o)));
-    },
-    async sendMessage(input) {
-      return sentMessageOf(await authorised((o) => client.im.v1.message.create(larkPayloads.sendMessage(input), o)));
-    },
-    async replyMessage(input) {
-      return sentMessageOf(await authorised((o) => client.im.v1.message.reply(larkPayloads.replyMessage(input), o)));
-    },
-    async patchMessage(input) {
-      await authorised((o) => client.im.v1.message.patch(larkPayloads.patchMessage(input), o));
-    },
-    async urgent(input) {
-      const payload = larkPayloads.urgent(input);
-      return invalidUrgentOf(
-        await authorised((o) => (input.channel === 'sms' ? client.im.v1.message.urgentSms(payload, o) : client.im.v1.message.urgentApp(payload, o))),
-      );
-    },
+  const calls: { [K in LarkOperation]: (payload: LarkPayloads[K], o: ReturnType<typeof lark.withTenantToken>) => Promise<LarkBody> } = {
+    createChat: (p, o) => client.im.v1.chat.create(p, o),
+    addMembers: (p, o) => client.im.v1.chatMembers.create(p, o),
+    sendMessage: (p, o) => client.im.v1.message.create(p, o),
+    replyMessage: (p, o) => client.im.v1.message.reply(p, o),
+    patchMessage: (p, o) => client.im.v1.message.patch(p, o),
+    urgentApp: (p, o) => client.im.v1.message.urgentApp(p, o),
+    urgentSms: (p, o) => client.im.v1.message.urgentSms(p, o),
   };
+  // A token Lark rejects is forgotten (tenant-token-cache.ts), so the outbox's retry fetches a new one.
+  return larkApiOver((operation, payload) => tokens.authorised((token) => call(() => calls[operation](payload, lark.withTenantToken(token)))));
 }
 
 function sdkLogger(logger: Logger) {
