@@ -4,22 +4,18 @@
  *
  * The SDK's own token cache is module-wide and never invalidated on 99991663 (node-sdk#111), so
  * duban keeps the tenant token itself (`disableTokenCache`), passes it per call with
- * `withTenantToken`, and drops it when Lark says it is invalid; the outbox then retries.
+ * `withTenantToken`, and drops it when Lark says it is invalid; the outbox then retries. That
+ * token rule (tenant-token-cache.ts) and the payloads and answers (lark-wire.ts) are shared with
+ * the fetch client the Workers build uses (fetch-lark-client.ts).
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../logger.ts';
-import { classifyLarkFailure, LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
+import { classifyLarkFailure, LarkApiError, type LarkApi } from './lark-api.ts';
+import { classifyLarkAnswer, isLarkRefusal, larkApiOver, type LarkBody, type LarkOperation, type LarkPayloads } from './lark-wire.ts';
+import { createTenantTokenCache, type TenantTokenAnswer } from './tenant-token-cache.ts';
 
 /** A Lark call that hangs must not hold the outbox: give up and retry later. */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Refresh a little before Lark's expiry (2 h), as the SDK does. */
-const TOKEN_MARGIN_MS = 3 * 60_000;
-
-interface LarkBody {
-  code?: number;
-  msg?: string;
-  data?: Record<string, unknown>;
-}
 
 export function createSdkLarkClient(options: { appId: string; appSecret: string; baseUrl: string; now?: () => number; logger?: Logger }): LarkApi {
   lark.defaultHttpInstance.defaults.timeout = REQUEST_TIMEOUT_MS;
@@ -34,29 +30,11 @@ export function createSdkLarkClient(options: { appId: string; appSecret: string;
     loggerLevel: lark.LoggerLevel.error,
     ...(options.logger && { logger: sdkLogger(options.logger) }),
   });
-  const now = options.now ?? Date.now;
-  let token: { value: string; expiresAt: number } | undefined;
-
-  let fetching: Promise<string> | undefined;
-
-  /** The cached tenant token, or one fetch shared by every call waiting for a new one. */
-  function tenantToken(): Promise<string> {
-    if (token && token.expiresAt > now()) return Promise.resolve(token.value);
-    fetching ??= fetchToken().finally(() => (fetching = undefined));
-    return fetching;
-  }
-
-  async function fetchToken(): Promise<string> {
-    const body = (await call(() => client.auth.v3.tenantAccessToken.internal({ data: { app_id: options.appId, app_secret: options.appSecret } }))) as LarkBody & {
-      tenant_access_token?: string;
-      expire?: number;
-    };
-    const value = body.tenant_access_token ?? (body.data?.tenant_access_token as string | undefined);
-    if (!value) throw new LarkApiError('permanent', 'Lark answered the token request without a tenant_access_token');
-    const expire = body.expire ?? (body.data?.expire as number | undefined) ?? 7200;
-    token = { value, expiresAt: now() + expire * 1000 - TOKEN_MARGIN_MS };
-    return value;
-  }
+  const tokens = createTenantTokenCache({
+    now: options.now ?? Date.now,
+    requestToken: () =>
+      call(() => client.auth.v3.tenantAccessToken.internal({ data: { app_id: options.appId, app_secret: options.appSecret } })) as Promise<TenantTokenAnswer>,
+  });
 
   /** Runs an SDK call, turning every kind of failure into a classified LarkApiError. */
   async function call<T extends LarkBody>(run: () => Promise<T>): Promise<T> {
@@ -66,73 +44,21 @@ export function createSdkLarkClient(options: { appId: string; appSecret: string;
     } catch (error) {
       throw fromThrown(error);
     }
-    if (body && typeof body.code === 'number' && body.code !== 0) {
-      throw classifyLarkFailure({ httpStatus: 200, code: body.code, ...(body.msg !== undefined && { msg: body.msg }) });
-    }
+    if (isLarkRefusal(body)) throw classifyLarkAnswer(200, body);
     return body;
   }
 
-  /** An authorised call; a token Lark rejects is forgotten so the retry fetches a new one. */
-  async function authorised<T extends LarkBody>(run: (opts: ReturnType<typeof lark.withTenantToken>) => Promise<T>): Promise<T> {
-    const used = await tenantToken();
-    const opts = lark.withTenantToken(used);
-    try {
-      return await call(() => run(opts));
-    } catch (error) {
-      // Forget it only if no other call has fetched a newer one meanwhile.
-      if (error instanceof LarkApiError && error.kind === 'token_invalid' && token?.value === used) token = undefined;
-      throw error;
-    }
-  }
-
-  const sent = (body: LarkBody): SentMessage => {
-    const d = body.data ?? {};
-    return {
-      messageId: String(d.message_id),
-      chatId: String(d.chat_id),
-      createTime: String(d.create_time ?? ''),
-      rootId: d.root_id as string | undefined,
-      parentId: d.parent_id as string | undefined,
-    };
+  const calls: { [K in LarkOperation]: (payload: LarkPayloads[K], o: ReturnType<typeof lark.withTenantToken>) => Promise<LarkBody> } = {
+    createChat: (p, o) => client.im.v1.chat.create(p, o),
+    addMembers: (p, o) => client.im.v1.chatMembers.create(p, o),
+    sendMessage: (p, o) => client.im.v1.message.create(p, o),
+    replyMessage: (p, o) => client.im.v1.message.reply(p, o),
+    patchMessage: (p, o) => client.im.v1.message.patch(p, o),
+    urgentApp: (p, o) => client.im.v1.message.urgentApp(p, o),
+    urgentSms: (p, o) => client.im.v1.message.urgentSms(p, o),
   };
-
-  return {
-    async createChat({ name, description, memberOpenIds, uuid }) {
-      const body = await authorised((o) =>
-        client.im.v1.chat.create(
-          {
-            params: { user_id_type: 'open_id', set_bot_manager: true, uuid },
-            data: { name, description, user_id_list: memberOpenIds, chat_mode: 'group', chat_type: 'private' },
-          },
-          o,
-        ),
-      );
-      return { chatId: String(body.data?.chat_id) };
-    },
-    async addMembers({ chatId, openIds }) {
-      const body = await authorised((o) =>
-        client.im.v1.chatMembers.create({ path: { chat_id: chatId }, params: { member_id_type: 'open_id', succeed_type: 1 }, data: { id_list: openIds } }, o),
-      );
-      const d = (body.data ?? {}) as { invalid_id_list?: string[]; not_existed_id_list?: string[] };
-      return { invalidOpenIds: [...(d.invalid_id_list ?? []), ...(d.not_existed_id_list ?? [])] };
-    },
-    async sendMessage({ chatId, msgType, content, uuid }) {
-      return sent(
-        await authorised((o) => client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: msgType, content, uuid } }, o)),
-      );
-    },
-    async replyMessage({ messageId, msgType, content, uuid }) {
-      return sent(await authorised((o) => client.im.v1.message.reply({ path: { message_id: messageId }, data: { msg_type: msgType, content, uuid } }, o)));
-    },
-    async patchMessage({ messageId, content }) {
-      await authorised((o) => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } }, o));
-    },
-    async urgent({ messageId, openIds, channel }) {
-      const payload = { path: { message_id: messageId }, params: { user_id_type: 'open_id' as const }, data: { user_id_list: openIds } };
-      const body = await authorised((o) => (channel === 'sms' ? client.im.v1.message.urgentSms(payload, o) : client.im.v1.message.urgentApp(payload, o)));
-      return { invalidOpenIds: ((body.data ?? {}) as { invalid_user_id_list?: string[] }).invalid_user_id_list ?? [] };
-    },
-  };
+  // A token Lark rejects is forgotten (tenant-token-cache.ts), so the outbox's retry fetches a new one.
+  return larkApiOver((operation, payload) => tokens.authorised((token) => call(() => calls[operation](payload, lark.withTenantToken(token)))));
 }
 
 function sdkLogger(logger: Logger) {
@@ -144,14 +70,6 @@ function sdkLogger(logger: Logger) {
 function fromThrown(error: unknown): LarkApiError {
   if (error instanceof LarkApiError) return error;
   const e = error as { response?: { status?: number; data?: LarkBody; headers?: Record<string, unknown> }; code?: string; message?: string };
-  if (e.response) {
-    const body = e.response.data ?? {};
-    return classifyLarkFailure({
-      httpStatus: e.response.status,
-      ...(typeof body.code === 'number' && { code: body.code }),
-      ...(typeof body.msg === 'string' && { msg: body.msg }),
-      rateLimitResetSeconds: (e.response.headers?.['x-ogw-ratelimit-reset'] as string | undefined) ?? null,
-    });
-  }
+  if (e.response) return classifyLarkAnswer(e.response.status, e.response.data, (e.response.headers?.['x-ogw-ratelimit-reset'] as string | undefined) ?? null);
   return classifyLarkFailure({ networkError: `${e.code ?? 'network error'}: ${e.message ?? String(error)}` });
 }
