@@ -9,7 +9,7 @@ import { localDate } from '../core/clock.ts';
 import { addCalendarDays } from '../core/deadlines/deadline-rule.ts';
 import { isObligation, lightOfDue, worseLight } from '../core/deadlines/deadlines.ts';
 import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS, type AssignmentState } from '../core/model.ts';
-import { DEADLINE_LABELS, type DeadlineKind } from '../core/deadlines/policy.ts';
+import { DEADLINE_LABELS } from '../core/deadlines/policy.ts';
 import { newId } from '../core/ids.ts';
 import * as schema from '../adapters/sqlite/schema.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
@@ -34,12 +34,12 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
     .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.openDeadlines.suggestionId))
     .where(and(sql`${schema.openDeadlines.dueOn} < ${today}`, eq(schema.suggestions.status, 'open')))
     .all()
-    .filter((r) => isObligation({ kind: r.d.kind as DeadlineKind }));
+    .filter((r) => isObligation({ kind: r.d.kind }));
   const byUnit = new Map<string, DigestModel['overdueByUnit'][number]>();
   for (const r of overdueRows) {
     const unitName = units.get(r.d.unitId) ?? r.d.unitId;
     const entry = byUnit.get(unitName) ?? { unitName, items: [] };
-    entry.items.push({ number: r.number, title: r.title, deadline: DEADLINE_LABELS[r.d.kind as DeadlineKind], workingDaysOverdue: calendar.workingDaysBetween(r.d.dueOn, today) });
+    entry.items.push({ number: r.number, title: r.title, deadline: DEADLINE_LABELS[r.d.kind], workingDaysOverdue: calendar.workingDaysBetween(r.d.dueOn, today) });
     byUnit.set(unitName, entry);
   }
   const overdueByUnit = [...byUnit.values()]
@@ -62,7 +62,7 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
   const limit = addCalendarDays(today, ctx.policy.reminders.noticeDaysBefore);
   const lightOf = new Map<string, Light>();
   for (const d of db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, limit)).all()) {
-    if (!isObligation({ kind: d.kind as DeadlineKind })) continue;
+    if (!isObligation(d)) continue;
     lightOf.set(d.assignmentId, worseLight(lightOf.get(d.assignmentId) ?? 'blue', lightOfDue(d.dueOn, today, ctx.policy.reminders.noticeDaysBefore)));
   }
   const chartCounts = new Map<string, number>();
@@ -72,7 +72,7 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
     .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.assignments.suggestionId))
     .where(eq(schema.suggestions.status, 'open'))
     .all()
-    .filter((a) => !FINISHED_STATES.has(a.state as AssignmentState) && a.state !== 'opinion_submitted');
+    .filter((a) => !FINISHED_STATES.has(a.state) && a.state !== 'opinion_submitted');
   for (const a of open) {
     const key = `${units.get(a.unitId) ?? a.unitId}\u0000${lightOf.get(a.id) ?? 'blue'}`;
     chartCounts.set(key, (chartCounts.get(key) ?? 0) + 1);

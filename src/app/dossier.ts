@@ -8,7 +8,7 @@
  * or chat text.
  */
 import { STATE_LABELS, type AssignmentState } from '../core/model.ts';
-import { DEADLINE_LABELS, type DeadlineKind } from '../core/deadlines/policy.ts';
+import { DEADLINE_LABELS } from '../core/deadlines/policy.ts';
 import type { getSuggestionDetail } from './suggestion-queries.ts';
 import { contentDisposition } from '../adapters/report/render.ts';
 
@@ -291,7 +291,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
       ? table(
           ['事项', '承办单位', '截止日期', '是否逾期', '计算方法'],
           detail.deadlines.map((d) => [
-            DEADLINE_LABELS[d.kind as DeadlineKind]?.zh_cn ?? d.kind,
+            DEADLINE_LABELS[d.kind]?.zh_cn ?? d.kind,
             unitOfAssignment.get(d.assignmentId),
             d.due,
             d.overdue ? '已逾期' : '未逾期',

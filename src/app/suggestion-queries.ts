@@ -21,6 +21,7 @@ export interface SuggestionFilters {
 }
 
 const SUGGESTION_STATUSES = ['open', 'closed', 'withdrawn'] as const;
+const isOneOf = <T extends string>(values: readonly T[], value: string): value is T => (values as readonly string[]).includes(value);
 export const STATUS_FILTER_VALUES: readonly string[] = [...SUGGESTION_STATUSES, ...ASSIGNMENT_STATES];
 
 type QueryRuntime = Pick<AppContext, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>;
@@ -103,10 +104,11 @@ export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters) {
     if (!STATUS_FILTER_VALUES.includes(filters.status)) {
       throw new DomainError('invalid_input', `未知的状态：${filters.status}`, `Unknown status "${filters.status}": use one of ${STATUS_FILTER_VALUES.join(', ')}`);
     }
-    if ((SUGGESTION_STATUSES as readonly string[]).includes(filters.status)) {
-      where.push(eq(schema.suggestions.status, filters.status as (typeof SUGGESTION_STATUSES)[number]));
-    } else {
-      const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.state, filters.status));
+    const status = filters.status;
+    if (isOneOf(SUGGESTION_STATUSES, status)) {
+      where.push(eq(schema.suggestions.status, status));
+    } else if (isOneOf(ASSIGNMENT_STATES, status)) {
+      const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.state, status));
       where.push(inArray(schema.suggestions.id, ids));
     }
   }

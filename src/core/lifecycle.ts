@@ -357,7 +357,7 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
       }
       const decisive = deputyId === decidingDeputyId(next);
       if (decisive && a.state !== 'answered') {
-        refuse('invalid_state', `当前状态（${STATE_LABELS[a.state as AssignmentState]?.zh_cn ?? a.state}）不能评价`, `The answer cannot be evaluated in state ${a.state}`);
+        refuse('invalid_state', `当前状态（${STATE_LABELS[a.state]?.zh_cn ?? a.state}）不能评价`, `The answer cannot be evaluated in state ${a.state}`);
       }
       const id = ctx.newId('ev');
       const comment = (command.comment ?? '').trim();
@@ -605,8 +605,8 @@ function requireEvaluator(agg: SuggestionAggregate, actor: Actor, zh: string, en
 // ---------------------------------------------------------------------------------------------
 
 function requireState(a: AssignmentRow, allowed: AssignmentState[], verbZh: string, verbEn: string): void {
-  if (allowed.includes(a.state as AssignmentState)) return;
-  const label = STATE_LABELS[a.state as AssignmentState];
+  if (allowed.includes(a.state)) return;
+  const label = STATE_LABELS[a.state];
   throw new DomainError(
     a.state === 'withdrawn' ? 'stale' : 'invalid_state',
     `当前状态（${label?.zh_cn ?? a.state}）不能${verbZh}`,

@@ -1,20 +1,9 @@
 /**
  * The suggestion aggregate: one suggestion with everything recorded about it (SPEC §2). The
  * lifecycle (lifecycle.ts) reads one aggregate and returns the next; the store diffs and saves it.
- * Row shapes come from the drizzle schema so the database and the domain cannot drift apart.
+ * These are the core's own types; the schema (src/adapters/sqlite/schema.ts) declares its columns
+ * with them, and the store checks at compile time that a row and its type are the same shape.
  */
-import type * as schema from '../adapters/sqlite/schema.ts';
-
-export type SuggestionRow = typeof schema.suggestions.$inferSelect;
-export type AssignmentRow = typeof schema.assignments.$inferSelect;
-export type ReassignmentRequestRow = typeof schema.reassignmentRequests.$inferSelect;
-export type ProgressReportRow = typeof schema.progressReports.$inferSelect;
-export type ContactRow = typeof schema.contacts.$inferSelect;
-export type CoOpinionRow = typeof schema.coOpinions.$inferSelect;
-export type AnswerRow = typeof schema.answers.$inferSelect;
-export type CommitmentRow = typeof schema.commitments.$inferSelect;
-export type EvaluationRow = typeof schema.evaluations.$inferSelect;
-export type DeputyRow = typeof schema.deputies.$inferSelect;
 
 export const ASSIGNMENT_STATES = [
   'pending_sign',
@@ -46,6 +35,151 @@ export type ResultClass = (typeof RESULT_CLASSES)[number];
 
 export const GRADES = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
 export type Grade = (typeof GRADES)[number];
+
+export type SuggestionStatus = 'open' | 'closed' | 'withdrawn';
+export type CommitmentState = 'proposed' | 'confirmed' | 'done_claimed' | 'done' | 'void';
+export type AnswerStatus = 'pending_approval' | 'approved' | 'returned';
+export type RequestStatus = 'pending' | 'approved' | 'rejected';
+export type BoardLight = 'blue' | 'yellow' | 'red';
+
+/** Instants are ISO-8601 UTC strings; calendar dates are YYYY-MM-DD. */
+export interface SuggestionRow {
+  id: string;
+  session: string;
+  number: string;
+  kind: SuggestionKind;
+  timing: SuggestionTiming;
+  title: string;
+  body: string;
+  category: string;
+  key: boolean;
+  keyLeader: string | null;
+  classified: boolean;
+  assignedOn: string;
+  status: SuggestionStatus;
+  /** Bumped on every change of the aggregate: optimistic concurrency. */
+  version: number;
+  /** The light the status board last showed; the sweep updates the board when it changes. */
+  boardLight: BoardLight | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AssignmentRow {
+  id: string;
+  suggestionId: string;
+  unitId: string;
+  role: AssignmentRole;
+  state: AssignmentState;
+  /** The state to return to when a re-assignment request is refused. */
+  stateBeforeReassign: AssignmentState | null;
+  assignedOn: string;
+  /** 1, or 2 after an `unsatisfied` evaluation sent it back for re-handling. */
+  round: number;
+  /** The date of the `unsatisfied` evaluation that started re-handling. */
+  rehandleFrom: string | null;
+  signedAt: string | null;
+  closedAt: string | null;
+  /** For an assignment created by an approved re-assignment: the one it replaces. */
+  replacesAssignmentId: string | null;
+  /** The answer deadline as extended by a supervisor (SPEC §4: once, at most 6 months). */
+  answerDueExtendedTo: string | null;
+  createdAt: string;
+}
+
+export interface ReassignmentRequestRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: RequestStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  newUnitId: string | null;
+  newAssignmentId: string | null;
+}
+
+export interface ProgressReportRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  text: string;
+  reportedBy: string;
+  reportedAt: string;
+}
+
+export interface ContactRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  method: ContactMethod;
+  date: string;
+  note: string;
+  recordedBy: string;
+  recordedAt: string;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+}
+
+export interface CoOpinionRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  text: string;
+  submittedBy: string;
+  submittedAt: string;
+}
+
+export interface AnswerRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  round: number;
+  resultClass: ResultClass;
+  summary: string;
+  public: boolean;
+  privateReason: string | null;
+  status: AnswerStatus;
+  submittedBy: string;
+  submittedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  returnReason: string | null;
+}
+
+export interface CommitmentRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  answerId: string;
+  content: string;
+  dueOn: string;
+  /** `void` marks the promises of an answer the head returned: kept, never tracked. */
+  state: CommitmentState;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  evidence: string | null;
+  claimedBy: string | null;
+  claimedAt: string | null;
+  doneBy: string | null;
+  doneAt: string | null;
+}
+
+export interface EvaluationRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  answerId: string;
+  round: number;
+  deputyId: string;
+  grade: Grade;
+  comment: string;
+  evaluatedBy: string;
+  evaluatedAt: string;
+}
 
 /** A deputy linked to the suggestion, lead (领衔) or co-signer (附议). */
 export interface SuggestionDeputy {
@@ -83,7 +217,7 @@ export const AGGREGATE_COLLECTIONS = [
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 
 /** States in which an assignment needs nothing more from its unit. */
-export const FINISHED_STATES: ReadonlySet<string> = new Set(['closed', 'closed_unsatisfied', 'withdrawn']);
+export const FINISHED_STATES: ReadonlySet<AssignmentState> = new Set(['closed', 'closed_unsatisfied', 'withdrawn']);
 
 export const STATE_LABELS: Record<AssignmentState, { zh_cn: string; en_us: string }> = {
   pending_sign: { zh_cn: '待签收', en_us: 'awaiting sign-for' },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import * as schema from '../../src/adapters/sqlite/schema.ts';
+import type { CardKind } from '../../src/core/card-kind.ts';
 import { startDuban } from '../../src/runtimes/node/start-duban.ts';
 import { directory, tempDir } from './world.ts';
 
@@ -51,7 +52,7 @@ export async function startLarkWorld(env: Record<string, string> = {}) {
   }
 
   /** The Lark message ids of the posted cards of (kind, subject), oldest first. */
-  function cardMessages(kind: string, subjectId: string): string[] {
+  function cardMessages(kind: CardKind, subjectId: string): string[] {
     return db
       .select()
       .from(schema.cardMessages)
@@ -64,7 +65,7 @@ export async function startLarkWorld(env: Record<string, string> = {}) {
       });
   }
 
-  function cardsOfKind(suggestionId: string, kind: string) {
+  function cardsOfKind(suggestionId: string, kind: CardKind) {
     return db
       .select()
       .from(schema.cardMessages)

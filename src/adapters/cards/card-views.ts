@@ -72,7 +72,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       unitName: unitName(a.unitId),
       role: a.role,
       state: a.state,
-      stateLabel: STATE_LABELS[a.state as AssignmentState] ?? { zh_cn: a.state, en_us: a.state },
+      stateLabel: STATE_LABELS[a.state] ?? { zh_cn: a.state, en_us: a.state },
       nextDeadline: next ? cardDeadline(next, today, ctx.policy, ctx.calendar) : null,
     };
   };

@@ -70,9 +70,9 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
 
   const cardMessage = (id: string) => cardRecord(db, id);
 
-  function renderStoredCard(card: { kind: string; subjectId: string; suggestionId: string | null }): string {
+  function renderStoredCard(card: { kind: CardKind; subjectId: string; suggestionId: string | null }): string {
     const agg = card.suggestionId ? loadAggregate(db, card.suggestionId) : undefined;
-    const model = agg && buildCardModel(db, agg, { kind: card.kind as CardKind, subjectId: card.subjectId }, { now: deps.clock(), timeZone: deps.timeZone, policy: deps.policy, calendar: deps.calendar });
+    const model = agg && buildCardModel(db, agg, card, { now: deps.clock(), timeZone: deps.timeZone, policy: deps.policy, calendar: deps.calendar });
     if (!model) throw new NothingToDo(`card ${card.kind} ${card.subjectId} has nothing to show`);
     return JSON.stringify(renderCard(model));
   }

@@ -5,7 +5,20 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { DomainError } from '../../core/errors.ts';
-import { AGGREGATE_COLLECTIONS, type AggregateCollection, type SuggestionAggregate } from '../../core/model.ts';
+import {
+  AGGREGATE_COLLECTIONS,
+  type AggregateCollection,
+  type AnswerRow,
+  type AssignmentRow,
+  type CoOpinionRow,
+  type CommitmentRow,
+  type ContactRow,
+  type EvaluationRow,
+  type ProgressReportRow,
+  type ReassignmentRequestRow,
+  type SuggestionAggregate,
+  type SuggestionRow,
+} from '../../core/model.ts';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
 
@@ -94,3 +107,16 @@ export function suggestionIdOf(
   }
   return undefined;
 }
+
+// The core's row types (src/core/model.ts) and the tables must stay the same shape: this fails to
+// compile when a column is added, dropped or retyped on one side only.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions.$inferSelect> &
+  Same<AssignmentRow, typeof schema.assignments.$inferSelect> &
+  Same<ReassignmentRequestRow, typeof schema.reassignmentRequests.$inferSelect> &
+  Same<ProgressReportRow, typeof schema.progressReports.$inferSelect> &
+  Same<ContactRow, typeof schema.contacts.$inferSelect> &
+  Same<CoOpinionRow, typeof schema.coOpinions.$inferSelect> &
+  Same<AnswerRow, typeof schema.answers.$inferSelect> &
+  Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
+  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> = true;

@@ -9,7 +9,7 @@ export type CardRecord = typeof schema.cardMessages.$inferSelect;
 /** The card duban posted as this Lark message, if it is one. */
 export function postedCard(db: DbOrTx, messageId: string): { suggestionId: string | null; kind: CardKind; subjectId: string } | undefined {
   const row = db.select().from(schema.cardMessages).where(eq(schema.cardMessages.messageId, messageId)).get();
-  return row && { suggestionId: row.suggestionId, kind: row.kind as CardKind, subjectId: row.subjectId };
+  return row && { suggestionId: row.suggestionId, kind: row.kind, subjectId: row.subjectId };
 }
 
 export function cardRecord(db: DbOrTx, id: string): CardRecord | undefined {

@@ -10,6 +10,11 @@
  *   query per table.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Bilingual } from '../../core/bilingual.ts';
+import type { CardKind } from '../../core/card-kind.ts';
+import type { DeadlineKind } from '../../core/deadlines/policy.ts';
+import type { AssignmentState, BoardLight } from '../../core/model.ts';
+import type { OutboxPayload } from './outbox-payload.ts';
 
 export const units = sqliteTable('units', {
   id: text('id').primaryKey(),
@@ -61,7 +66,7 @@ export const suggestions = sqliteTable(
     /** Bumped on every change of the aggregate: optimistic concurrency and stale-card detection. */
     version: integer('version').notNull().default(1),
     /** The light the status board last showed; the sweep updates the board when it changes. */
-    boardLight: text('board_light'),
+    boardLight: text('board_light').$type<BoardLight>(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -86,9 +91,9 @@ export const assignments = sqliteTable(
     suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
     unitId: text('unit_id').notNull().references(() => units.id),
     role: text('role', { enum: ['lead', 'co', 'split'] }).notNull(),
-    state: text('state').notNull(),
+    state: text('state').$type<AssignmentState>().notNull(),
     /** The state to return to when a re-assignment request is refused. */
-    stateBeforeReassign: text('state_before_reassign'),
+    stateBeforeReassign: text('state_before_reassign').$type<AssignmentState>(),
     assignedOn: text('assigned_on').notNull(),
     /** 1, or 2 after an `unsatisfied` evaluation sent it back for re-handling. */
     round: integer('round').notNull().default(1),
@@ -272,7 +277,7 @@ export const cardMessages = sqliteTable(
   {
     id: text('id').primaryKey(),
     suggestionId: text('suggestion_id').references(() => suggestions.id),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<CardKind>().notNull(),
     subjectId: text('subject_id').notNull(),
     messageId: text('message_id').unique(),
     createdAt: text('created_at').notNull(),
@@ -319,7 +324,7 @@ export const outbox = sqliteTable(
     id: text('id').notNull().unique(),
     suggestionId: text('suggestion_id').references(() => suggestions.id),
     kind: text('kind').notNull(),
-    payload: text('payload', { mode: 'json' }).notNull(),
+    payload: text('payload', { mode: 'json' }).$type<OutboxPayload>().notNull(),
     status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),
@@ -347,12 +352,12 @@ export const openDeadlines = sqliteTable(
       .references(() => suggestions.id),
     assignmentId: text('assignment_id').notNull(),
     unitId: text('unit_id').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<DeadlineKind>().notNull(),
     /** The assignment, or the commitment for `commitment` deadlines. */
     subjectId: text('subject_id').notNull(),
     fromOn: text('from_on').notNull(),
     dueOn: text('due_on').notNull(),
-    explanation: text('explanation', { mode: 'json' }).notNull(),
+    explanation: text('explanation', { mode: 'json' }).$type<Bilingual>().notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.subjectId, t.kind] }),

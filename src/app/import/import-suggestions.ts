@@ -154,7 +154,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
       suggestionId: id,
       unitId: a.unitId,
       role: a.role,
-      state: 'pending_sign',
+      state: 'pending_sign' as const,
       assignedOn,
       createdAt: at,
     }));
