@@ -15,7 +15,7 @@ import { readTable } from '../src/transports/cli/read-table.ts';
 import { readFileSync } from 'node:fs';
 import { directory, fixturePath, tempDir, unit } from './support/world.ts';
 import { dispatch } from '../src/app/dispatch.ts';
-import { dispatchDeps } from '../src/app/services.ts';
+import { dispatchDeps } from '../src/app/dispatch.ts';
 
 async function runtimeWithSamples(env: Record<string, string> = {}, at = '2026-03-02T01:00:00Z') {
   let now = new Date(at);

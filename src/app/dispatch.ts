@@ -19,6 +19,8 @@ import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 import { resolveActor, unitExists, unitName } from '../adapters/sqlite/directory-store.ts';
 import { planEffects } from '../core/effects.ts';
 import { writeEffects } from '../adapters/sqlite/write-effects.ts';
+import type { AppContext } from './context.ts';
+import { deadlineContext } from './context.ts';
 import { computeDeadline } from '../core/deadlines/deadline-rule.ts';
 import type { DeadlineContext } from '../core/deadlines/deadlines.ts';
 import { defaultDeadlineContext, indexDeadlines } from '../adapters/sqlite/deadline-index.ts';
@@ -125,4 +127,15 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
 function commandSubject(command: Command): string {
   const c = command as Record<string, unknown>;
   return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.suggestionId ?? command.type);
+}
+
+/** The dispatch dependencies of an application context. */
+export function dispatchDeps(ctx: AppContext): DispatchDeps {
+  return {
+    db: ctx.db,
+    clock: ctx.clock,
+    timeZone: ctx.config.timeZone,
+    supervisorChatId: ctx.config.supervisorChatId,
+    deadlines: deadlineContext(ctx),
+  };
 }

@@ -11,3 +11,8 @@ export function health(ctx: Pick<AppContext, 'db' | 'version'>): { ok: boolean; 
   }
   return { ok: db === 'ok', version: ctx.version, db };
 }
+
+/** How many migrations the database has had applied (`duban migrate` reports it). */
+export function appliedMigrations(ctx: Pick<AppContext, 'db'>): number {
+  return ctx.db.get<{ n: number }>(sql`select count(*) as n from __drizzle_migrations`).n;
+}

@@ -9,6 +9,7 @@
  * day unless the policy says so. A deadline leaves the index the moment what it waits for happens.
  */
 import type { CardModel, CardSuggestion } from '../adapters/cards/card-model.ts';
+import type { AppContext } from './context.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
 import { sweepStore, type IndexedDeadline, type SuggestionFacts } from '../adapters/sqlite/sweep-store.ts';
@@ -215,4 +216,11 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
     else out.set(key, [item]);
   }
   return out;
+}
+
+/** One sweep of the application's database at `now`, logged. */
+export function runSweep(ctx: AppContext, options: { now: Date; dryRun: boolean }): SweepResult {
+  const result = sweep({ db: ctx.db, calendar: ctx.calendar, policy: ctx.policy, timeZone: ctx.config.timeZone, supervisorChatId: ctx.config.supervisorChatId }, options);
+  ctx.logger.info({ today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, dryRun: result.dryRun }, 'reminder sweep');
+  return result;
 }

@@ -6,7 +6,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../../app/context.ts';
-import { runSweep } from '../../app/services.ts';
+import { runSweep } from '../../app/sweep.ts';
 import { sendDigest } from '../../app/digest.ts';
 
 export interface Schedules {

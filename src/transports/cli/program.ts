@@ -5,12 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { sql } from 'drizzle-orm';
 import { DirectoryFileError, parseDirectory } from '../../app/import/read-directory.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import type { AppContext } from '../../app/context.ts';
-import { runSweep } from '../../app/services.ts';
+import { runSweep } from '../../app/sweep.ts';
 import { VERSION } from '../../app/version.ts';
+import { appliedMigrations } from '../../app/health.ts';
 import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
@@ -89,8 +89,7 @@ export function createProgram(host: CliHost): Command {
     .description('create the database or bring it up to date')
     .action(() =>
       withApp(({ context }) => {
-        const applied = context.db.get<{ n: number }>(sql`select count(*) as n from __drizzle_migrations`);
-        console.log(`数据库已是最新 Database is up to date: ${resolve(context.config.databasePath)} (${applied.n} migrations applied)`);
+        console.log(`数据库已是最新 Database is up to date: ${resolve(context.config.databasePath)} (${appliedMigrations(context)} migrations applied)`);
       }),
     );
 

@@ -14,9 +14,9 @@ import { importSuggestions } from '../../app/import/import-suggestions.ts';
 import { getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
-import { dispatch } from '../../app/dispatch.ts';
+import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
-import { dispatchDeps, runSweep } from '../../app/services.ts';
+import { runSweep } from '../../app/sweep.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
