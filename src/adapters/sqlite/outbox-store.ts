@@ -101,3 +101,9 @@ export function groupCreation(db: DbOrTx, suggestionId: string) {
     .orderBy(sql`${schema.outbox.seq} desc`)
     .get();
 }
+
+/** When the earliest pending row may be tried; undefined when nothing is pending. */
+export function nextAttemptAt(db: DbOrTx): Date | undefined {
+  const row = db.select({ at: sql<string | null>`min(${schema.outbox.nextAttemptAt})` }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')).get();
+  return row?.at ? new Date(row.at) : undefined;
+}

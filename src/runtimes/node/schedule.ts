@@ -6,8 +6,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../../app/context.ts';
-import { runSweep } from '../../app/sweep.ts';
-import { sendDigest } from '../../app/digest.ts';
+import { runScheduledJob, SCHEDULED_JOBS, scheduleOf, type ScheduledJob } from '../../transports/schedule/scheduled-jobs.ts';
 
 export interface Schedules {
   stop(): Promise<void>;
@@ -15,27 +14,23 @@ export interface Schedules {
 
 export function startSchedules(runtime: AppContext, onQueued: () => void): Schedules {
   const running = new Set<Promise<unknown>>();
-  const guarded = (name: string, job: () => unknown) => async () => {
+  const guarded = (job: ScheduledJob) => async () => {
     const run = (async () => {
       try {
-        job();
+        runScheduledJob(runtime, job, runtime.clock());
         onQueued();
       } catch (error) {
-        runtime.logger.error({ err: error, job: name }, 'scheduled job failed');
+        runtime.logger.error({ err: error, job }, 'scheduled job failed');
       }
     })();
     running.add(run);
     await run;
     running.delete(run);
   };
-  const tasks: ScheduledTask[] = [];
   const options = { timezone: runtime.config.timeZone, noOverlap: true };
-  if (runtime.config.schedule !== 'off') {
-    tasks.push(cron.schedule(runtime.config.schedule, guarded('sweep', () => runSweep(runtime, { now: runtime.clock(), dryRun: false })), { ...options, name: 'duban-sweep' }));
-  }
-  if (runtime.config.digestSchedule !== 'off') {
-    tasks.push(cron.schedule(runtime.config.digestSchedule, guarded('digest', () => sendDigest(runtime, runtime.clock())), { ...options, name: 'duban-digest' }));
-  }
+  const tasks: ScheduledTask[] = SCHEDULED_JOBS.filter((job) => scheduleOf(runtime.config, job) !== 'off').map((job) =>
+    cron.schedule(scheduleOf(runtime.config, job), guarded(job), { ...options, name: `duban-${job}` }),
+  );
   return {
     async stop() {
       await Promise.all(tasks.map((t) => t.destroy()));

@@ -33,7 +33,7 @@ export async function encryptEvent(plaintext: string, encryptKey: string): Promi
 
 // One decoder for every event: with `fatal` it refuses bytes that are not UTF-8, and decode()
 // without `stream` keeps no state between calls.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** The inverse of {@link encryptEvent}. Throws an Error saying what is wrong with the input. */
 export async function decryptEvent(b64: string, encryptKey: string): Promise<string> {
