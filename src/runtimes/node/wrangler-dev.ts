@@ -1,0 +1,89 @@
+/**
+ * Runs `wrangler dev` (4.80, offline) as a child process and tells when it is ready and on which
+ * port. wrangler's bin script is a wrapper that spawns its real CLI and forwards no signals, so the
+ * CLI is run directly, as the leader of its own process group: one signal stops wrangler and both
+ * of its workerd processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const WRANGLER_CLI = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'wrangler-dist', 'cli.js');
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+const READY = /\bReady on (https?:\/\/\S+?:(\d+))\s*$/m;
+
+/** Non-interactive and offline: no prompts, no telemetry, no fetch of Request.cf from Cloudflare. */
+const QUIET: Record<string, string> = {
+  CI: '1',
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_HIDE_BANNER: 'true',
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+};
+
+export interface WranglerDevOptions {
+  cwd: string;
+  port: number;
+  /** Where the Durable Objects' SQLite files are kept between runs. */
+  persistTo: string;
+  vars: Record<string, string>;
+  /** Each line wrangler prints (its logs and the Worker's). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  timeoutMs?: number;
+}
+
+export interface WranglerDev {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Stops wrangler and its workerd processes (SIGKILL: as a crash would). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
+  const args = ['--no-warnings', '--experimental-vm-modules', WRANGLER_CLI, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--inspector-port', '0', '--persist-to', options.persistTo];
+  for (const [key, value] of Object.entries(options.vars)) args.push('--var', `${key}:${value}`);
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    const exited = child.exitCode === null && child.signalCode === null ? new Promise((done) => child.once('exit', done)) : Promise.resolve();
+    const group = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        // Already gone.
+      }
+    };
+    group(signal);
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+    group('SIGKILL'); // whatever of the group is left (workerd)
+  };
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => void stop('SIGKILL').then(() => reject(new Error(`wrangler dev was not ready after ${options.timeoutMs ?? 60_000} ms:\n${seen}`))), options.timeoutMs ?? 60_000);
+    const read = (stream: 'stdout' | 'stderr') => {
+      let partial = '';
+      child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (partial + chunk.replace(ANSI, '')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          seen += `${line}\n`;
+          options.onLine?.(line, stream);
+          const ready = READY.exec(line);
+          if (ready) {
+            clearTimeout(timer);
+            resolve({ url: ready[1]!, port: Number(ready[2]), child, stop });
+          }
+        }
+      });
+    };
+    read('stdout');
+    read('stderr');
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`wrangler dev exited (code ${code}, signal ${signal}) before it was ready:\n${seen}`));
+    });
+  });
+}
