@@ -7,10 +7,9 @@ import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DigestModel, Light } from '../adapters/cards/card-model.ts';
 import { localDate } from '../core/clock.ts';
 import { addCalendarDays } from '../core/deadlines/deadline-rule.ts';
-import { isObligation, lightOfDue, worseLight } from '../core/deadlines/deadlines.ts';
-import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS, type AssignmentState } from '../core/model.ts';
-import { DEADLINE_LABELS } from '../core/deadlines/policy.ts';
-import { newId } from '../core/ids.ts';
+import { isObligation, lightOf } from '../core/deadlines/deadlines.ts';
+import { ASSIGNMENT_STATES, FINISHED_STATES, STATE_LABELS } from '../core/model.ts';
+import { DEADLINE_LABELS, type DeadlineKind } from '../core/deadlines/policy.ts';
 import * as schema from '../adapters/sqlite/schema.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
 import type { AppContext } from './context.ts';
@@ -34,7 +33,7 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
     .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.openDeadlines.suggestionId))
     .where(and(sql`${schema.openDeadlines.dueOn} < ${today}`, eq(schema.suggestions.status, 'open')))
     .all()
-    .filter((r) => isObligation({ kind: r.d.kind }));
+    .filter((r) => isObligation(r.d));
   const byUnit = new Map<string, DigestModel['overdueByUnit'][number]>();
   for (const r of overdueRows) {
     const unitName = units.get(r.d.unitId) ?? r.d.unitId;
@@ -60,11 +59,11 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
 
   // Open assignments by unit and light: red with an overdue obligation, yellow with one due within the notice days.
   const limit = addCalendarDays(today, ctx.policy.reminders.noticeDaysBefore);
-  const lightOf = new Map<string, Light>();
+  const inView = new Map<string, Array<{ kind: DeadlineKind; due: string }>>();
   for (const d of db.select().from(schema.openDeadlines).where(lte(schema.openDeadlines.dueOn, limit)).all()) {
-    if (!isObligation(d)) continue;
-    lightOf.set(d.assignmentId, worseLight(lightOf.get(d.assignmentId) ?? 'blue', lightOfDue(d.dueOn, today, ctx.policy.reminders.noticeDaysBefore)));
+    inView.set(d.assignmentId, [...(inView.get(d.assignmentId) ?? []), { kind: d.kind, due: d.dueOn }]);
   }
+  const lightOfAssignment = (id: string): Light => lightOf(inView.get(id) ?? [], today, ctx.policy.reminders.noticeDaysBefore);
   const chartCounts = new Map<string, number>();
   const open = db
     .select({ id: schema.assignments.id, unitId: schema.assignments.unitId, state: schema.assignments.state })
@@ -74,7 +73,7 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
     .all()
     .filter((a) => !FINISHED_STATES.has(a.state) && a.state !== 'opinion_submitted');
   for (const a of open) {
-    const key = `${units.get(a.unitId) ?? a.unitId}\u0000${lightOf.get(a.id) ?? 'blue'}`;
+    const key = `${units.get(a.unitId) ?? a.unitId}\u0000${lightOfAssignment(a.id)}`;
     chartCounts.set(key, (chartCounts.get(key) ?? 0) + 1);
   }
   const chart = [...chartCounts].map(([key, count]) => {
