@@ -1,6 +1,6 @@
 /**
  * The sandbox against the real @larksuiteoapi/node-sdk (API.md §5), and the event sender against
- * a tiny receiver that verifies signatures with src/lark/crypto.ts (API.md §1–3).
+ * a tiny receiver that verifies signatures with src/transports/lark/crypto.ts (API.md §1–3).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';

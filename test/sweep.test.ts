@@ -324,7 +324,7 @@ describe('a whole year of daily sweeps for one suggestion', () => {
     const reminders = lines.filter((l) => !isBoardPatch(l));
     expect.soft(sorted(reminders)).toEqual(sorted(expected));
 
-    // The status board: the light the board shows (src/domain/deadlines.ts lightOf: red when an
+    // The status board: the light the board shows (src/core/deadlines/deadlines.ts lightOf: red when an
     // obligation — anything but the re-assignment window — has passed, yellow when one is due within
     // 7 days, else blue), as the 09:00 sweep of each working day finds it; a change is reported once
     // and queues one patch of the board. Closed on 04-21: no more.

@@ -1,7 +1,7 @@
 /**
  * What each change means for the group (SPEC §5): which cards to post, which posted cards to bring
  * up to date, which messages to send. Pure: it reads the audit entries of a decision and the
- * aggregate after it; src/effects/ turns these drafts into outbox rows in the same transaction.
+ * aggregate after it; src/adapters/sqlite/write-effects.ts turns these drafts into outbox rows in the same transaction.
  */
 import type { CardKind } from './card-kind.ts';
 import { READ_ONLY_COMMANDS, type AuditDraft, type CommandType } from './lifecycle.ts';

@@ -1,5 +1,5 @@
 /**
- * Builds the view model of a card (src/cards/card-model.ts) from what is stored now. Cards are
+ * Builds the view model of a card (src/adapters/cards/card-model.ts) from what is stored now. Cards are
  * rendered when they are sent or updated, and when a press is answered, always from the current
  * state, so a card never shows buttons for a step that has already happened.
  */

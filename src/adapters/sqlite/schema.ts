@@ -3,7 +3,7 @@
  * applied migration, change this file and run `npm run db:generate` instead.
  *
  * Conventions:
- * - ids are short prefixed text ids made by src/domain/ids.ts, so that card buttons and API
+ * - ids are short prefixed text ids made by src/core/ids.ts, so that card buttons and API
  *   paths carry opaque values that cannot be guessed by counting;
  * - instants are ISO-8601 UTC strings (`2026-02-10T01:00:00.000Z`), calendar dates `YYYY-MM-DD`;
  * - every row of an aggregate carries `suggestion_id`, so one suggestion loads with one indexed

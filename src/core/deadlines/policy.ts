@@ -62,14 +62,14 @@ export function parsePolicy(data: unknown, origin: string): Policy {
   return result.data;
 }
 
-export const defaultPolicy: Policy = parsePolicy(defaultPolicyJson, 'src/policies/default.json');
+export const defaultPolicy: Policy = parsePolicy(defaultPolicyJson, 'src/core/deadlines/policies/default.json');
 
 /** The profiles that ship with duban (domain/REFERENCE.md §2), chosen by name in DUBAN_POLICY. */
 export const BUILT_IN_POLICIES: Record<string, Policy> = {
   default: defaultPolicy,
-  chongqing: parsePolicy(chongqingPolicyJson, 'src/policies/chongqing.json'),
-  shanghai: parsePolicy(shanghaiPolicyJson, 'src/policies/shanghai.json'),
-  beijing: parsePolicy(beijingPolicyJson, 'src/policies/beijing.json'),
+  chongqing: parsePolicy(chongqingPolicyJson, 'src/core/deadlines/policies/chongqing.json'),
+  shanghai: parsePolicy(shanghaiPolicyJson, 'src/core/deadlines/policies/shanghai.json'),
+  beijing: parsePolicy(beijingPolicyJson, 'src/core/deadlines/policies/beijing.json'),
 };
 
 export const DEADLINE_LABELS: Record<DeadlineKind, { zh_cn: string; en_us: string }> = {

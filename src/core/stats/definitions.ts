@@ -210,7 +210,7 @@ export function definitionsMarkdown(): string {
   const lines = [
     '# Statistics: how each figure is defined',
     '',
-    '<!-- Generated from src/stats/definitions.ts by definitionsMarkdown(); test/stats.test.ts keeps this file equal to it. Edit the code, not this file. -->',
+    '<!-- Generated from src/core/stats/definitions.ts by definitionsMarkdown(); test/stats.test.ts keeps this file equal to it. Edit the code, not this file. -->',
     '',
     'The figures of SPEC §10, as `GET /api/stats`, `GET /api/report` and `duban report` compute them.',
     'Domain background: ../shared/domain/REFERENCE.md §4 (how the published reports define them).',
