@@ -639,7 +639,8 @@ function commitmentLabel(c: CommitmentRow): string {
   return labels[c.state];
 }
 
-function newCommitment(id: string, suggestionId: string, assignmentId: string, answerId: string, content: string, dueOn: string): CommitmentRow {
+/** A promise as an answer makes it: proposed, nothing confirmed or claimed yet. */
+export function newCommitment(id: string, suggestionId: string, assignmentId: string, answerId: string, content: string, dueOn: string): CommitmentRow {
   return {
     id,
     suggestionId,

@@ -5,7 +5,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './db.ts';
+import { insertRows, type DbOrTx } from './db.ts';
 
 export interface AuditRecord {
   at: string;
@@ -24,26 +24,25 @@ export interface AuditRecord {
 }
 
 export function appendAudit(tx: DbOrTx, records: AuditRecord[]): void {
-  if (records.length === 0) return;
-  tx.insert(schema.auditLog)
-    .values(
-      records.map((r) => ({
-        at: r.at,
-        actor: r.actor,
-        actorRole: r.actorRole ?? null,
-        source: r.source,
-        action: r.action,
-        outcome: r.outcome,
-        suggestionId: r.suggestionId ?? null,
-        subjectType: r.subjectType,
-        subjectId: r.subjectId,
-        beforeState: r.beforeState ?? null,
-        afterState: r.afterState ?? null,
-        message: r.message ?? '',
-        details: r.details ?? null,
-      })),
-    )
-    .run();
+  insertRows(
+    tx,
+    schema.auditLog,
+    records.map((r) => ({
+      at: r.at,
+      actor: r.actor,
+      actorRole: r.actorRole ?? null,
+      source: r.source,
+      action: r.action,
+      outcome: r.outcome,
+      suggestionId: r.suggestionId ?? null,
+      subjectType: r.subjectType,
+      subjectId: r.subjectId,
+      beforeState: r.beforeState ?? null,
+      afterState: r.afterState ?? null,
+      message: r.message ?? '',
+      details: r.details ?? null,
+    })),
+  );
 }
 
 export function auditOfSuggestion(db: DbOrTx, suggestionId: string) {

@@ -4,14 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { SqliteDb } from './db.ts';
+import { insertRows, type DbOrTx, type SqliteDb } from './db.ts';
 import { loadAggregate } from './aggregate-store.ts';
 import { createWorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { lightOf, openDeadlines, type DeadlineContext } from '../../core/deadlines/deadlines.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
 import { defaultPolicy } from '../../core/deadlines/policy.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './db.ts';
 
 let builtIn: DeadlineContext | undefined;
 /** The default policy on the official calendar, for callers that configure nothing (tests, tools). */
@@ -39,7 +38,7 @@ export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: Deadli
     dueOn: d.due,
     explanation: d.explanation,
   }));
-  if (rows.length) tx.insert(schema.openDeadlines).values(rows).run();
+  insertRows(tx, schema.openDeadlines, rows);
 }
 
 /**

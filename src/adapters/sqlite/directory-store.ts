@@ -7,9 +7,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { PersonActor } from '../../core/actor.ts';
 import type { Directory } from '../../core/directory.ts';
-import type { SqliteDb } from './db.ts';
+import { chunked, insertRows, MAX_BOUND_VALUES, type DbOrTx, type SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './db.ts';
 
 export interface Tally {
   created: number;
@@ -47,7 +46,7 @@ export function loadDirectory(db: SqliteDb, directory: Directory): DirectoryLoad
         }
         if (!sameMembers) {
           tx.delete(schema.unitMembers).where(eq(schema.unitMembers.unitId, unit.id)).run();
-          tx.insert(schema.unitMembers).values(wanted).run();
+          insertRows(tx, schema.unitMembers, wanted);
         }
       }
       for (const deputy of directory.deputies) {
@@ -67,8 +66,8 @@ export function loadDirectory(db: SqliteDb, directory: Directory): DirectoryLoad
       const wantedSupervisors = new Set(directory.supervisors);
       const removed = [...current].filter((id) => !wantedSupervisors.has(id));
       const added = [...wantedSupervisors].filter((id) => !current.has(id));
-      if (removed.length) tx.delete(schema.supervisors).where(inArray(schema.supervisors.openId, removed)).run();
-      if (added.length) tx.insert(schema.supervisors).values(added.map((openId) => ({ openId }))).run();
+      for (const part of chunked(removed, MAX_BOUND_VALUES)) tx.delete(schema.supervisors).where(inArray(schema.supervisors.openId, part)).run();
+      insertRows(tx, schema.supervisors, added.map((openId) => ({ openId })));
       result.supervisors = { total: wantedSupervisors.size, added: added.length, removed: removed.length };
       return result;
     },

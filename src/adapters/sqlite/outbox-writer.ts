@@ -7,7 +7,8 @@
  * A writer belongs to one database handle and prepares its statements once: the sweep writes
  * thousands of rows in one transaction, where building each query would cost more than the
  * insert. Both SQLites duban runs on have a single connection, so these statements run inside
- * whatever transaction is open on it; pass the root database where it is at hand.
+ * whatever transaction is open on it (the store contract, test/contract/store-cases.ts, shows it
+ * on both, savepoints included); pass the root database where it is at hand.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { newId } from '../../core/ids.ts';

@@ -10,7 +10,7 @@ import { isObligation } from '../../core/deadlines/deadlines.ts';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.ts';
 import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
 import type { SuggestionRow } from '../../core/model.ts';
-import type { DbOrTx } from './db.ts';
+import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /** A row of the deadline index (src/adapters/sqlite/deadline-index.ts). */
@@ -53,9 +53,6 @@ export interface ReminderClaim {
   level: ReminderLevel;
   day: IsoDate;
 }
-
-/** SQLite allows a limited number of bound values: long id lists are read in chunks. */
-const CHUNK = 500;
 
 const stores = new WeakMap<object, ReturnType<typeof createSweepStore>>();
 
@@ -115,8 +112,9 @@ function createSweepStore(db: DbOrTx) {
     },
     suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
       const out = new Map<string, SuggestionFacts>();
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        for (const s of db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, ids.slice(i, i + CHUNK))).all()) out.set(s.id, s);
+      // Long id lists are read in parts: a statement binds at most MAX_BOUND_VALUES values.
+      for (const part of chunked(ids, MAX_BOUND_VALUES)) {
+        for (const s of db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, part)).all()) out.set(s.id, s);
       }
       return out;
     },
@@ -128,8 +126,8 @@ function createSweepStore(db: DbOrTx) {
     deputies: (suggestionId: string) => deputyRows.all({ suggestionId }),
     alreadySent(keys: string[]): Set<string> {
       const sent = new Set<string>();
-      for (let i = 0; i < keys.length; i += CHUNK) {
-        for (const r of db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, keys.slice(i, i + CHUNK))).all()) sent.add(r.key);
+      for (const part of chunked(keys, MAX_BOUND_VALUES)) {
+        for (const r of db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, part)).all()) sent.add(r.key);
       }
       return sent;
     },

@@ -12,7 +12,7 @@ import type { SqliteDb } from '../../adapters/sqlite/db.ts';
 import * as schema from '../../adapters/sqlite/schema.ts';
 import { parseSuggestionRow, suggestionKey, type RawRow, type SuggestionInput } from './suggestion-row.ts';
 import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
-import type { DbOrTx } from '../../adapters/sqlite/db.ts';
+import { insertRows, type DbOrTx } from '../../adapters/sqlite/db.ts';
 import { effectsOfNewSuggestion } from '../../core/effects.ts';
 import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
 import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
@@ -148,7 +148,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     tx.insert(schema.suggestions)
       .values({ id, session: input.session, number: input.number, ...fields, assignedOn, status: 'open', version: 1, createdAt: at, updatedAt: at })
       .run();
-    if (deputies.length) tx.insert(schema.suggestionDeputies).values(deputies.map((d) => ({ suggestionId: id, ...d }))).run();
+    insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: id, ...d })));
     const assignmentRows = wantedAssignments(input).map((a) => ({
       id: newId('as'),
       suggestionId: id,
@@ -158,7 +158,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
       assignedOn,
       createdAt: at,
     }));
-    tx.insert(schema.assignments).values(assignmentRows).run();
+    insertRows(tx, schema.assignments, assignmentRows);
     // The group, its assignment cards and its status board go out through the outbox.
     const aggregate = loadAggregate(tx, id)!;
     writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
@@ -209,7 +209,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     .run();
   if (deputiesChanged) {
     tx.delete(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).run();
-    if (deputies.length) tx.insert(schema.suggestionDeputies).values(deputies.map((d) => ({ suggestionId: existing.id, ...d }))).run();
+    insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: existing.id, ...d })));
   }
   appendAudit(tx, [
     {

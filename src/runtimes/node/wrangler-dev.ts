@@ -26,7 +26,10 @@ const QUIET: Record<string, string> = {
 
 export interface WranglerDevOptions {
   cwd: string;
+  /** 0: a port the OS picks (the ready line says which). */
   port: number;
+  /** Another wrangler.toml than the one in `cwd` (a test Worker's). */
+  config?: string;
   /** Where the Durable Objects' SQLite files are kept between runs. */
   persistTo: string;
   vars: Record<string, string>;
@@ -45,6 +48,7 @@ export interface WranglerDev {
 
 export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
   const args = ['--no-warnings', '--experimental-vm-modules', WRANGLER_CLI, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--inspector-port', '0', '--persist-to', options.persistTo];
+  if (options.config) args.push('--config', options.config);
   for (const [key, value] of Object.entries(options.vars)) args.push('--var', `${key}:${value}`);
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
