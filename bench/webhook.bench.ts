@@ -257,8 +257,8 @@ function workerDatabase(persistTo: string): string {
 
 /**
  * `wrangler dev` for the Worker configured in `cwd`, started as `npm run workers:dev` starts it.
- * wrangler writes a debug log of every event of its inspector (several per Worker → Durable
- * Object request, ~3 KB each): kept in `logs`, the bench's own directory, not ~/.config/.wrangler.
+ * wrangler writes a debug log of every event of its inspector (a few per Worker → Durable Object
+ * request, ~1.5 KB in all): kept in `logs`, the bench's own directory, not ~/.config/.wrangler.
  */
 async function startWorker(cwd: string, persistTo: string, logs: string, vars: Record<string, string>): Promise<WranglerDev> {
   return startWranglerDev({
