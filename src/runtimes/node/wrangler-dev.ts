@@ -33,6 +33,8 @@ export interface WranglerDevOptions {
   /** Where the Durable Objects' SQLite files are kept between runs. */
   persistTo: string;
   vars: Record<string, string>;
+  /** More environment for wrangler itself (e.g. WRANGLER_LOG_PATH: where its debug log goes). */
+  env?: Record<string, string>;
   /** Each line wrangler prints (its logs and the Worker's). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   timeoutMs?: number;
@@ -50,7 +52,7 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
   const args = ['--no-warnings', '--experimental-vm-modules', WRANGLER_CLI, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--inspector-port', '0', '--persist-to', options.persistTo];
   if (options.config) args.push('--config', options.config);
   for (const [key, value] of Object.entries(options.vars)) args.push('--var', `${key}:${value}`);
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const exited = child.exitCode === null && child.signalCode === null ? new Promise((done) => child.once('exit', done)) : Promise.resolve();
     const group = (sig: NodeJS.Signals) => {
@@ -64,7 +66,10 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
     await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
     group('SIGKILL'); // whatever of the group is left (workerd)
   };
+  // What wrangler printed until it was ready, for the error if it never is (not kept after: it
+  // prints a line per request).
   let seen = '';
+  let ready = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => void stop('SIGKILL').then(() => reject(new Error(`wrangler dev was not ready after ${options.timeoutMs ?? 60_000} ms:\n${seen}`))), options.timeoutMs ?? 60_000);
     const read = (stream: 'stdout' | 'stderr') => {
@@ -73,12 +78,15 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
         const lines = (partial + chunk.replace(ANSI, '')).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) {
-          seen += `${line}\n`;
           options.onLine?.(line, stream);
-          const ready = READY.exec(line);
-          if (ready) {
+          if (ready) continue;
+          seen += `${line}\n`;
+          const at = READY.exec(line);
+          if (at) {
+            ready = true;
+            seen = '';
             clearTimeout(timer);
-            resolve({ url: ready[1]!, port: Number(ready[2]), child, stop });
+            resolve({ url: at[1]!, port: Number(at[2]), child, stop });
           }
         }
       });
