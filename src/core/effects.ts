@@ -4,7 +4,7 @@
  * aggregate after it; src/effects/ turns these drafts into outbox rows in the same transaction.
  */
 import type { CardKind } from './card-kind.ts';
-import { READ_ONLY_COMMANDS, type AuditDraft, type CommandType } from './lifecycle.ts';
+import { READ_ONLY_COMMANDS, type AuditDraft, type CommandType } from './lifecycle/index.ts';
 import type { SuggestionAggregate } from './model.ts';
 
 export interface CardRef {

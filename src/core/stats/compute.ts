@@ -9,7 +9,7 @@ import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calend
 import { localDate } from '../clock.ts';
 import { computeDeadline, type DeadlineRule } from '../deadlines/deadline-rule.ts';
 import { openDeadlines } from '../deadlines/deadlines.ts';
-import { latestApprovedAnswer } from '../lifecycle.ts';
+import { latestApprovedAnswer } from '../lifecycle/index.ts';
 import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, SuggestionAggregate, SuggestionKind, SuggestionTiming } from '../model.ts';
 import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/policy.ts';
 import { describeFilters, type StatsFilters } from './filters.ts';
