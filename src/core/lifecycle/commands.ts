@@ -42,6 +42,11 @@ export type CommandOf<K extends CommandType> = Extract<Command, { type: K }>;
 /** Commands that change nothing but what is posted (and are audited all the same). */
 export const READ_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set(['show_commitment']);
 
+/** Whether a decision changed the aggregate: its audit holds more than read-only commands. */
+export function changesAggregate(audit: readonly AuditDraft[]): boolean {
+  return audit.some((e) => !READ_ONLY_COMMANDS.has(e.action as CommandType));
+}
+
 export interface DecideContext {
   now: Date;
   /** Today's date in the configured time zone (YYYY-MM-DD). */

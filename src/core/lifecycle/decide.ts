@@ -13,7 +13,7 @@ import { refuse } from '../errors.ts';
 import type { SuggestionAggregate } from '../model.ts';
 import { approveAnswer, evaluate, extendAnswerDeadline, returnAnswer, submitAnswer } from './answer-steps.ts';
 import { approveReassign, confirmContact, recordContact, rejectReassign, reportProgress, requestReassign, sign, submitOpinion } from './assignment-steps.ts';
-import { READ_ONLY_COMMANDS, type AuditDraft, type Command, type CommandType, type DecideContext, type Decision } from './commands.ts';
+import { changesAggregate, type AuditDraft, type Command, type CommandType, type DecideContext, type Decision } from './commands.ts';
 import { claimCommitmentDone, confirmCommitmentDone, confirmCommitments, showCommitment } from './commitment-steps.ts';
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
@@ -59,7 +59,7 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
     suggestion.status = 'closed';
     audit.push(auditEntry('suggestion_closed', audit[0]?.actorRole ?? 'system', 'suggestion', suggestion.id, 'open', 'closed', '建议办结'));
   }
-  if (audit.some((e) => !READ_ONLY_COMMANDS.has(e.action as CommandType))) {
+  if (changesAggregate(audit)) {
     suggestion.version += 1;
     suggestion.updatedAt = nowIso;
   }
