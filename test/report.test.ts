@@ -21,7 +21,7 @@ import { dossierContentDisposition, renderDossierMarkdown } from '../src/app/dos
 import { renderReportMarkdown } from '../src/adapters/report/markdown.ts';
 import { renderReportXlsx } from '../src/adapters/report/xlsx.ts';
 import { getSuggestionDetail } from '../src/app/suggestion-queries.ts';
-import type { Stats } from '../src/core/stats/compute.ts';
+import type { Stats } from '../src/core/stats/figures.ts';
 import type { Grade, ResultClass } from '../src/core/model.ts';
 import { deputyOf, liaison, makeDirectory, SESSION, statsWorld, SUPERVISOR, type StatsWorld } from './support/stats-world.ts';
 

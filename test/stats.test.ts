@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeStats } from '../src/app/stats.ts';
-import type { Stats } from '../src/core/stats/compute.ts';
+import type { Stats } from '../src/core/stats/figures.ts';
 import { DEFINITIONS, definitionsMarkdown } from '../src/core/stats/definitions.ts';
 import { checkStatsFilters } from '../src/core/stats/filters.ts';
 import { formatTenths, independentShares, rate, tenthsOf, wholeShares } from '../src/core/stats/percent.ts';

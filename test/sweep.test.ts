@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type NodeDb } from '../src/runtimes/node/open-database.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { DomainError } from '../src/core/errors.ts';
-import type { Command } from '../src/core/lifecycle.ts';
+import type { Command } from '../src/core/lifecycle/index.ts';
 import { defaultPolicy, type Policy } from '../src/core/deadlines/policy.ts';
 import type { OutboxPayload } from '../src/adapters/sqlite/outbox-payload.ts';
 import { renderCard } from '../src/adapters/cards/render-card.ts';

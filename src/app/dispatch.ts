@@ -9,7 +9,7 @@ import { actorLabel } from '../core/actor.ts';
 import { localDate, type Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
 import { newId as defaultNewId, type NewId } from '../core/ids.ts';
-import { decide, type AuditDraft, type Command } from '../core/lifecycle.ts';
+import { decide, type AuditDraft, type Command } from '../core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../core/model.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { loadAggregate, saveAggregate, suggestionIdOf } from '../adapters/sqlite/aggregate-store.ts';

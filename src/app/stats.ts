@@ -1,6 +1,7 @@
 /** The statistics of SPEC §10 as of now: the selected suggestions read, then counted by the core. */
 import { loadStatsAggregates, unitNames } from '../adapters/sqlite/stats-store.ts';
-import { computeStats as statsOf, type Stats, type StatsOptions } from '../core/stats/compute.ts';
+import { computeStats as statsOf, type StatsOptions } from '../core/stats/compute.ts';
+import type { Stats } from '../core/stats/figures.ts';
 import { checkStatsFilters, type FilterCheck, type StatsFilters } from '../core/stats/filters.ts';
 import { unitExists } from '../adapters/sqlite/directory-store.ts';
 import type { AppContext } from './context.ts';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 const openId = z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Lark open_id (ou_…)');
 const id = z.string().trim().min(1, 'must not be empty').max(64).regex(/^[^\s,;、，；]+$/, 'must not contain spaces or list separators');
+const name = z.string().trim().min(1, 'must not be empty');
 
 export const directorySchema = z
   .object({
@@ -13,7 +14,7 @@ export const directorySchema = z
       .array(
         z.object({
           id,
-          name: z.string().trim().min(1, 'must not be empty'),
+          name,
           head: openId,
           liaisons: z.array(openId).min(1, 'a unit needs at least one liaison'),
         }),
@@ -23,7 +24,7 @@ export const directorySchema = z
       .array(
         z.object({
           id,
-          name: z.string().trim().min(1, 'must not be empty'),
+          name,
           open_id: openId,
           delegation: z.string().trim().optional(),
         }),

@@ -4,7 +4,7 @@
  * aggregate after it; src/adapters/sqlite/write-effects.ts turns these drafts into outbox rows in the same transaction.
  */
 import type { CardKind } from './card-kind.ts';
-import { READ_ONLY_COMMANDS, type AuditDraft, type CommandType } from './lifecycle.ts';
+import { changesAggregate, type AuditDraft } from './lifecycle/index.ts';
 import type { SuggestionAggregate } from './model.ts';
 
 export interface CardRef {
@@ -117,7 +117,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
     }
   }
   // Every change shows on the status board.
-  if (audit.some((e) => !READ_ONLY_COMMANDS.has(e.action as CommandType))) out.push({ type: 'refresh_cards', card: board });
+  if (changesAggregate(audit)) out.push({ type: 'refresh_cards', card: board });
   return dedupe(out);
 }
 

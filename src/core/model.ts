@@ -1,6 +1,6 @@
 /**
  * The suggestion aggregate: one suggestion with everything recorded about it (SPEC §2). The
- * lifecycle (lifecycle.ts) reads one aggregate and returns the next; the store diffs and saves it.
+ * lifecycle (lifecycle/) reads one aggregate and returns the next; the store diffs and saves it.
  * These are the core's own types; the schema (src/adapters/sqlite/schema.ts) declares its columns
  * with them, and the store checks at compile time that a row and its type are the same shape.
  */

@@ -4,7 +4,8 @@
  * documented client error codes when the answer is unusable.
  */
 import { checkCard, isTemplateCard, isV2Card } from './card-check.ts';
-import { applyRevision, type FakeCore } from './fake-open-api.ts';
+import type { FakeCore } from './open-api/fake-core.ts';
+import { applyRevision } from './open-api/messages.ts';
 import type { FakeMessage } from './sandbox-state.ts';
 
 export interface CallbackToast {

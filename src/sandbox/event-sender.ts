@@ -1,14 +1,17 @@
 /**
- * Plays Lark's side of the event subscription (API.md §1–3): builds `im.message.receive_v1` and
- * `card.action.trigger` envelopes exactly as documented, encrypts and signs them over the exact
+ * Plays Lark's side of the event subscription (API.md §1–3): takes the `im.message.receive_v1`
+ * and `card.action.trigger` envelopes of event-envelopes.ts, encrypts and signs them over the exact
  * bytes sent, POSTs them to the bot's webhook, and retries failed deliveries as Lark does (on a
  * scaled-down schedule, off unless configured).
  */
 import { systemClock, type Clock } from '../core/clock.ts';
 import { encryptEvent, signEvent } from '../transports/lark/crypto.ts';
 import type { CardCallbackOutcome, CallbackToast } from './card-callback.ts';
+import { cardActionEvent, messageEvent, type ButtonPressInput, type EventSource, type MessageEventInput } from './event-envelopes.ts';
 import type { UserMessageInput } from './fake-lark.ts';
-import { newCardToken, newEventId, newMessageId, newNonce, randomHex, unionIdFor } from './ids.ts';
+import { newEventId, newMessageId, newNonce, randomHex } from './ids.ts';
+
+export type { ButtonPressInput, MessageEventInput } from './event-envelopes.ts';
 
 export interface EventSenderOptions {
   /** The bot's webhook, e.g. http://127.0.0.1:8787/lark/events (a function when known later). */
@@ -60,39 +63,6 @@ export interface Delivery {
   rawBody: string;
   timedOut: boolean;
   durationMs: number;
-}
-
-export interface MessageEventInput {
-  chatId: string;
-  senderOpenId: string;
-  text: string;
-  messageId?: string;
-  rootId?: string;
-  parentId?: string;
-  threadId?: string;
-  /** People mentioned; each gets an `@_user_N` key, prepended to the text unless already in it. */
-  mentions?: { openId: string; name: string }[];
-  /** Mentions the bot first (as `@_user_1`), as a person typing "@duban" would. */
-  mentionBot?: boolean;
-  eventId?: string;
-  chatType?: 'group' | 'p2p';
-  /** 'app' builds an event as if the bot's own message were pushed (Lark does not do that). */
-  senderType?: 'user' | 'app';
-}
-
-export interface ButtonPressInput {
-  chatId: string;
-  messageId: string;
-  operatorOpenId: string;
-  /** The button's callback value. */
-  value: Record<string, unknown>;
-  /** Present for a form submit: field name → value. */
-  formValue?: Record<string, unknown>;
-  /** The pressed component's name (a form's submit button). */
-  name?: string;
-  tag?: string;
-  eventId?: string;
-  timezone?: string;
 }
 
 export interface MessageEventResult extends Delivery {
@@ -254,14 +224,7 @@ export function createEventSender(options: EventSenderOptions): EventSender {
     attemptAt(0);
   }
 
-  const header = (eventType: string, eventId: string, createTime: string) => ({
-    event_id: eventId,
-    event_type: eventType,
-    create_time: createTime,
-    token: options.verificationToken,
-    app_id: options.appId,
-    tenant_key: tenantKey,
-  });
+  const source: EventSource = { verificationToken: options.verificationToken, appId: options.appId, tenantKey };
 
   const sender: EventSender = {
     deliveries,
@@ -270,44 +233,9 @@ export function createEventSender(options: EventSenderOptions): EventSender {
       const eventId = input.eventId ?? newEventId();
       const messageId = input.messageId ?? newMessageId();
       const nowMs = String(clock().getTime());
-      const mentioned = [
-        ...(input.mentionBot ? [{ openId: botOpenId, name: options.botName ?? 'duban' }] : []),
-        ...(input.mentions ?? []),
-      ];
-      const mentions = mentioned.map((m, i) => ({
-        key: `@_user_${i + 1}`,
-        id: { union_id: unionIdFor(m.openId), open_id: m.openId },
-        name: m.name,
-        tenant_key: tenantKey,
-      }));
-      const missingKeys = mentions.filter((m) => !input.text.includes(m.key)).map((m) => m.key);
-      const text = missingKeys.length > 0 ? `${missingKeys.join(' ')} ${input.text}` : input.text;
-      const content = JSON.stringify({ text });
+      const bot = { openId: botOpenId, name: options.botName ?? 'duban' };
+      const { envelope, content, mentions } = messageEvent(source, input, { eventId, messageId, createTime: nowMs }, bot);
       const senderType = input.senderType ?? 'user';
-      const envelope = {
-        schema: '2.0',
-        header: header('im.message.receive_v1', eventId, nowMs),
-        event: {
-          sender: {
-            sender_id: { union_id: unionIdFor(input.senderOpenId), open_id: input.senderOpenId },
-            sender_type: senderType,
-            tenant_key: tenantKey,
-          },
-          message: {
-            message_id: messageId,
-            ...(input.rootId !== undefined && { root_id: input.rootId }),
-            ...(input.parentId !== undefined && { parent_id: input.parentId }),
-            create_time: nowMs,
-            update_time: nowMs,
-            chat_id: input.chatId,
-            ...(input.threadId !== undefined && { thread_id: input.threadId }),
-            chat_type: input.chatType ?? 'group',
-            message_type: 'text',
-            content,
-            ...(mentions.length > 0 && { mentions }),
-          },
-        },
-      };
       envelopes.set(eventId, envelope);
       if (senderType === 'user') {
         options.onUserMessage?.({
@@ -330,30 +258,7 @@ export function createEventSender(options: EventSenderOptions): EventSender {
       const eventId = input.eventId ?? newEventId();
       // Card callbacks carry create_time in microseconds (16 digits).
       const nowMicros = `${clock().getTime()}000`;
-      const envelope = {
-        schema: '2.0',
-        header: {
-          event_id: eventId,
-          token: options.verificationToken,
-          create_time: nowMicros,
-          event_type: 'card.action.trigger',
-          tenant_key: tenantKey,
-          app_id: options.appId,
-        },
-        event: {
-          operator: { tenant_key: tenantKey, open_id: input.operatorOpenId, union_id: unionIdFor(input.operatorOpenId) },
-          token: newCardToken(),
-          action: {
-            value: input.value,
-            tag: input.tag ?? 'button',
-            timezone: input.timezone ?? 'Asia/Shanghai',
-            ...(input.name !== undefined && { name: input.name }),
-            ...(input.formValue !== undefined && { form_value: input.formValue }),
-          },
-          host: 'im_message',
-          context: { open_message_id: input.messageId, open_chat_id: input.chatId },
-        },
-      };
+      const envelope = cardActionEvent(source, input, eventId, nowMicros);
       envelopes.set(eventId, envelope);
       const delivery = await deliver(envelope, tamper, 1);
       const result: ButtonPressResult = { ...delivery, eventId, cardUpdated: false };

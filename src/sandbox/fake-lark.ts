@@ -3,32 +3,19 @@
  * serves on loopback. The real @larksuiteoapi/node-sdk talks to it when its `domain` is the
  * sandbox URL. It also serves the sandbox UI at `/` and a small control API under `/sandbox/`.
  *
- * Every call passes, in order: request counting → fault injection → bearer token check →
- * the app rate limit of its API (tier 4) → the endpoint's own rules (fake-open-api.ts).
+ * The endpoints are in open-api/: serve.ts answers each call (counting, faults, tokens, app
+ * limits, the error envelope), one file per API group keeps the endpoints' own rules. This file
+ * puts them together with the control API under /sandbox/ and the controls tests use directly.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
 import type { EventSender } from './event-sender.ts';
-import {
-  addChatMembers,
-  createChat,
-  DEFAULT_LIMITS,
-  getChat,
-  isValidToken,
-  issueTenantToken,
-  LarkError,
-  patchMessage,
-  replyMessage,
-  sendMessage,
-  sendUrgent,
-  type FakeCore,
-  type FakeLimits,
-  type RouteInput,
-  type RouteOutput,
-} from './fake-open-api.ts';
 import { FaultRegistry, type FaultSpec } from './faults.ts';
-import { newLogId, newMessageId, randomHex } from './ids.ts';
+import { newMessageId, randomHex } from './ids.ts';
+import { DEFAULT_LIMITS, type FakeCore, type FakeLimits } from './open-api/fake-core.ts';
+import { storeMessage } from './open-api/messages.ts';
+import { serveOpenApi } from './open-api/serve.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 import {
   emptyState,
@@ -41,7 +28,7 @@ import {
   type SandboxPerson,
   type SandboxSnapshot,
 } from './sandbox-state.ts';
-import { mountSandboxUi } from './ui.ts';
+import { mountSandboxUi } from './ui/mount-ui.ts';
 
 export interface FakeLarkOptions {
   appId: string;
@@ -65,37 +52,6 @@ export interface FakeLarkOptions {
   /** The event sender the UI uses to post messages and press buttons as a person. */
   events?: EventSender;
 }
-
-interface Route {
-  method: string;
-  template: string;
-  pattern: RegExp;
-  keys: string[];
-  auth: boolean;
-  handle: (core: FakeCore, input: RouteInput) => RouteOutput;
-}
-
-function route(method: string, template: string, handle: Route['handle'], auth = true): Route {
-  const keys: string[] = [];
-  const source = template.replace(/:([a-z_]+)/g, (_, key: string) => {
-    keys.push(key);
-    return '([^/]+)';
-  });
-  return { method, template, pattern: new RegExp(`^${source}$`), keys, auth, handle };
-}
-
-const ROUTES: Route[] = [
-  route('POST', '/open-apis/auth/v3/tenant_access_token/internal', issueTenantToken, false),
-  route('POST', '/open-apis/im/v1/chats', createChat),
-  route('GET', '/open-apis/im/v1/chats/:chat_id', getChat),
-  route('POST', '/open-apis/im/v1/chats/:chat_id/members', addChatMembers),
-  route('POST', '/open-apis/im/v1/messages', sendMessage),
-  route('POST', '/open-apis/im/v1/messages/:message_id/reply', replyMessage),
-  route('PATCH', '/open-apis/im/v1/messages/:message_id', patchMessage),
-  route('PATCH', '/open-apis/im/v1/messages/:message_id/urgent_app', (core, input) => sendUrgent(core, 'app', input)),
-  route('PATCH', '/open-apis/im/v1/messages/:message_id/urgent_sms', (core, input) => sendUrgent(core, 'sms', input)),
-  route('PATCH', '/open-apis/im/v1/messages/:message_id/urgent_phone', (core, input) => sendUrgent(core, 'phone', input)),
-];
 
 /** A message a person posts (recorded when the event sender delivers it, as Lark would show it). */
 export interface UserMessageInput {
@@ -182,125 +138,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
   };
 
   const app = new Hono();
-
-  const refuse = (c: Context, method: string, path: string, logId: string, error: LarkError) => {
-    state.refused.push({ at: core.now(), method, path, status: error.httpStatus, code: error.code, msg: error.message, logId });
-    for (const [name, value] of Object.entries(error.extra.headers ?? {})) c.header(name, value);
-    return c.json(
-      {
-        code: error.code,
-        msg: error.message,
-        error: {
-          ...error.extra.error,
-          log_id: logId,
-          troubleshooter: `排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id=${logId}&code=${error.code}`,
-        },
-      },
-      error.httpStatus as 400,
-    );
-  };
-
-  app.all('/open-apis/*', async (c) => {
-    const method = c.req.method.toUpperCase();
-    const url = new URL(c.req.url);
-    const path = url.pathname;
-    const logId = newLogId();
-    c.header('X-Tt-Logid', logId);
-
-    const matched = ROUTES.map((r) => ({ r, m: r.method === method ? r.pattern.exec(path) : null })).find((x) => x.m);
-    const key = matched ? `${method} ${matched.r.template}` : `${method} ${path}`;
-    state.requests.set(key, (state.requests.get(key) ?? 0) + 1);
-
-    const fault = faults.take(method, path);
-    // The whole request has arrived before Lark takes its time: a slow call whose caller goes away
-    // during the delay is still performed, as Lark would (the case the idempotency uuid is for).
-    // The SDK sends `{}` even on GET; bodies of GET requests are ignored.
-    const raw = method === 'GET' ? '' : await c.req.text();
-    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    const faultAnswer = () => {
-      const status = fault!.status!;
-      const rateLimited = status === 429;
-      const body = fault!.body ?? {
-        code: rateLimited ? 99991400 : -1,
-        msg: rateLimited ? 'request trigger frequency limit' : `sandbox fault: HTTP ${status}`,
-        error: { log_id: logId },
-      };
-      const headers: Record<string, string> = {
-        ...(rateLimited && { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': '1' }),
-        ...fault!.headers,
-      };
-      const code = (body as { code?: unknown }).code;
-      state.refused.push({
-        at: core.now(),
-        method,
-        path,
-        status,
-        code: typeof code === 'number' ? code : undefined,
-        msg: 'injected fault',
-        logId,
-      });
-      return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
-        status,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'X-Tt-Logid': logId, ...headers },
-      });
-    };
-    if (fault?.status !== undefined && fault.mode === 'replace') return faultAnswer();
-
-    if (!matched) {
-      state.refused.push({ at: core.now(), method, path, status: 404, code: undefined, msg: '404 page not found', logId });
-      return c.text('404 page not found', 404);
-    }
-    const { r, m } = matched;
-
-    try {
-      if (r.auth) {
-        const authorization = c.req.header('authorization');
-        if (!authorization) {
-          throw new LarkError(99991661, 'Missing access token for authorization. Please make a request with token attached.');
-        }
-        const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-        if (!token || !isValidToken(core, token)) throw new LarkError(99991663, 'Invalid access token for authorization');
-      }
-      if (limits.enabled) {
-        const admission = limiter.tryAcquire(
-          `app:${key}`,
-          [
-            { limit: limits.appPerSecond, windowMs: 1000 },
-            { limit: limits.appPerMinute, windowMs: 60_000 },
-          ],
-          core.now(),
-        );
-        if (!admission.ok) {
-          throw new LarkError(99991400, 'request trigger frequency limit', 429, {
-            headers: {
-              'x-ogw-ratelimit-limit': String(admission.limit),
-              'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))),
-            },
-          });
-        }
-      }
-      let body: Record<string, unknown> = {};
-      if (raw.trim() !== '') {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          throw new LarkError(9499, 'Bad Request: the body is not valid JSON');
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          throw new LarkError(9499, 'Bad Request: the body is not a JSON object');
-        }
-        body = parsed as Record<string, unknown>;
-      }
-      const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m![i + 1]!)]));
-      const output = r.handle(core, { params, query: url.searchParams, body });
-      if (fault?.status !== undefined) return faultAnswer(); // mode 'after': applied, answer lost
-      return c.json({ code: 0, msg: output.msg ?? 'success', ...(output.data !== undefined && { data: output.data }), ...output.top });
-    } catch (error) {
-      if (error instanceof LarkError) return refuse(c, method, path, logId, error);
-      throw error;
-    }
-  });
+  serveOpenApi(app, core, faults);
 
   // ---- control API for tests and manual use --------------------------------------------------
 
@@ -383,7 +221,6 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
     },
     recordUserMessage(input) {
       const chat = requireChat(input.chatId);
-      const now = core.now();
       const content = input.content ?? JSON.stringify({ text: input.text ?? '' });
       let body: unknown;
       try {
@@ -393,9 +230,8 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
       }
       const existing = input.messageId ? state.messages.get(input.messageId) : undefined;
       if (existing) return existing; // a redelivered event: the message is already in the chat
-      const message: FakeMessage = {
+      return storeMessage(core, chat, {
         messageId: input.messageId ?? newMessageId(),
-        chatId: chat.chatId,
         msgType: input.msgType ?? 'text',
         content,
         body,
@@ -406,19 +242,9 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
         rootId: input.rootId,
         parentId: input.parentId,
         threadId: input.threadId,
-        createTime: now,
-        updateTime: now,
-        deleted: false,
-        updated: false,
         uuid: undefined,
         mentions: input.mentions ?? [],
-        revisions: [],
-        urgents: [],
-      };
-      state.messages.set(message.messageId, message);
-      chat.messageIds.push(message.messageId);
-      core.changed();
-      return message;
+      });
     },
     applyCardCallbackResponse(messageId, responseBody) {
       return applyCardCallbackResponse(core, state.messages.get(messageId), responseBody);

@@ -7,7 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Clock } from '../core/clock.ts';
 import { createEventSender, type EventSender } from './event-sender.ts';
 import { createFakeLark, type FakeLark } from './fake-lark.ts';
-import type { FakeLimits } from './fake-open-api.ts';
+import type { FakeLimits } from './open-api/fake-core.ts';
 import type { SandboxDirectory } from './sandbox-state.ts';
 
 export interface SandboxOptions {

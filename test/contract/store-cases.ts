@@ -41,7 +41,7 @@ import { dispatch, type DispatchDeps } from '../../src/app/dispatch.ts';
 import { recordGroupMessage } from '../../src/app/group-messages.ts';
 import { importSuggestions } from '../../src/app/import/import-suggestions.ts';
 import { newId } from '../../src/core/ids.ts';
-import { newCommitment } from '../../src/core/lifecycle.ts';
+import { newCommitment } from '../../src/core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../../src/core/model.ts';
 import { UNCATEGORISED } from '../../src/core/stats/compute.ts';
 import { canonical, caught, count, idLabels, NOW, returning, roles, sampleRows, seed, throwing, TODAY, type CaseWorld, type StoreCase } from './case-kit.ts';

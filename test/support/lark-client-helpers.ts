@@ -7,7 +7,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { expect } from 'vitest';
 import { LarkApiError, type LarkApi } from '../../src/adapters/lark/lark-api.ts';
-import type { FakeLimits } from '../../src/sandbox/fake-open-api.ts';
+import type { FakeLimits } from '../../src/sandbox/open-api/fake-core.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 
 export const APP_ID = 'cli_f0e1d2c3b4a59687';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { localDate } from '../../src/core/clock.ts';
-import type { Command } from '../../src/core/lifecycle.ts';
+import type { Command } from '../../src/core/lifecycle/index.ts';
 import type { ContactMethod, Grade, ResultClass, SuggestionAggregate } from '../../src/core/model.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { buildRuntime } from '../../src/runtimes/node/build-runtime.ts';

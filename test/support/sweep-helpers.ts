@@ -14,7 +14,7 @@ import type { CardModel } from '../../src/adapters/cards/card-model.ts';
 import { renderCard } from '../../src/adapters/cards/render-card.ts';
 import type { NodeDb } from '../../src/runtimes/node/open-database.ts';
 import * as schema from '../../src/adapters/sqlite/schema.ts';
-import type { Command } from '../../src/core/lifecycle.ts';
+import type { Command } from '../../src/core/lifecycle/index.ts';
 import { defaultPolicy, type Policy } from '../../src/core/deadlines/policy.ts';
 import type { OutboxPayload } from '../../src/adapters/sqlite/outbox-payload.ts';
 import { dispatch, type DispatchRequest } from '../../src/app/dispatch.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openDatabase, type NodeDb } from '../../src/runtimes/node/open-database.ts';
 import { DomainError, type DomainErrorCode } from '../../src/core/errors.ts';
-import type { Command } from '../../src/core/lifecycle.ts';
+import type { Command } from '../../src/core/lifecycle/index.ts';
 import { parseDirectory } from '../../src/app/import/read-directory.ts';
 import { readTable } from '../../src/transports/cli/read-table.ts';
 import { loadAggregate } from '../../src/adapters/sqlite/aggregate-store.ts';

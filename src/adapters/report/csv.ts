@@ -4,7 +4,7 @@
  * so Excel opens the Chinese text correctly; percentages as printed in the report ("91.8%").
  */
 import { formatTenths } from '../../core/stats/percent.ts';
-import type { Stats } from '../../core/stats/compute.ts';
+import type { Stats } from '../../core/stats/figures.ts';
 import { reportTables, type Cell, type ReportTable } from './tables.ts';
 
 export const CSV_BOM = '\uFEFF';

@@ -3,7 +3,7 @@
  * published reports (domain/seeds/), then the tables, then the definitions of every figure.
  * Every number in the prose comes from the statistics, formatted by the one rounding rule.
  */
-import type { Stats } from '../../core/stats/compute.ts';
+import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
 import { formatTenths } from '../../core/stats/percent.ts';

@@ -2,7 +2,7 @@
  * One entry point for every format of the handling report: the body, its content type and the
  * file name it should be saved under (used by GET /api/report and `duban report`).
  */
-import type { Stats } from '../../core/stats/compute.ts';
+import type { Stats } from '../../core/stats/figures.ts';
 import { renderReportCsv } from './csv.ts';
 import { renderReportMarkdown, reportTitle } from './markdown.ts';
 import { renderReportXlsx } from './xlsx.ts';

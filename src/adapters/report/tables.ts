@@ -4,7 +4,7 @@
  * tenths of a percent so each format can print it its own way (text "91.8%", or the number 0.918
  * with a 0.0% format).
  */
-import type { CommitmentCounts, Stats } from '../../core/stats/compute.ts';
+import type { CommitmentCounts, Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS } from '../../core/stats/definitions.ts';
 import type { Rate, Share } from '../../core/stats/percent.ts';
 

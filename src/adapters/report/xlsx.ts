@@ -4,7 +4,7 @@
  * with the format 0.0% so Excel shows exactly what the Markdown report prints.
  */
 import ExcelJS from 'exceljs';
-import type { Stats } from '../../core/stats/compute.ts';
+import type { Stats } from '../../core/stats/figures.ts';
 import { reportTables, type ReportTable } from './tables.ts';
 
 export const PERCENT_FORMAT = '0.0%';

@@ -5,7 +5,7 @@
  * duplicates are checked by the import service.
  */
 import { z } from 'zod';
-import { isIsoDate } from '../../core/lifecycle.ts';
+import { isIsoDate } from '../../core/lifecycle/index.ts';
 
 /** One row of an import, as read from a file or a request: its number as a person sees it, and its cells by column name. */
 export interface RawRow {

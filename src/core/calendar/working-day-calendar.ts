@@ -154,24 +154,17 @@ function buildYearTable(year: number, overrides: Map<number, { working: boolean;
 
   for (let i = 0; i < length; i++) kind[i] = isWeekendDay(firstDay + i) ? WEEKEND : WORKDAY;
 
+  const mark = (date: IsoDate, dayKind: number, named: NamedDay) => {
+    const i = toDayNumber(date) - firstDay;
+    kind[i] = dayKind;
+    names.set(i, named);
+  };
   const official = officialByYear.get(year);
   if (official) {
-    for (const [date, named] of official.holidays) {
-      const i = toDayNumber(date) - firstDay;
-      kind[i] = HOLIDAY;
-      names.set(i, named);
-    }
-    for (const [date, named] of official.makeupWorkdays) {
-      const i = toDayNumber(date) - firstDay;
-      kind[i] = MAKEUP_WORKDAY;
-      names.set(i, named);
-    }
+    for (const [date, named] of official.holidays) mark(date, HOLIDAY, named);
+    for (const [date, named] of official.makeupWorkdays) mark(date, MAKEUP_WORKDAY, named);
   } else {
-    for (const holiday of statutoryHolidays(year)) {
-      const i = toDayNumber(holiday.date) - firstDay;
-      kind[i] = HOLIDAY;
-      names.set(i, { name: holiday.name, nameEn: holiday.nameEn });
-    }
+    for (const holiday of statutoryHolidays(year)) mark(holiday.date, HOLIDAY, { name: holiday.name, nameEn: holiday.nameEn });
   }
 
   for (let i = 0; i < length; i++) working[i] = kind[i] === WORKDAY || kind[i] === MAKEUP_WORKDAY ? 1 : 0;

@@ -6,7 +6,7 @@
 import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { localDate } from '../clock.ts';
 import { addCalendarDays, computeDeadline, type ComputedDeadline } from './deadline-rule.ts';
-import { latestApprovedAnswer } from '../lifecycle.ts';
+import { latestApprovedAnswer } from '../lifecycle/index.ts';
 import type { AssignmentRow, SuggestionAggregate } from '../model.ts';
 import type { DeadlineKind, Policy } from './policy.ts';
 

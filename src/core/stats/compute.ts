@@ -3,16 +3,19 @@
  * follows its sentence in definitions.ts; the comments name the definition each block implements.
  *
  * Pure: one pass over the selected suggestions (read by src/adapters/sqlite/stats-store.ts,
- * each table once, filtered in SQL by the suggestion fields), each aggregate walked once. Deadlines come from the same code the reminders use (openDeadlines, computeDeadline).
+ * each table once, filtered in SQL by the suggestion fields), each aggregate walked once. Deadlines
+ * come from the same code the reminders use (openDeadlines, computeDeadline). The figures' shape
+ * is in figures.ts.
  */
 import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { localDate } from '../clock.ts';
 import { computeDeadline, type DeadlineRule } from '../deadlines/deadline-rule.ts';
 import { openDeadlines } from '../deadlines/deadlines.ts';
-import { latestApprovedAnswer } from '../lifecycle.ts';
-import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, SuggestionAggregate, SuggestionKind, SuggestionTiming } from '../model.ts';
+import { latestApprovedAnswer } from '../lifecycle/index.ts';
+import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, SuggestionAggregate } from '../model.ts';
 import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/policy.ts';
 import { describeFilters, type StatsFilters } from './filters.ts';
+import type { CommitmentCounts, GradeBreakdown, OverdueItem, Stats, UnitRow } from './figures.ts';
 import { formatTenths, independentShares, rate, wholeShares, type Rate, type Share } from './percent.ts';
 
 /** What the figures are computed from: the selected suggestions as aggregates, and the rules. */
@@ -34,109 +37,6 @@ export interface StatsOptions {
   asOf?: string;
 }
 
-export interface GradeBreakdown {
-  evaluations: number;
-  satisfied: Share;
-  basicallySatisfied: Share;
-  unsatisfied: Share;
-  /** (满意 + 基本满意) ÷ evaluations. */
-  satisfiedOrBasic: Rate;
-}
-
-export interface ClassBreakdown {
-  A: Share;
-  B: Share;
-  C: Share;
-  D: Share;
-  /** C and D together; its printed share is the sum of the printed C and D shares. */
-  CD: Share;
-}
-
-export interface CommitmentCounts {
-  made: number;
-  confirmed: number;
-  done: number;
-  claimed: number;
-  overdue: number;
-  notYetDue: number;
-}
-
-export interface OverdueItem {
-  suggestionId: string;
-  session: string;
-  number: string;
-  title: string;
-  classified: boolean;
-  unitId: string;
-  unitName: string;
-  kind: DeadlineKind;
-  /** 签收, 首次联系代表, 答复, 承诺事项… */
-  label: string;
-  /** The commitment's content (never for a classified suggestion). */
-  detail: string | null;
-  subjectId: string;
-  due: IsoDate;
-  workingDaysOverdue: number;
-}
-
-export interface UnitRow {
-  unitId: string;
-  unitName: string;
-  /** Assignments in effect. */
-  assigned: number;
-  leadOrSplit: number;
-  co: number;
-  signedOnTime: number;
-  answers: number;
-  answeredOnTime: number;
-  overdue: number;
-  classes: Record<ResultClass, number>;
-  /** Evaluations of the unit's final answers. */
-  grades: Record<Grade, number>;
-  satisfiedOrBasic: Rate;
-  faceToFace: Rate;
-  commitments: CommitmentCounts;
-}
-
-export interface CategoryRow {
-  rank: number;
-  category: string;
-  count: number;
-  share: Share;
-}
-
-export interface Stats {
-  asOf: IsoDate;
-  generatedAt: string;
-  filters: StatsFilters;
-  /** The filters in Chinese, e.g. "届次：市六届人大二次会议". */
-  scope: string[];
-  totals: {
-    suggestions: number;
-    withdrawn: number;
-    closed: number;
-    byTiming: Record<SuggestionTiming, number>;
-    byKind: Record<SuggestionKind, number>;
-    keySupervised: number;
-    classified: number;
-    withSplit: number;
-    unitsInvolved: number;
-    assignments: { total: number; lead: number; co: number; split: number };
-  };
-  signedOnTime: Rate;
-  answers: { expected: number; answered: number; notAnswered: number; onTime: Rate; late: number };
-  resultClasses: ClassBreakdown;
-  publication: { rate: Rate; public: number; notPublic: number };
-  satisfaction: { firstRound: GradeBreakdown; final: GradeBreakdown; notReturned: number };
-  faceToFace: Rate;
-  reassignment: { rate: Rate; approvedDecisions: number };
-  coOpinions: { expected: number; received: number; rate: Rate };
-  commitments: CommitmentCounts;
-  overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
-  categories: CategoryRow[];
-  units: UnitRow[];
-}
-
 /** The deadlines that are a unit's obligation and can make it overdue (definition overdue_items). */
 const UNIT_DEADLINES: ReadonlySet<DeadlineKind> = new Set<DeadlineKind>(['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer']);
 export const UNCATEGORISED = '未分类';
@@ -146,6 +46,8 @@ const byName = new Intl.Collator('zh-CN').compare;
 const plain = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const emptyCommitments = (): CommitmentCounts => ({ made: 0, confirmed: 0, done: 0, claimed: 0, overdue: 0, notYetDue: 0 });
+const emptyClasses = (): Record<ResultClass, number> => ({ A: 0, B: 0, C: 0, D: 0 });
+const emptyGrades = (): Record<Grade, number> => ({ satisfied: 0, basically_satisfied: 0, unsatisfied: 0 });
 
 /** A unit's counts while they are gathered: the row before names and rates are added. */
 type UnitAcc = Omit<UnitRow, 'unitName' | 'satisfiedOrBasic' | 'faceToFace'> & { faceToFace: number };
@@ -193,9 +95,9 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   let originalAssignments = 0;
   let reassignedTasks = 0;
   let approvedDecisions = 0;
-  const classes: Record<ResultClass, number> = { A: 0, B: 0, C: 0, D: 0 };
-  const firstGrades: Record<Grade, number> = { satisfied: 0, basically_satisfied: 0, unsatisfied: 0 };
-  const finalGrades: Record<Grade, number> = { satisfied: 0, basically_satisfied: 0, unsatisfied: 0 };
+  const classes = emptyClasses();
+  const firstGrades = emptyGrades();
+  const finalGrades = emptyGrades();
   const commitments = emptyCommitments();
   const categories = new Map<string, number>();
   const units = new Map<string, UnitAcc>();
@@ -213,8 +115,8 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
         answers: 0,
         answeredOnTime: 0,
         overdue: 0,
-        classes: { A: 0, B: 0, C: 0, D: 0 },
-        grades: { satisfied: 0, basically_satisfied: 0, unsatisfied: 0 },
+        classes: emptyClasses(),
+        grades: emptyGrades(),
         faceToFace: 0,
         commitments: emptyCommitments(),
       };
@@ -371,7 +273,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
       overdue: u.overdue,
       classes: u.classes,
       grades: u.grades,
-      satisfiedOrBasic: rate(u.grades.satisfied + u.grades.basically_satisfied, u.grades.satisfied + u.grades.basically_satisfied + u.grades.unsatisfied),
+      satisfiedOrBasic: satisfiedOrBasic(u.grades),
       faceToFace: rate(u.faceToFace, u.leadOrSplit),
       commitments: u.commitments,
     }))
@@ -422,8 +324,14 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
 
 function grades(counts: Record<Grade, number>): GradeBreakdown {
   const [satisfied, basicallySatisfied, unsatisfied] = wholeShares([counts.satisfied, counts.basically_satisfied, counts.unsatisfied]) as [Share, Share, Share];
-  const evaluations = counts.satisfied + counts.basically_satisfied + counts.unsatisfied;
-  return { evaluations, satisfied, basicallySatisfied, unsatisfied, satisfiedOrBasic: rate(counts.satisfied + counts.basically_satisfied, evaluations) };
+  return { evaluations: evaluationsOf(counts), satisfied, basicallySatisfied, unsatisfied, satisfiedOrBasic: satisfiedOrBasic(counts) };
+}
+
+const evaluationsOf = (counts: Record<Grade, number>): number => counts.satisfied + counts.basically_satisfied + counts.unsatisfied;
+
+/** (满意 + 基本满意) ÷ evaluations. */
+function satisfiedOrBasic(counts: Record<Grade, number>): Rate {
+  return rate(counts.satisfied + counts.basically_satisfied, evaluationsOf(counts));
 }
 
 /** on_time_rate: approved on or before the deadline of its round (round 1: as extended, if it was). */

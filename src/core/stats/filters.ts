@@ -3,7 +3,7 @@
  * the query string and the command-line options, so both accept and refuse the same values.
  */
 import { z } from 'zod';
-import { isIsoDate } from '../lifecycle.ts';
+import { isIsoDate } from '../lifecycle/index.ts';
 import type { SuggestionKind, SuggestionTiming } from '../model.ts';
 import { describeIssues } from '../zod-issues.ts';
 

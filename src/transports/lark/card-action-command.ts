@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ActionValue, CardAction } from '../../adapters/cards/card-model.ts';
 import { refuse } from '../../core/errors.ts';
-import { isIsoDate, type Command } from '../../core/lifecycle.ts';
+import { isIsoDate, type Command } from '../../core/lifecycle/index.ts';
 import { CONTACT_METHODS, RESULT_CLASSES } from '../../core/model.ts';
 
 const CARD_ACTIONS = [

@@ -1,0 +1,74 @@
+/**
+ * What `decide` takes and gives: the commands of SPEC §3, the context the caller supplies, and
+ * the decision (the next aggregate and its audit entries).
+ */
+import type { NewId } from '../ids.ts';
+import type { ContactMethod, Grade, ResultClass, SuggestionAggregate } from '../model.ts';
+
+export type Command =
+  | { type: 'sign'; assignmentId: string }
+  | { type: 'request_reassign'; assignmentId: string; reason: string }
+  | { type: 'approve_reassign'; assignmentId: string; newUnitId: string }
+  | { type: 'reject_reassign'; assignmentId: string; reason: string }
+  | { type: 'report_progress'; assignmentId: string; text: string }
+  | { type: 'record_contact'; assignmentId: string; method: ContactMethod; date: string; note: string }
+  | { type: 'confirm_contact'; contactId: string }
+  | { type: 'submit_opinion'; assignmentId: string; opinion: string }
+  | {
+      type: 'submit_answer';
+      assignmentId: string;
+      resultClass: ResultClass;
+      summary: string;
+      public: boolean;
+      privateReason?: string | undefined;
+      commitments: Array<{ dueOn: string; content: string }>;
+    }
+  | { type: 'approve_answer'; answerId: string }
+  | { type: 'return_answer'; answerId: string; reason: string }
+  | { type: 'evaluate'; answerId: string; grade: Grade; comment?: string | undefined }
+  | { type: 'confirm_commitments'; answerId: string }
+  | { type: 'claim_commitment_done'; commitmentId: string; evidence: string }
+  | { type: 'confirm_commitment_done'; commitmentId: string }
+  /** The status board's 已完成: posts the commitment card again, which carries the evidence form. */
+  | { type: 'show_commitment'; commitmentId: string }
+  | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
+  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string };
+
+export type CommandType = Command['type'];
+
+/** The command of one type, e.g. `CommandOf<'sign'>`. */
+export type CommandOf<K extends CommandType> = Extract<Command, { type: K }>;
+
+/** Commands that change nothing but what is posted (and are audited all the same). */
+export const READ_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set(['show_commitment']);
+
+/** Whether a decision changed the aggregate: its audit holds more than read-only commands. */
+export function changesAggregate(audit: readonly AuditDraft[]): boolean {
+  return audit.some((e) => !READ_ONLY_COMMANDS.has(e.action as CommandType));
+}
+
+export interface DecideContext {
+  now: Date;
+  /** Today's date in the configured time zone (YYYY-MM-DD). */
+  today: string;
+  newId: NewId;
+  unitExists(unitId: string): boolean;
+  /** The policy's answer deadline and the longest extension for an assignment date (SPEC §4). */
+  answerLimits?: (assignedOn: string) => { due: string; max: string; nextWorkingDay(date: string): string };
+}
+
+export interface AuditDraft {
+  action: CommandType | 'suggestion_closed';
+  actorRole: string;
+  subjectType: 'suggestion' | 'assignment' | 'contact' | 'answer' | 'commitment';
+  subjectId: string;
+  beforeState: string | null;
+  afterState: string | null;
+  message: string;
+  details?: unknown;
+}
+
+export interface Decision {
+  next: SuggestionAggregate;
+  audit: AuditDraft[];
+}

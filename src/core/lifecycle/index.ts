@@ -1,0 +1,6 @@
+/** The lifecycle of SPEC §3: `decide` and what its callers name. The steps stay inside. */
+export { decide } from './decide.ts';
+export { READ_ONLY_COMMANDS, changesAggregate, type AuditDraft, type Command, type CommandType, type DecideContext, type Decision } from './commands.ts';
+export { decidingDeputyId, isSuggestionComplete, latestApprovedAnswer } from './rules.ts';
+export { isIsoDate } from './checks.ts';
+export { newCommitment } from './answer-steps.ts';

@@ -1,0 +1,92 @@
+/**
+ * The sandbox UI for newcomers (SPEC §9): act as a person from the directory, see the chats and
+ * their messages with cards drawn crudely but usably, press buttons and submit forms (delivered
+ * to the bot as `card.action.trigger` through the event sender), and post messages as that
+ * person. Server-rendered HTML with no build step and no external assets; everything escaped.
+ *
+ * This file answers the UI's requests; page.ts and message-html.ts draw it.
+ */
+import type { Hono } from 'hono';
+import { buttonValue } from '../card-check.ts';
+import type { FakeLark } from '../fake-lark.ts';
+import { collectButtons, formFields, textOf } from './card-reading.ts';
+import { pageUrl, renderPage } from './page.ts';
+
+function larkDate(value: string): string {
+  return value ? `${value} +0800` : '';
+}
+
+export function mountSandboxUi(app: Hono, fake: FakeLark): void {
+  app.get('/', (c) => {
+    const q = c.req.query();
+    return c.html(renderPage(fake, { as: q.as, chat: q.chat, flash: q.flash, error: q.error }));
+  });
+
+  app.get('/sandbox/ui/version', (c) => c.json({ version: fake.state.version }));
+
+  app.post('/sandbox/ui/say', async (c) => {
+    const form = await c.req.parseBody();
+    const as = String(form.as ?? '');
+    const chatId = String(form.chat ?? '');
+    const text = String(form.text ?? '').trim();
+    const back = (extra: Record<string, string>) => c.redirect(pageUrl({ as, chat: chatId, ...extra }), 303);
+    if (!fake.events) return back({ error: 'No event sender is attached to this sandbox.' });
+    const chat = fake.chat(chatId);
+    if (!chat || !chat.members.includes(as)) return back({ error: 'Not a member of this chat.' });
+    if (!text) return back({});
+    const result = await fake.events.sendMessageEvent({ chatId, senderOpenId: as, text, mentionBot: form.mention === '1' });
+    if (!fake.message(result.messageId)) {
+      fake.recordUserMessage({ chatId, senderOpenId: as, text, messageId: result.messageId });
+    }
+    if (result.status !== 200) return back({ error: `The bot answered HTTP ${result.status || '(no answer)'} to the message event.` });
+    return back({});
+  });
+
+  app.post('/sandbox/ui/press', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const one = (v: unknown) => String(Array.isArray(v) ? v[0] : (v ?? ''));
+    const as = one(form.as);
+    const chatId = one(form.chat);
+    const messageId = one(form.message);
+    const back = (extra: Record<string, string>) => c.redirect(`${pageUrl({ as, chat: chatId, ...extra })}#${encodeURIComponent(messageId)}`, 303);
+    if (!fake.events) return back({ error: 'No event sender is attached to this sandbox.' });
+    const chat = fake.chat(chatId);
+    const message = fake.message(messageId);
+    if (!chat || !message) return back({ error: 'That message no longer exists.' });
+    if (!chat.members.includes(as)) return back({ error: 'Not a member of this chat.' });
+    const ref = collectButtons(message.body)[Number(one(form.button))];
+    if (!ref) return back({ error: 'The card changed since the page was drawn; try again.' });
+
+    let formValue: Record<string, unknown> | undefined;
+    if (ref.form) {
+      formValue = {};
+      for (const field of formFields(ref.form)) {
+        const name = String(field.name);
+        const raw = form[`field:${name}`];
+        const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+        if (field.tag === 'multi_select_static') formValue[name] = values;
+        else if (field.tag === 'checker') formValue[name] = values[0] === 'true';
+        else if (field.tag === 'date_picker') {
+          if (values[0]) formValue[name] = larkDate(values[0]);
+        } else if (field.tag === 'select_static') {
+          if (values[0]) formValue[name] = values[0];
+        } else formValue[name] = values[0] ?? '';
+      }
+    }
+    const result = await fake.events.pressButton({
+      chatId,
+      messageId,
+      operatorOpenId: as,
+      value: buttonValue(ref.button),
+      ...(formValue !== undefined && { formValue }),
+      ...(typeof ref.button.name === 'string' && { name: ref.button.name }),
+    });
+    if (result.card !== undefined && !result.cardUpdated && !result.clientError) {
+      const outcome = fake.applyCardCallbackResponse(messageId, result.body);
+      if (outcome.clientError) result.clientError = outcome.clientError;
+    }
+    if (result.clientError) return back({ error: `Lark would show error ${result.clientError.code}: ${result.clientError.msg}` });
+    const toast = result.toast ? textOf(result.toast) || String(Object.values(result.toast.i18n ?? {})[0] ?? '') : '';
+    return back(toast ? { flash: `${result.toast?.type ?? 'info'}: ${toast}` } : {});
+  });
+}

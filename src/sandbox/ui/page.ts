@@ -1,0 +1,113 @@
+/**
+ * The sandbox page: act as a person from the directory, the chats on the left, the chosen chat's
+ * messages and a box to post as that person. It reloads itself when the fake's state changes.
+ */
+import type { FakeLark } from '../fake-lark.ts';
+import { escapeHtml } from './escape-html.ts';
+import { renderMessage } from './message-html.ts';
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2329;background:#f5f6f7}
+header{background:#3370ff;color:#fff;padding:8px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
+header a{color:#fff}
+main{display:flex;gap:16px;padding:16px;align-items:flex-start}
+nav{width:280px;flex:none;background:#fff;border-radius:8px;padding:8px}
+nav a{display:block;padding:6px 8px;border-radius:6px;color:inherit;text-decoration:none}
+nav a.sel{background:#e1eaff} nav a .muted{font-size:12px}
+section{flex:1;min-width:0}
+.msg{background:#fff;border-radius:8px;padding:8px 12px;margin-bottom:8px;max-width:760px}
+.msg.mine{margin-left:40px;background:#e8f3ff}
+.meta{font-size:12px;color:#646a73;margin-bottom:4px} code{font-size:11px}
+.md{white-space:pre-wrap;word-break:break-word}
+.card{border:1px solid #dee0e3;border-radius:8px;overflow:hidden}
+.cardhead{padding:8px 12px;background:#eef;color:#1f2329}
+.t-blue,.t-wathet,.t-indigo{background:#e1eaff}.t-green,.t-turquoise{background:#d9f5d6}.t-red,.t-carmine{background:#fde2e2}
+.t-orange,.t-yellow{background:#feead2}.t-violet,.t-purple{background:#ece2fe}.t-grey{background:#eff0f1}
+.cardbody{padding:8px 12px}.cardbody>*{margin:6px 0}
+.cols{display:flex;gap:12px}.col{flex:1}
+.btn{margin:2px 4px 2px 0;padding:4px 12px;border-radius:6px;border:1px solid #bbbfc4;background:#fff;cursor:pointer}
+.btn.primary,.btn.primary_filled{background:#3370ff;color:#fff;border-color:#3370ff}
+.btn.danger,.btn.danger_filled{background:#f54a45;color:#fff;border-color:#f54a45}
+form.inline{display:inline}
+.field{display:block;margin:6px 0}.field span{display:block;font-size:12px;color:#646a73}
+.field input[type=text],.field textarea,.field select{width:100%;box-sizing:border-box}
+.muted{color:#8f959e}.note{color:#8f959e;font-size:12px}
+.urgent{color:#d83931;font-size:12px;margin-top:4px}
+.flash{background:#fff7e8;border:1px solid #ffc60a;border-radius:8px;padding:8px 12px;margin-bottom:8px}
+.flash.error{background:#fde2e2;border-color:#f54a45}
+.say{display:flex;gap:8px;max-width:760px}.say textarea{flex:1}
+`;
+
+const POLL = `
+(function(){var v=document.body.dataset.version;setInterval(function(){
+var a=document.activeElement;if(a&&/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName))return;
+fetch('/sandbox/ui/version').then(function(r){return r.json()}).then(function(j){if(String(j.version)!==v)location.reload()}).catch(function(){});
+},1500)})();`;
+
+export function pageUrl(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `/?${s}` : '/';
+}
+
+export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; flash?: string; error?: string }): string {
+  const people = fake.directory.people;
+  const as = query.as && fake.person(query.as) ? query.as : (people[0]?.openId ?? '');
+  const chats = fake.chats().slice().sort((a, b) => b.createTime - a.createTime);
+  const chat = (query.chat && fake.chat(query.chat)) || chats.find((c) => c.members.includes(as));
+  const refused = fake.state.refused.length;
+
+  const personOptions = people
+    .map(
+      (p) =>
+        `<option value="${escapeHtml(p.openId)}"${p.openId === as ? ' selected' : ''}>${escapeHtml(p.name)}${p.roles?.length ? ` (${escapeHtml(p.roles.join(', '))})` : ''}</option>`,
+    )
+    .join('');
+  const chatLinks = chats
+    .map((c) => {
+      const member = c.members.includes(as);
+      return (
+        `<a href="${escapeHtml(pageUrl({ as, chat: c.chatId }))}" class="${c.chatId === chat?.chatId ? 'sel' : ''}">` +
+        `${escapeHtml(c.name || c.chatId)}<div class="muted">${c.messageIds.length} messages · ${c.members.length} people${member ? '' : ' · not a member'}${c.status === 'dissolved' ? ' · dissolved' : ''}</div></a>`
+      );
+    })
+    .join('');
+
+  let body: string;
+  if (!chat) {
+    body = `<p class="muted">No chat yet${people.length ? ' for this person' : ''}. Chats appear when the bot creates them.</p>`;
+  } else {
+    const member = chat.members.includes(as);
+    const messages = fake.messagesIn(chat.chatId).map((m) => renderMessage(fake, as, chat, m)).join('');
+    const memberNames = chat.members.map((id) => fake.personName(id)).join(', ');
+    body =
+      `<h2>${escapeHtml(chat.name || chat.chatId)}</h2>` +
+      `<p class="muted">${escapeHtml(chat.description)}${chat.description ? '<br>' : ''}<code>${escapeHtml(chat.chatId)}</code> · members: ${escapeHtml(memberNames || '—')}</p>` +
+      (messages || '<p class="muted">No messages.</p>') +
+      (member
+        ? `<form class="say" method="post" action="/sandbox/ui/say"><input type="hidden" name="as" value="${escapeHtml(as)}">` +
+          `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}">` +
+          `<textarea name="text" rows="2" placeholder="Message as ${escapeHtml(fake.personName(as))}" required></textarea>` +
+          `<label><input type="checkbox" name="mention" value="1"> @${escapeHtml(fake.botName)}</label><button class="btn primary">Send</button></form>`
+        : `<p class="muted">${escapeHtml(fake.personName(as))} is not a member of this chat, so cannot post or press buttons here as in Lark.</p>`);
+  }
+
+  const flash = query.error
+    ? `<div class="flash error">${escapeHtml(query.error)}</div>`
+    : query.flash
+      ? `<div class="flash">${escapeHtml(query.flash)}</div>`
+      : '';
+
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>duban sandbox</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+<body data-version="${fake.state.version}">
+<header><b>duban · Lark sandbox</b>
+<form method="get" action="/">${chat ? `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}">` : ''}
+<label>Act as <select name="as" onchange="this.form.submit()">${personOptions || '<option value="">(no directory)</option>'}</select></label>
+<noscript><button>Switch</button></noscript></form>
+<span><a href="/sandbox/state">state JSON</a>${refused ? ` · ${refused} refused calls` : ''}</span></header>
+<main><nav>${chatLinks || '<p class="muted">No chats yet.</p>'}</nav><section>${flash}${body}</section></main>
+<script>${POLL}</script></body></html>`;
+}
+
