@@ -11,15 +11,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as schema from '../src/adapters/sqlite/schema.ts';
 import type { EffectDraft } from '../src/core/effects.ts';
 import { writeEffects } from '../src/adapters/sqlite/write-effects.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/start-sandbox.ts';
 import { loadAggregate } from '../src/adapters/sqlite/aggregate-store.ts';
 import { freshDbPath, runCli, startCli, waitForExit, waitForOutput } from './support/cli.ts';
-import { ADMIN_TOKEN, startLarkWorld } from './support/lark-world.ts';
+import { ADMIN_TOKEN, startNodeLarkWorld } from './support/lark-world.ts';
 import {
   CREATE_CHAT_PATH,
   SEND_PATH,
@@ -35,7 +33,7 @@ import {
 } from './support/outbox-helpers.ts';
 import { directory, tempDir } from './support/world.ts';
 
-type World = Awaited<ReturnType<typeof startLarkWorld>>;
+type World = Awaited<ReturnType<typeof startNodeLarkWorld>>;
 type Row = ReturnType<World['outboxRows']>[number];
 
 const messageIdOf = (row: Row) => (row.result as { messageId?: string } | null)?.messageId;
@@ -45,7 +43,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
   let log: LarkCallLog;
 
   beforeEach(async () => {
-    w = await startLarkWorld();
+    w = await startNodeLarkWorld();
     await w.loadDirectory();
     log = recordLarkCalls();
   });
@@ -83,7 +81,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     expect(inChat.map((m) => m.uuid)).toEqual(sendRows.map((r) => r.id));
     expect(new Set(inChat.map((m) => m.messageId)).size).toBe(inChat.length);
 
-    const cards = w.db.select().from(schema.cardMessages).where(eq(schema.cardMessages.suggestionId, suggestionId)).all();
+    const cards = w.cardsOf(suggestionId);
     const kindOf = new Map(cards.map((c) => [c.messageId, c.kind]));
     const assignments = w.assignmentsOf(suggestionId).filter((a) => a.state !== 'withdrawn').length;
     expect(inChat.map((m) => kindOf.get(m.messageId)).sort()).toEqual([...Array(assignments).fill('assignment'), 'status_board']);
@@ -215,7 +213,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     const failedList = await w.api('GET', '/api/outbox?status=failed');
     expect(failedList.status).toBe(200);
     expect(failedList.body).toEqual([expect.objectContaining({ id: head!.id, status: 'failed', kind: 'send_card', lastError: head!.lastError })]);
-    const unauthorised = await fetch(`${w.duban.server.url}/api/outbox?status=failed`, { headers: { authorization: 'Bearer wrong-token-0123456789' } });
+    const unauthorised = await fetch(`${w.url}/api/outbox?status=failed`, { headers: { authorization: 'Bearer wrong-token-0123456789' } });
     expect(unauthorised.status).toBe(401);
 
     // A failed head no longer holds back its suggestion: the later cards went out (FIFO per
@@ -225,7 +223,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     expect(fake().messagesIn(chatId).map((m) => m.uuid)).toEqual(rest.map((r) => r.id));
 
     // The retry puts it back; with the fault gone it is delivered, once.
-    const retried = await fetch(`${w.duban.server.url}/api/outbox/${head!.id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const retried = await fetch(`${w.url}/api/outbox/${head!.id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(retried.status).toBe(200);
     await w.drain();
     expect(rowById(head!.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
@@ -234,8 +232,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     expect(messages.filter((m) => m.uuid === head!.id)).toHaveLength(1);
     // What the code does: the retried card arrives after the cards that overtook it.
     expect(messages.map((m) => m.uuid)).toEqual([...rest.map((r) => r.id), head!.id]);
-    const card = w.db.select().from(schema.cardMessages).where(and(eq(schema.cardMessages.suggestionId, id!), eq(schema.cardMessages.messageId, messages.at(-1)!.messageId))).get();
-    expect(card?.kind).toBe('assignment');
+    expect(w.cardsOfKind(id!, 'assignment').map((c) => c.messageId)).toContain(messages.at(-1)!.messageId);
 
     // A row that is not failed cannot be retried.
     const again = await w.api('POST', `/api/outbox/${head!.id}/retry`);
@@ -281,8 +278,8 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     const drafts: EffectDraft[] = Array.from({ length: 12 }, (_, i): EffectDraft =>
       i % 3 === 2 ? { type: 'post_card', card: { kind: 'status_board', subjectId: id! } } : { type: 'post_text', zh: `第${i + 1}条消息`, en: `message ${i + 1}` },
     );
-    const agg = loadAggregate(w.db, id!)!;
-    w.db.transaction((tx) => writeEffects(tx, agg, drafts, { now: new Date() }));
+    const agg = loadAggregate(w.duban.runtime.db, id!)!;
+    w.duban.runtime.db.transaction((tx) => writeEffects(tx, agg, drafts, { now: new Date() }));
     w.duban.worker.kick();
     await w.drain(30_000);
 
@@ -308,7 +305,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     limitedBefore = limited();
     seqBefore = lastSeq();
     const from = [id!, ...others];
-    w.db.transaction((tx) => {
+    w.duban.runtime.db.transaction((tx) => {
       for (let round = 1; round <= 3; round++) {
         for (const [k, sid] of from.entries()) {
           const notice: EffectDraft = { type: 'notify_supervisors', zh: `通知 ${k + 1}-${round}`, en: `notice ${k + 1}-${round}` };

@@ -31,8 +31,35 @@ export type RawRequestReader = (c: Context, limit: number) => Promise<RawRequest
 
 export const readRawRequest: RawRequestReader = async (c, limit) => {
   if (Number(c.req.header('content-length') ?? NaN) > limit) throw new BodyTooLarge(limit);
-  const body = await c.req.text();
-  if (new TextEncoder().encode(body).length > limit) throw new BodyTooLarge(limit);
-  return { headers: c.req.header(), body };
+  return { headers: c.req.header(), body: await readLimited(c.req.raw.body, limit) };
 };
 
+/**
+ * The body as text, read chunk by chunk and abandoned as soon as it passes `limit` bytes: a body
+ * sent without a Content-Length (in chunks) is never held in memory beyond the limit.
+ */
+async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<string> {
+  if (!stream) return '';
+  const reader = stream.getReader();
+  const decoder = new TextDecoder('utf-8');
+  let size = 0;
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw new BodyTooLarge(limit);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw error;
+    throw new UnreadableBody(`the body could not be read: ${(error as Error).message}`);
+  } finally {
+    reader.releaseLock();
+  }
+  return text + decoder.decode();
+}
