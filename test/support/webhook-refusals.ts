@@ -54,9 +54,15 @@ export function postChunked(url: string, body: string): Promise<Delivery> {
       let rawBody = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (rawBody += chunk));
-      res.on('end', () =>
-        resolve({ eventId: undefined, attempt: 1, status: res.statusCode ?? 0, body: JSON.parse(rawBody), rawBody, timedOut: false, durationMs: Date.now() - started }),
-      );
+      res.on('end', () => {
+        let body: unknown = rawBody;
+        try {
+          body = JSON.parse(rawBody);
+        } catch {
+          // not JSON: the text, for the failure message
+        }
+        resolve({ eventId: undefined, attempt: 1, status: res.statusCode ?? 0, body, rawBody, timedOut: false, durationMs: Date.now() - started });
+      });
     });
     // The server answers 413 and closes the connection part-way through; that is expected.
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
