@@ -89,6 +89,8 @@ interface Bot {
   url: string;
   secrets: LarkSecrets;
   sandbox: RunningSandbox;
+  /** What the bot's process printed so far, when it runs in one (wrangler logs each request it serves). */
+  output?: () => string;
   close(): Promise<void>;
 }
 
@@ -148,6 +150,7 @@ export async function startWorkersLarkWorld(env: Record<string, string> = {}): P
       url: worker.url,
       secrets,
       sandbox,
+      output: worker.output,
       close: async () => {
         await worker.kill();
         await sandbox.close();
@@ -311,6 +314,7 @@ function larkWorld(bot: Bot) {
     url: bot.url,
     secrets: bot.secrets,
     sandbox,
+    output: bot.output ?? (() => ''),
     api,
     refresh,
     drain,
