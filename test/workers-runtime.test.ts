@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/start-sandbox.ts';
 import { adminApi, drainOutbox, larkVariables, sandboxSecrets, startWorkersLarkWorld, ADMIN_TOKEN, type LarkWorld, type OutboxRow } from './support/lark-world.ts';
-import { CREATE_CHAT_PATH, SEND_PATH, freePort, suggestionInput, waitFor } from './support/outbox-helpers.ts';
+import { troubledBurst } from './support/burst.ts';
+import { SEND_PATH, freePort, suggestionInput, waitFor } from './support/outbox-helpers.ts';
 import { startWorkersDev, type WorkersDev } from './support/workers-dev.ts';
 import { directory, tempDir } from './support/world.ts';
 
@@ -140,16 +141,7 @@ describe('wrangler dev killed (-9, the whole process group) in the middle of a b
     worker = await startWorkersDev(vars);
     expect((await adminApi(worker.url, 'PUT', '/api/directory', directory)).status).toBe(200);
 
-    // Five groups cannot be created at first (they are retried). Of the sends, five are quick;
-    // three are performed by Lark but their answer is lost (the rows wait for a retry); the rest
-    // take half a second each. When those three have been used and slow sends are in flight,
-    // wrangler and workerd are killed: groups are missing, cards are missing, and Lark has cards
-    // the bot never heard about. A slow send whose sender died is still performed when its delay
-    // is over, as Lark would, possibly after the restarted bot has sent it again with its uuid.
-    fake.faults.add({ method: 'POST', path: CREATE_CHAT_PATH, status: 500, times: 5 });
-    fake.faults.add({ method: 'POST', path: SEND_PATH, delayMs: 50, times: 5 });
-    const answerLost = fake.faults.add({ method: 'POST', path: SEND_PATH, status: 503, mode: 'after', times: 3 });
-    const slow = fake.faults.add({ method: 'POST', path: SEND_PATH, delayMs: 500, times: 10 * COUNT });
+    const burst = troubledBurst(fake, COUNT, 500);
 
     const units = directory.units.map((u) => u.id);
     const deputies = directory.deputies.map((d) => d.id);
@@ -161,54 +153,14 @@ describe('wrangler dev killed (-9, the whole process group) in the middle of a b
     const expectedCards = queued.filter((r) => r.kind === 'send_card').length;
     expect(expectedCards).toBe(2 * COUNT); // one assignment card and the status board each
 
-    const groupChats = () => fake.chats().filter((c) => c.chatType !== 'p2p');
-    const botMessages = () => groupChats().flatMap((c) => fake.messagesIn(c.chatId));
-    await waitFor(
-      () => answerLost.used === answerLost.times && slow.used > 0,
-      30_000,
-      () => `the burst did not get far enough; chats ${groupChats().length}, stored ${botMessages().length}`,
-      10,
-    );
-    const atKill = { chats: groupChats().length, messages: botMessages().length, inFlight: slow.used };
-    const storedAtKill = new Map(botMessages().map((m) => [m.uuid!, m.messageId]));
+    await burst.midway();
+    const atKill = burst.snapshot();
     await worker.kill('SIGKILL');
-    expect(atKill.messages, 'killed before every card arrived').toBeGreaterThanOrEqual(answerLost.times);
-    expect(atKill.messages, 'killed before every card arrived').toBeLessThan(expectedCards);
-    expect(atKill.chats, 'some groups but not all existed').toBeGreaterThan(0);
-    expect(atKill.chats, 'some groups but not all existed').toBeLessThan(COUNT);
-    expect(atKill.inFlight, 'sends were in flight').toBeGreaterThan(0);
+    burst.expectMidway(atKill, expectedCards);
 
     fake.faults.clear();
     worker = await startWorkersDev(vars);
     await drainOutbox(worker.url, 60_000);
-
-    const rows = (await adminApi(worker.url, 'GET', '/api/outbox')).body as OutboxRow[];
-    expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
-    const details = await Promise.all(rows.filter((r) => r.kind === 'create_chat').map(async (r) => (await adminApi(worker!.url, 'GET', `/api/suggestions/${r.suggestionId}`)).body));
-
-    // Exactly one group per suggestion, the one duban recorded.
-    expect(groupChats()).toHaveLength(COUNT);
-    expect(new Set(groupChats().map((c) => c.name)).size).toBe(COUNT);
-    expect(groupChats().map((c) => c.chatId).sort()).toEqual(details.map((d) => d.chatId).sort());
-
-    // Each group: its assignment card and its status board, once each, in the order queued.
-    for (const d of details) {
-      const inChat = fake.messagesIn(d.chatId);
-      const sendRows = rows.filter((r) => r.suggestionId === d.id && r.kind === 'send_card');
-      expect(inChat.map((m) => m.uuid)).toEqual(sendRows.map((r) => r.id));
-      expect(inChat.map((m) => d.cards.find((c: { messageId: string }) => c.messageId === m.messageId)?.kind)).toEqual(['assignment', 'status_board']);
-    }
-    const all = botMessages();
-    expect(new Set(all.map((m) => m.uuid)).size).toBe(all.length);
-    expect(all).toHaveLength(expectedCards);
-
-    // The cards Lark stored without the bot hearing of it were sent again after the restart with
-    // the same uuid: the bot recorded the original message, and Lark did not store a second one.
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const [uuid, messageId] of storedAtKill) expect((byId.get(uuid)!.result as { messageId: string }).messageId).toBe(messageId);
-    expect(rows.filter((r) => r.attempts > 1).length, 'rows retried after a lost answer, a 500 or the kill').toBeGreaterThanOrEqual(answerLost.times);
-
-    // The outbox's record agrees with Lark: one sent row per group created and per card stored.
-    expect(rows).toHaveLength(groupChats().length + all.length);
+    await burst.expectEachCallOnce(worker.url, expectedCards, atKill.stored);
   });
 });

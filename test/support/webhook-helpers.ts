@@ -14,6 +14,13 @@ import type { LarkWorld, startNodeLarkWorld } from './lark-world.ts';
 export type NodeLarkWorld = Awaited<ReturnType<typeof startNodeLarkWorld>>;
 type Json = Record<string, unknown>;
 
+/** The toasts a person sees (SPEC §5). */
+export const SIGNED = '已签收';
+export const ALREADY_HANDLED = '该操作已处理';
+export const NOT_THIS_GROUP = '这张卡片不属于本群';
+export const UNRECOGNISED = '无法识别的按钮';
+export const SIGN_FORBIDDEN = '仅承办单位联络员或负责人可签收';
+
 /** `{"encrypt":"…"}` of `plain`, encrypted with the bot's Encrypt Key, exactly as Lark sends it. */
 export async function sealed(w: LarkWorld, plain: unknown): Promise<string> {
   return JSON.stringify({ encrypt: await encryptEvent(JSON.stringify(plain), w.secrets.encryptKey) });

@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { expect } from 'vitest';
 import type { Delivery, DeliveryOptions, MessageEventInput, ButtonPressInput } from '../../src/sandbox/event-sender.ts';
 import type { LarkWorld } from './lark-world.ts';
-import { assignmentCard, buttonValue, importSuggestion, sealed, sealedWithWrongKey } from './webhook-helpers.ts';
+import { assignmentCard, buttonValue, errorCode, importSuggestion, sealed, sealedWithWrongKey } from './webhook-helpers.ts';
 import { deputy, unit } from './world.ts';
 
 export type Target = 'message' | 'press';
@@ -117,4 +117,14 @@ export function refusalCases(running: () => { w: LarkWorld; events: RealEvents }
     ],
     ['a body larger than 512 KB sent in chunks, with no Content-Length to refuse it by', 413, 'payload_too_large', async (target) => postChunked(`${world().url}/lark/events`, await oversized(target))],
   ];
+}
+
+/** Sends a case for both real events and checks each is refused with `status` and `code` (a press with no toast). */
+export async function expectRefusedBoth(send: RefusalCase[3], status: number, code: string): Promise<void> {
+  for (const target of ['message', 'press'] as const) {
+    const res = await send(target);
+    expect(res.status, `${target}: ${res.rawBody.slice(0, 200)}`).toBe(status);
+    expect(errorCode(res.body), target).toBe(code);
+    if (target === 'press') expect((res as { toast?: unknown }).toast).toBeUndefined();
+  }
 }
