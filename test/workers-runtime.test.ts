@@ -57,6 +57,10 @@ describe('the Cron Trigger runs the sweep at the minutes DUBAN_SCHEDULE names', 
     );
     await w.drain();
 
+    // The operator's log says the same: the schedule ran once, for 09:30.
+    const runs = w.output().split('\n').filter((line) => line.includes('"msg":"scheduled jobs"')).map((line) => JSON.parse(line.slice(line.indexOf('{'))));
+    expect(runs.map((r) => [r.at, r.jobs])).toEqual([[new Date(at).toISOString(), ['sweep']]]);
+
     const reminders = w.cardsOfKind(id, 'reminder');
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.map((c) => c.createdAt)).toEqual(reminders.map(() => new Date(at).toISOString()));
