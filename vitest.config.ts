@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that only make sense against the Workers runtime (`npm run workers:dev`). */
+const WORKERS_ONLY = ['test/workers-runtime.test.ts'];
+
 export default defineConfig({
   plugins: [
     {
@@ -9,10 +12,25 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/**/*.test.ts'],
     // CLI tests spawn real processes and import real files; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/**/*.test.ts'], exclude: WORKERS_ONLY },
+      },
+      {
+        // The same end-to-end stories and refusals against the Worker under `wrangler dev`
+        // (test/support/lark-world.ts reads DUBAN_E2E_RUNTIME), and the Workers-only tests.
+        extends: true,
+        test: {
+          name: 'workers',
+          include: ['test/e2e-lark.test.ts', 'test/webhook-parity.test.ts', ...WORKERS_ONLY],
+          env: { DUBAN_E2E_RUNTIME: 'workers' },
+        },
+      },
+    ],
   },
 });

@@ -4,30 +4,31 @@
  * tampered with. Every refusal is checked to change nothing, and every tampered request is shown
  * to have had an effect when sent untampered.
  */
-import { request as httpRequest } from 'node:http';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HELP_TEXT } from '../src/app/group-messages.ts';
 import { larkWebhook, type LarkEnvelope } from '../src/transports/lark/webhook.ts';
-import type { Delivery, DeliveryOptions } from '../src/sandbox/event-sender.ts';
 import { createEventSender } from '../src/sandbox/event-sender.ts';
-import { startLarkWorld } from './support/lark-world.ts';
+import { startNodeLarkWorld } from './support/lark-world.ts';
+import { REAL_TEXT, expectRefusedBoth, realEvents, refusalCases, type RealEvents } from './support/webhook-refusals.ts';
 import {
+  ALREADY_HANDLED,
+  NOT_THIS_GROUP,
+  SIGNED,
+  UNRECOGNISED,
   assignmentCard,
   auditRows,
   buttonValue,
   errorCode,
   importSuggestion,
   labelsOf,
-  larkSecrets,
   patchesOf,
   sealed,
-  sealedWithWrongKey,
   stateOf,
   storedMessages,
   tableCounts,
   visibleState,
-  type LarkWorld,
+  type NodeLarkWorld as LarkWorld,
 } from './support/webhook-helpers.ts';
 import { deputy, supervisor, unit } from './support/world.ts';
 
@@ -37,13 +38,9 @@ const zjw = unit('zjw');
 const d01 = deputy('d01');
 const d02 = deputy('d02');
 
-const SIGNED = '已签收';
-const ALREADY_HANDLED = '该操作已处理';
-const NOT_THIS_GROUP = '这张卡片不属于本群';
-const UNRECOGNISED = '无法识别的按钮';
 
 async function openWorld(): Promise<LarkWorld> {
-  const w = await startLarkWorld();
+  const w = await startNodeLarkWorld();
   await w.loadDirectory();
   return w;
 }
@@ -65,28 +62,6 @@ async function expectRefusedPress<R extends { status: number; toast?: { type?: s
   expect(audit).toHaveLength(auditBefore + 1);
   expect(audit.at(-1)).toMatchObject({ outcome: 'refused', source: 'card', action: expected.action, actor: expected.actor, message: expected.content });
   return result;
-}
-
-/**
- * POSTs `body` with Transfer-Encoding: chunked (fetch always sends a Content-Length for a string),
- * so the server can only find the size by reading. Each request on its own connection.
- */
-function postChunked(url: string, body: string): Promise<Delivery> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      let rawBody = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (rawBody += chunk));
-      res.on('end', () =>
-        resolve({ eventId: undefined, attempt: 1, status: res.statusCode ?? 0, body: JSON.parse(rawBody), rawBody, timedOut: false, durationMs: Date.now() - started }),
-      );
-    });
-    // The server answers 413 and closes the connection part-way through; that is expected.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-    for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.slice(at, at + 64 * 1024));
-    req.end();
-  });
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -192,31 +167,14 @@ describe('refused requests change nothing, and the same request untampered has i
   let w: LarkWorld;
   let chatId: string;
   let assignmentId: string;
-  let cardMessageId: string;
-  let signValue: Record<string, unknown>;
-  const MESSAGE_ID = 'om_0000000000000000webhooktamper01';
-  const MESSAGE_EVENT = 'e0000000000000000000000000tamper1';
-  const PRESS_EVENT = 'e0000000000000000000000000tamper2';
-  const TEXT = '请问这条建议目前办到哪一步了？';
-
-  const message = () => ({ chatId, senderOpenId: d02, text: TEXT, messageId: MESSAGE_ID, eventId: MESSAGE_EVENT });
-  const press = () => ({ chatId, messageId: cardMessageId, operatorOpenId: jtw.liaison, value: signValue, eventId: PRESS_EVENT });
-  /** The plaintext envelope the sender built for the real event (what Lark would have sent). */
-  const envelopeOf = (target: 'message' | 'press') => {
-    const env = w.sandbox.events.envelope(target === 'message' ? MESSAGE_EVENT : PRESS_EVENT);
-    if (!env) throw new Error(`no ${target} envelope`);
-    return env;
-  };
+  let events: RealEvents;
+  const cases = refusalCases(() => ({ w, events }));
 
   beforeAll(async () => {
     w = await openWorld();
-    const s = await importSuggestion(w, '0201');
-    chatId = s.chatId;
-    ({ assignmentId, messageId: cardMessageId } = assignmentCard(w, s.id, 'jtw'));
-    signValue = buttonValue(w, cardMessageId, '签收');
-    // Builds the two real events once (refused: bad signature), so their envelopes can be resent by hand.
-    expect((await w.sandbox.events.sendMessageEvent(message(), { badSignature: true })).status).toBe(401);
-    expect((await w.sandbox.events.pressButton(press(), { badSignature: true })).status).toBe(401);
+    let suggestion: { chatId: string };
+    ({ suggestion, assignmentId, events } = await realEvents(w, '0201'));
+    chatId = suggestion.chatId;
   });
   afterAll(() => w?.close());
 
@@ -226,61 +184,21 @@ describe('refused requests change nothing, and the same request untampered has i
     before = { counts: tableCounts(w), state: visibleState(w) };
   });
 
-  const viaSender = (tamper: DeliveryOptions) => (target: 'message' | 'press'): Promise<Delivery> =>
-    target === 'message' ? w.sandbox.events.sendMessageEvent(message(), tamper) : w.sandbox.events.pressButton(press(), tamper);
-
-  const cases: Array<[string, number, string, (target: 'message' | 'press') => Promise<Delivery>]> = [
-    ['a bad signature', 401, 'bad_signature', viaSender({ badSignature: true })],
-    ['a wrong verification token (correctly signed)', 401, 'bad_token', viaSender({ token: 'not-the-verification-token' })],
-    ['a stale timestamp (600 s old)', 400, 'stale_timestamp', viaSender({ timestampOffsetSeconds: -600 })],
-    ['a timestamp 600 s in the future', 400, 'future_timestamp', viaSender({ timestampOffsetSeconds: 600 })],
-    ['a timestamp that is not unix seconds (correctly signed)', 400, 'bad_timestamp', viaSender({ timestamp: 'Mon Feb 10 09:00:00 CST 2026' })],
-    ['no signature headers', 401, 'unsigned', async (target) => w.sandbox.events.sendRaw(await sealed(w, envelopeOf(target)))],
-    ['malformed JSON (the signed body cut short)', 400, 'invalid_json', async (target) => w.sandbox.events.sendRaw((await sealed(w, envelopeOf(target))).slice(0, -1), {}, { sign: true })],
-    ['malformed JSON ({"encrypt": and nothing more)', 400, 'invalid_json', async () => w.sandbox.events.sendRaw('{"encrypt":', {}, { sign: true })],
-    ['a signed body that is not encrypted although an Encrypt Key is set', 400, 'not_encrypted', async (target) => w.sandbox.events.sendRaw(envelopeOf(target), {}, { sign: true })],
-    ['an "encrypt" field that does not decrypt with the Encrypt Key', 400, 'cannot_decrypt', async (target) => w.sandbox.events.sendRaw(await sealedWithWrongKey(w, envelopeOf(target)), {}, { sign: true })],
-    [
-      'a body larger than 512 KB',
-      413,
-      'payload_too_large',
-      async (target) => {
-        const res = await w.sandbox.events.sendRaw(await sealed(w, { ...envelopeOf(target), padding: 'x'.repeat(600 * 1024) }), {}, { sign: true });
-        // The 413 goes out before the body is read; @hono/node-server then drains the body for up
-        // to 500 ms and closes the kept-alive socket. Let that happen before the next request, or
-        // fetch would reuse the socket and fail ("other side closed"); see the report.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        return res;
-      },
-    ],
-    [
-      'a body larger than 512 KB sent in chunks, with no Content-Length to refuse it by',
-      413,
-      'payload_too_large',
-      async (target) => postChunked(`${w.duban.server.url}/lark/events`, await sealed(w, { ...envelopeOf(target), padding: 'x'.repeat(600 * 1024) })),
-    ],
-  ];
-
   it.each(cases)('%s: refused with %i %s', async (_name, status, code, send) => {
-    for (const target of ['message', 'press'] as const) {
-      const res = await send(target);
-      expect(res.status, `${target}: ${res.rawBody.slice(0, 200)}`).toBe(status);
-      expect(errorCode(res.body), target).toBe(code);
-      if (target === 'press') expect((res as { toast?: unknown }).toast).toBeUndefined();
-    }
+    await expectRefusedBoth(send, status, code);
     await w.drain();
     expect(tableCounts(w)).toEqual(before.counts);
     expect(visibleState(w)).toEqual(before.state);
     expect(stateOf(w, assignmentId)).toBe('pending_sign');
-    expect(storedMessages(w, MESSAGE_ID)).toEqual([]);
+    expect(storedMessages(w, events.message().messageId)).toEqual([]);
   });
 
   it('the same message event and press, delivered untampered, are stored and sign for the assignment', async () => {
-    const said = await w.sandbox.events.redeliver(MESSAGE_EVENT);
+    const said = await w.sandbox.events.redeliver(events.message().eventId);
     expect(said.status, JSON.stringify(said)).toBe(200);
-    expect(storedMessages(w, MESSAGE_ID)).toEqual([expect.objectContaining({ chatId, senderOpenId: d02, text: TEXT, senderType: 'user' })]);
+    expect(storedMessages(w, events.message().messageId)).toEqual([expect.objectContaining({ chatId, senderOpenId: d02, text: REAL_TEXT, senderType: 'user' })]);
 
-    const pressed = await w.sandbox.events.redeliver(PRESS_EVENT);
+    const pressed = await w.sandbox.events.redeliver(events.press().eventId);
     expect(pressed.status).toBe(200);
     expect(pressed.body).toMatchObject({ toast: { type: 'success', content: SIGNED } });
     expect(stateOf(w, assignmentId)).toBe('signed');
@@ -613,7 +531,7 @@ describe('events of other types', () => {
   afterAll(() => w?.close());
 
   const envelope = (eventType: string, event: Record<string, unknown>): LarkEnvelope & { schema: string } => {
-    const { verificationToken, appId } = larkSecrets(w);
+    const { verificationToken, appId } = w.secrets;
     return {
       schema: '2.0',
       header: { event_id: `e${Date.now()}${Math.random().toString(16).slice(2, 12)}`, event_type: eventType, create_time: String(Date.now()), token: verificationToken, app_id: appId, tenant_key: 'tk_sandbox' },

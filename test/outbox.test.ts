@@ -11,22 +11,20 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as schema from '../src/adapters/sqlite/schema.ts';
 import type { EffectDraft } from '../src/core/effects.ts';
 import { writeEffects } from '../src/adapters/sqlite/write-effects.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/start-sandbox.ts';
 import { loadAggregate } from '../src/adapters/sqlite/aggregate-store.ts';
 import { freshDbPath, runCli, startCli, waitForExit, waitForOutput } from './support/cli.ts';
-import { ADMIN_TOKEN, startLarkWorld } from './support/lark-world.ts';
+import { troubledBurst } from './support/burst.ts';
+import { ADMIN_TOKEN, startNodeLarkWorld } from './support/lark-world.ts';
 import {
   CREATE_CHAT_PATH,
   SEND_PATH,
   TOKEN_PATH,
   freePort,
   outboxOfFile,
-  readDbFile,
   recordLarkCalls,
   suggestionInput,
   suggestionsCsv,
@@ -35,7 +33,7 @@ import {
 } from './support/outbox-helpers.ts';
 import { directory, tempDir } from './support/world.ts';
 
-type World = Awaited<ReturnType<typeof startLarkWorld>>;
+type World = Awaited<ReturnType<typeof startNodeLarkWorld>>;
 type Row = ReturnType<World['outboxRows']>[number];
 
 const messageIdOf = (row: Row) => (row.result as { messageId?: string } | null)?.messageId;
@@ -45,7 +43,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
   let log: LarkCallLog;
 
   beforeEach(async () => {
-    w = await startLarkWorld();
+    w = await startNodeLarkWorld();
     await w.loadDirectory();
     log = recordLarkCalls();
   });
@@ -83,7 +81,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     expect(inChat.map((m) => m.uuid)).toEqual(sendRows.map((r) => r.id));
     expect(new Set(inChat.map((m) => m.messageId)).size).toBe(inChat.length);
 
-    const cards = w.db.select().from(schema.cardMessages).where(eq(schema.cardMessages.suggestionId, suggestionId)).all();
+    const cards = w.cardsOf(suggestionId);
     const kindOf = new Map(cards.map((c) => [c.messageId, c.kind]));
     const assignments = w.assignmentsOf(suggestionId).filter((a) => a.state !== 'withdrawn').length;
     expect(inChat.map((m) => kindOf.get(m.messageId)).sort()).toEqual([...Array(assignments).fill('assignment'), 'status_board']);
@@ -215,7 +213,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     const failedList = await w.api('GET', '/api/outbox?status=failed');
     expect(failedList.status).toBe(200);
     expect(failedList.body).toEqual([expect.objectContaining({ id: head!.id, status: 'failed', kind: 'send_card', lastError: head!.lastError })]);
-    const unauthorised = await fetch(`${w.duban.server.url}/api/outbox?status=failed`, { headers: { authorization: 'Bearer wrong-token-0123456789' } });
+    const unauthorised = await fetch(`${w.url}/api/outbox?status=failed`, { headers: { authorization: 'Bearer wrong-token-0123456789' } });
     expect(unauthorised.status).toBe(401);
 
     // A failed head no longer holds back its suggestion: the later cards went out (FIFO per
@@ -225,7 +223,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     expect(fake().messagesIn(chatId).map((m) => m.uuid)).toEqual(rest.map((r) => r.id));
 
     // The retry puts it back; with the fault gone it is delivered, once.
-    const retried = await fetch(`${w.duban.server.url}/api/outbox/${head!.id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const retried = await fetch(`${w.url}/api/outbox/${head!.id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(retried.status).toBe(200);
     await w.drain();
     expect(rowById(head!.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
@@ -234,8 +232,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     expect(messages.filter((m) => m.uuid === head!.id)).toHaveLength(1);
     // What the code does: the retried card arrives after the cards that overtook it.
     expect(messages.map((m) => m.uuid)).toEqual([...rest.map((r) => r.id), head!.id]);
-    const card = w.db.select().from(schema.cardMessages).where(and(eq(schema.cardMessages.suggestionId, id!), eq(schema.cardMessages.messageId, messages.at(-1)!.messageId))).get();
-    expect(card?.kind).toBe('assignment');
+    expect(w.cardsOfKind(id!, 'assignment').map((c) => c.messageId)).toContain(messages.at(-1)!.messageId);
 
     // A row that is not failed cannot be retried.
     const again = await w.api('POST', `/api/outbox/${head!.id}/retry`);
@@ -281,8 +278,8 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     const drafts: EffectDraft[] = Array.from({ length: 12 }, (_, i): EffectDraft =>
       i % 3 === 2 ? { type: 'post_card', card: { kind: 'status_board', subjectId: id! } } : { type: 'post_text', zh: `第${i + 1}条消息`, en: `message ${i + 1}` },
     );
-    const agg = loadAggregate(w.db, id!)!;
-    w.db.transaction((tx) => writeEffects(tx, agg, drafts, { now: new Date() }));
+    const agg = loadAggregate(w.duban.runtime.db, id!)!;
+    w.duban.runtime.db.transaction((tx) => writeEffects(tx, agg, drafts, { now: new Date() }));
     w.duban.worker.kick();
     await w.drain(30_000);
 
@@ -308,7 +305,7 @@ describe('the outbox against a misbehaving Lark (in process)', () => {
     limitedBefore = limited();
     seqBefore = lastSeq();
     const from = [id!, ...others];
-    w.db.transaction((tx) => {
+    w.duban.runtime.db.transaction((tx) => {
       for (let round = 1; round <= 3; round++) {
         for (const [k, sid] of from.entries()) {
           const notice: EffectDraft = { type: 'notify_supervisors', zh: `通知 ${k + 1}-${round}`, en: `notice ${k + 1}-${round}` };
@@ -367,17 +364,7 @@ describe('a bot process killed in the middle of a burst', () => {
       verificationToken: 'vt',
       webhookUrl: () => `${botUrl}/lark/events`,
     });
-    const fake = sandbox.fake;
-    // Five groups cannot be created at first (they are retried later). Of the sends, five are
-    // quick; three are performed by Lark but their answer is lost (the rows wait for a retry);
-    // the rest hang for 2 s. When those three have been used and a slow send is in flight, the
-    // bot is killed: groups are missing, cards are missing, and Lark has cards the bot never
-    // heard about. A slow send whose sender died is still performed when its delay is over, as
-    // Lark would, possibly after the restarted bot has sent it again with the same uuid.
-    fake.faults.add({ method: 'POST', path: CREATE_CHAT_PATH, status: 500, times: 5 });
-    fake.faults.add({ method: 'POST', path: SEND_PATH, delayMs: 50, times: 5 });
-    const answerLost = fake.faults.add({ method: 'POST', path: SEND_PATH, status: 503, mode: 'after', times: 3 });
-    const slow = fake.faults.add({ method: 'POST', path: SEND_PATH, delayMs: 2000, times: 10 * COUNT });
+    const burst = troubledBurst(sandbox.fake, COUNT, 2000);
 
     const env = {
       PORT: String(port),
@@ -389,35 +376,21 @@ describe('a bot process killed in the middle of a burst', () => {
       LOG_LEVEL: 'silent',
       ADMIN_TOKEN,
     };
-    const groupChats = () => fake.chats().filter((c) => c.chatType !== 'p2p');
-    const botMessages = () => groupChats().flatMap((c) => fake.messagesIn(c.chatId));
 
     const first = startCli(['serve'], dbPath, env);
     children.push(first);
     await waitForOutput(first, /listening on/);
-    const sendsArrived = () => fake.requestCount('POST /open-apis/im/v1/messages');
-    await waitFor(
-      () => answerLost.used === answerLost.times && slow.used > 0,
-      30_000,
-      () => `the burst did not get far enough; chats ${groupChats().length}, sends ${sendsArrived()}, stored ${botMessages().length}`,
-      10,
-    );
-    const seenBeforeKill = { chats: groupChats().length, messages: botMessages().length, inFlight: slow.used };
-    const storedAtKill = new Map(botMessages().map((m) => [m.uuid!, m.messageId]));
+    await burst.midway();
+    const atKill = burst.snapshot();
     first.kill('SIGKILL');
     await waitForExit(first);
-    expect(seenBeforeKill.messages, 'killed before every card arrived').toBeGreaterThanOrEqual(answerLost.times);
-    expect(seenBeforeKill.messages, 'killed before every card arrived').toBeLessThan(expectedCards);
-    expect(seenBeforeKill.chats, 'some groups but not all existed').toBeGreaterThan(0);
-    expect(seenBeforeKill.chats, 'some groups but not all existed').toBeLessThan(COUNT);
-    expect(seenBeforeKill.inFlight, 'sends were in flight').toBeGreaterThan(0);
+    burst.expectMidway(atKill, expectedCards);
     const pendingAfterKill = outboxOfFile(dbPath).filter((r) => r.status === 'pending');
     expect(pendingAfterKill.length, 'the outbox still has work after the kill').toBeGreaterThan(0);
     // Cards Lark has stored while the bot's outbox still thinks they are to be sent.
-    const unknownToBot = pendingAfterKill.filter((r) => storedAtKill.has(r.id));
-    expect(unknownToBot.length).toBeGreaterThanOrEqual(answerLost.times);
+    expect(pendingAfterKill.filter((r) => atKill.stored.has(r.id)).length).toBeGreaterThanOrEqual(burst.answerLost.times);
 
-    fake.faults.clear();
+    sandbox.fake.faults.clear();
     const second = startCli(['serve'], dbPath, env);
     children.push(second);
     await waitForOutput(second, /listening on/);
@@ -427,43 +400,7 @@ describe('a bot process killed in the middle of a burst', () => {
       () => JSON.stringify(outboxOfFile(dbPath).filter((r) => r.status === 'pending').slice(0, 5)),
       100,
     );
-
-    const rows = outboxOfFile(dbPath);
-    expect(rows.filter((r) => r.status === 'failed')).toEqual([]);
-    const sent = rows.filter((r) => r.status === 'sent');
-
-    // Exactly one group per suggestion, the one duban recorded.
-    const links = readDbFile(dbPath, (db) => db.prepare('select suggestion_id, chat_id from suggestion_chats').all() as { suggestion_id: string; chat_id: string }[]);
-    expect(links).toHaveLength(COUNT);
-    expect(groupChats()).toHaveLength(COUNT);
-    expect(new Set(groupChats().map((c) => c.name)).size).toBe(COUNT);
-    expect(groupChats().map((c) => c.chatId).sort()).toEqual(links.map((l) => l.chat_id).sort());
-
-    // Each group: its assignment card and its status board, once each, in the order queued.
-    const cards = readDbFile(dbPath, (db) => db.prepare('select suggestion_id, kind, message_id from card_messages').all() as { suggestion_id: string; kind: string; message_id: string | null }[]);
-    for (const link of links) {
-      const inChat = fake.messagesIn(link.chat_id);
-      expect(inChat.every((m) => m.msgType === 'interactive')).toBe(true);
-      const queued = rows.filter((r) => r.suggestion_id === link.suggestion_id && r.kind === 'send_card');
-      expect(inChat.map((m) => m.uuid)).toEqual(queued.map((r) => r.id));
-      const mine = cards.filter((c) => c.suggestion_id === link.suggestion_id);
-      expect(inChat.map((m) => mine.find((c) => c.message_id === m.messageId)?.kind)).toEqual(['assignment', 'status_board']);
-    }
-    const all = botMessages();
-    expect(new Set(all.map((m) => m.uuid)).size).toBe(all.length);
-    expect(all).toHaveLength(expectedCards);
-
-    // The cards Lark stored without the bot hearing of it were sent again after the restart with
-    // the same uuid: the bot recorded the original message, and Lark did not store a second one.
-    const finalRows = new Map(rows.map((r) => [r.id, r]));
-    for (const r of unknownToBot) {
-      expect(finalRows.get(r.id)!.status).toBe('sent');
-      expect(JSON.parse(finalRows.get(r.id)!.result!).messageId).toBe(storedAtKill.get(r.id));
-      expect(all.filter((m) => m.uuid === r.id)).toHaveLength(1);
-    }
-
-    // The outbox's record agrees with Lark: one sent row per group created and per card stored.
-    expect(sent.length).toBe(groupChats().length + all.length);
+    await burst.expectEachCallOnce(botUrl, expectedCards, atKill.stored);
 
     second.kill('SIGTERM');
     expect(await waitForExit(second)).toEqual({ code: 0, signal: null });

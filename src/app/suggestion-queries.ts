@@ -11,6 +11,8 @@ import * as schema from '../adapters/sqlite/schema.ts';
 import type { AppContext } from './context.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
 import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
+import { cardsOfSuggestion } from '../adapters/sqlite/card-store.ts';
+import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 
 export interface SuggestionFilters {
   status?: string;
@@ -152,6 +154,8 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     body: agg.suggestion.body,
     keyLeader: agg.suggestion.keyLeader,
     version: agg.suggestion.version,
+    /** The suggestion's Lark group, once created. */
+    chatId: chatOfSuggestion(ctx.db, id) ?? null,
     deputies: agg.deputies.map((d) => ({ id: d.deputyId, name: d.name, role: d.role, openId: d.openId })),
     assignments: agg.assignments.map((a) => ({
       ...a,
@@ -166,6 +170,8 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     commitments: agg.commitments,
     evaluations: agg.evaluations,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
+    /** The cards posted in its group, in posting order (`messageId` null while queued). */
+    cards: cardsOfSuggestion(ctx.db, id),
     timeline: [...timeline, ...messagesOf(ctx, id)].sort((x, y) => x.at.localeCompare(y.at)),
   };
 }

@@ -171,10 +171,10 @@ export function outboxOfFile(path: string): OutboxFileRow[] {
 }
 
 /** Polls `condition` until it holds; throws with `describe()` after `ms`. */
-export async function waitFor(condition: () => boolean, ms: number, describe: () => string, everyMs = 25): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, ms: number, describe: () => string | Promise<string>, everyMs = 25): Promise<void> {
   const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms: ${describe()}`);
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms: ${await describe()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

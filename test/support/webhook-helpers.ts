@@ -1,27 +1,29 @@
 /**
- * Helpers for the webhook tests (test/lark-webhook.test.ts): the secrets the bot and the sandbox
- * share, bodies sealed by hand (for tampering the event sender has no option for), and snapshots
- * of everything a refused request must leave alone.
+ * Helpers for the webhook tests (test/lark-webhook.test.ts, test/webhook-parity.test.ts): bodies
+ * sealed by hand (for tampering the event sender has no option for), suggestions imported through
+ * the admin API, and — on Node, from its database — snapshots of everything a refused request
+ * must leave alone.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import * as schema from '../../src/adapters/sqlite/schema.ts';
 import { decryptEvent, encryptEvent } from '../../src/transports/lark/crypto.ts';
-import type { startLarkWorld } from './lark-world.ts';
+import type { LarkWorld, startNodeLarkWorld } from './lark-world.ts';
 
-export type LarkWorld = Awaited<ReturnType<typeof startLarkWorld>>;
+/** A world on Node, whose database the tests of Node's internals read. */
+export type NodeLarkWorld = Awaited<ReturnType<typeof startNodeLarkWorld>>;
 type Json = Record<string, unknown>;
 
-/** The Encrypt Key and Verification Token the bot was started with (fresh per sandbox start). */
-export function larkSecrets(w: LarkWorld): { encryptKey: string; verificationToken: string; appId: string } {
-  const lark = w.duban.runtime.config.lark;
-  if (!lark.encryptKey || !lark.verificationToken || !lark.appId) throw new Error('the sandbox world has no Lark secrets');
-  return { encryptKey: lark.encryptKey, verificationToken: lark.verificationToken, appId: lark.appId };
-}
+/** The toasts a person sees (SPEC §5). */
+export const SIGNED = '已签收';
+export const ALREADY_HANDLED = '该操作已处理';
+export const NOT_THIS_GROUP = '这张卡片不属于本群';
+export const UNRECOGNISED = '无法识别的按钮';
+export const SIGN_FORBIDDEN = '仅承办单位联络员或负责人可签收';
 
 /** `{"encrypt":"…"}` of `plain`, encrypted with the bot's Encrypt Key, exactly as Lark sends it. */
 export async function sealed(w: LarkWorld, plain: unknown): Promise<string> {
-  return JSON.stringify({ encrypt: await encryptEvent(JSON.stringify(plain), larkSecrets(w).encryptKey) });
+  return JSON.stringify({ encrypt: await encryptEvent(JSON.stringify(plain), w.secrets.encryptKey) });
 }
 
 /**
@@ -29,7 +31,7 @@ export async function sealed(w: LarkWorld, plain: unknown): Promise<string> {
  * decrypt with the right key (valid padding); such ciphertexts are skipped so the test is exact.
  */
 export async function sealedWithWrongKey(w: LarkWorld, plain: unknown): Promise<string> {
-  const { encryptKey } = larkSecrets(w);
+  const { encryptKey } = w.secrets;
   for (;;) {
     const encrypt = await encryptEvent(JSON.stringify(plain), `${encryptKey}-not-the-key`);
     const opens = await decryptEvent(encrypt, encryptKey).then(
@@ -40,10 +42,10 @@ export async function sealedWithWrongKey(w: LarkWorld, plain: unknown): Promise<
   }
 }
 
-const count = (w: LarkWorld, table: typeof schema.groupMessages | typeof schema.processedEvents | typeof schema.auditLog | typeof schema.outbox | typeof schema.cardMessages) =>
-  w.db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
+const count = (w: NodeLarkWorld, table: typeof schema.groupMessages | typeof schema.processedEvents | typeof schema.auditLog | typeof schema.outbox | typeof schema.cardMessages) =>
+  w.duban.runtime.db.select({ n: sql<number>`count(*)` }).from(table).get()!.n;
 
-export function tableCounts(w: LarkWorld) {
+export function tableCounts(w: NodeLarkWorld) {
   return {
     group_messages: count(w, schema.groupMessages),
     processed_events: count(w, schema.processedEvents),
@@ -53,10 +55,10 @@ export function tableCounts(w: LarkWorld) {
 }
 
 /** What people can see change: every assignment's and answer's state, and what is queued for Lark. */
-export function visibleState(w: LarkWorld) {
+export function visibleState(w: NodeLarkWorld) {
   return {
-    assignments: w.db.select({ id: schema.assignments.id, state: schema.assignments.state }).from(schema.assignments).orderBy(asc(schema.assignments.id)).all(),
-    answers: w.db.select({ id: schema.answers.id, status: schema.answers.status }).from(schema.answers).orderBy(asc(schema.answers.id)).all(),
+    assignments: w.duban.runtime.db.select({ id: schema.assignments.id, state: schema.assignments.state }).from(schema.assignments).orderBy(asc(schema.assignments.id)).all(),
+    answers: w.duban.runtime.db.select({ id: schema.answers.id, status: schema.answers.status }).from(schema.answers).orderBy(asc(schema.answers.id)).all(),
     outbox: count(w, schema.outbox),
     group_messages: count(w, schema.groupMessages),
     cards: count(w, schema.cardMessages),
@@ -110,15 +112,15 @@ export function buttonValue(w: LarkWorld, messageId: string, label: string): Jso
   return button.value;
 }
 
-export const stateOf = (w: LarkWorld, assignmentId: string) => w.db.select().from(schema.assignments).where(eq(schema.assignments.id, assignmentId)).get()?.state;
+export const stateOf = (w: NodeLarkWorld, assignmentId: string) => w.duban.runtime.db.select().from(schema.assignments).where(eq(schema.assignments.id, assignmentId)).get()?.state;
 
-export const auditRows = (w: LarkWorld) => w.db.select().from(schema.auditLog).orderBy(asc(schema.auditLog.seq)).all();
+export const auditRows = (w: NodeLarkWorld) => w.duban.runtime.db.select().from(schema.auditLog).orderBy(asc(schema.auditLog.seq)).all();
 
-export const storedMessages = (w: LarkWorld, messageId: string) => w.db.select().from(schema.groupMessages).where(eq(schema.groupMessages.messageId, messageId)).all();
+export const storedMessages = (w: NodeLarkWorld, messageId: string) => w.duban.runtime.db.select().from(schema.groupMessages).where(eq(schema.groupMessages.messageId, messageId)).all();
 
 /** Outbox rows that update (PATCH) the card record `cardRowId` in place. */
-export function patchesOf(w: LarkWorld, cardRowId: string): number {
-  return w.db
+export function patchesOf(w: NodeLarkWorld, cardRowId: string): number {
+  return w.duban.runtime.db
     .select({ n: sql<number>`count(*)` })
     .from(schema.outbox)
     .where(and(eq(schema.outbox.kind, 'patch_card'), sql`json_extract(${schema.outbox.payload}, '$.cardMessageId') = ${cardRowId}`))

@@ -4,6 +4,9 @@
  * as its variables. The Durable Objects' SQLite is kept beside DATABASE_PATH (`<file>.wrangler/`),
  * so two runs with different databases never share it. Without Lark credentials it starts the
  * built-in Lark sandbox on SANDBOX_PORT (default PORT + 1), as `npm start` does.
+ * wrangler and its workerd processes run in this program's process group: stop it by its group
+ * (Ctrl-C does) and nothing is left behind, even with SIGKILL; SIGINT or SIGTERM to this process
+ * alone stops wrangler first.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';

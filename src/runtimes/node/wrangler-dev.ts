@@ -1,8 +1,10 @@
 /**
  * Runs `wrangler dev` (4.80, offline) as a child process and tells when it is ready and on which
  * port. wrangler's bin script is a wrapper that spawns its real CLI and forwards no signals, so the
- * CLI is run directly, as the leader of its own process group: one signal stops wrangler and both
- * of its workerd processes.
+ * CLI is run directly. It stays in its parent's process group: a signal to the group (Ctrl-C in a
+ * terminal, or a supervisor stopping `npm run workers:dev` by its group) reaches wrangler and its
+ * workerd processes at once, so even SIGKILL leaves none of them behind. `stop` signals wrangler,
+ * which stops its workerd processes itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -44,7 +46,7 @@ export interface WranglerDev {
   url: string;
   port: number;
   child: ChildProcess;
-  /** Stops wrangler and its workerd processes (SIGKILL: as a crash would). */
+  /** Stops wrangler, which stops its workerd processes (SIGTERM unless told otherwise). */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -52,26 +54,21 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
   const args = ['--no-warnings', '--experimental-vm-modules', WRANGLER_CLI, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--inspector-port', '0', '--persist-to', options.persistTo];
   if (options.config) args.push('--config', options.config);
   for (const [key, value] of Object.entries(options.vars)) args.push('--var', `${key}:${value}`);
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    const exited = child.exitCode === null && child.signalCode === null ? new Promise((done) => child.once('exit', done)) : Promise.resolve();
-    const group = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig);
-      } catch {
-        // Already gone.
-      }
-    };
-    group(signal);
+    const running = () => child.exitCode === null && child.signalCode === null;
+    if (!running()) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
     await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
-    group('SIGKILL'); // whatever of the group is left (workerd)
+    if (running()) child.kill('SIGKILL');
   };
   // What wrangler printed until it was ready, for the error if it never is (not kept after: it
   // prints a line per request).
   let seen = '';
   let ready = false;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop('SIGKILL').then(() => reject(new Error(`wrangler dev was not ready after ${options.timeoutMs ?? 60_000} ms:\n${seen}`))), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`wrangler dev was not ready after ${options.timeoutMs ?? 60_000} ms:\n${seen}`))), options.timeoutMs ?? 60_000);
     const read = (stream: 'stdout' | 'stderr') => {
       let partial = '';
       child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {

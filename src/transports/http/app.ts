@@ -16,8 +16,8 @@ import { errorBody, HttpError, sendError } from './errors.ts';
 import type { RawRequestReader } from './raw-request.ts';
 import { reportRoutes } from './report-routes.ts';
 
-/** A suggestions import of a few thousand rows fits well within this. */
-const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
+/** A suggestions import of a few thousand rows fits well within this; the largest body any route takes. */
+export const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
 
 export interface HttpDeps {
   context: AppContext;
@@ -43,7 +43,9 @@ export function createApp(deps: HttpDeps): Hono {
     '/api/*',
     bodyLimit({
       maxSize: ADMIN_BODY_LIMIT,
-      onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${ADMIN_BODY_LIMIT} bytes`), 413),
+      // The rest of the body is never read: close the connection rather than leave it half-read
+      // (a client reusing it would wait for ever), as the webhook does.
+      onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${ADMIN_BODY_LIMIT} bytes`), 413, { Connection: 'close' }),
     }),
   );
   app.use('/api/*', adminAuth(ctx.config.adminToken));
