@@ -48,6 +48,8 @@ export class TenantObject extends DurableObject<WorkerEnv> {
     this.db = drizzle(ctx.storage, { schema });
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db as Parameters<typeof migrate>[0], MIGRATIONS);
+      // Calls queued before the object was last stopped must not wait for the next change.
+      await this.armFor(nextAttemptAt(this.db));
     });
   }
 
