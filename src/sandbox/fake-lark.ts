@@ -16,7 +16,7 @@ import { newMessageId, randomHex } from './ids.ts';
 import { DEFAULT_LIMITS, type FakeCore, type FakeLimits } from './open-api/fake-core.ts';
 import { storeMessage } from './open-api/messages.ts';
 import { serveOpenApi } from './open-api/serve.ts';
-import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { SlidingWindowLimiter } from '../adapters/lark/rate-limiter.ts';
 import {
   emptyState,
   snapshotState,

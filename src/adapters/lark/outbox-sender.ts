@@ -20,6 +20,7 @@ import { storeBotMessage } from '../sqlite/message-store.ts';
 import { buildCardModel } from '../cards/card-views.ts';
 import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import { limitsOf, type PacingRules } from './lark-pacing.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 
 export interface OutboxSenderDeps {
@@ -30,7 +31,11 @@ export interface OutboxSenderDeps {
   policy: Policy;
   calendar: WorkingDayCalendar;
   timeZone: string;
-  limits?: { appPerSecond?: number; chatPerSecond?: number; maxAttempts?: number; pollMs?: number };
+  limits?: { maxAttempts?: number; pollMs?: number };
+  /** Lark's rate limits as the sender keeps to them (tests may tighten them). */
+  pacing?: PacingRules;
+  /** Wall time in ms for the pacing: Lark counts its limits in real time, whatever `clock` says. */
+  wallClock?: () => number;
   /** Runs a function soon, after the current work (setImmediate on Node; a zero timeout elsewhere). */
   defer?: (run: () => void) => void;
 }
@@ -58,9 +63,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const { db, lark, logger } = deps;
-  // 45 rather than Lark's 50: a slot is taken before the call leaves, and a token fetch may come first.
-  const appLimit = new SlidingWindowLimiter(deps.limits?.appPerSecond ?? 45, 1000);
-  const chatLimit = new SlidingWindowLimiter(deps.limits?.chatPerSecond ?? 5, 1000);
+  const limiter = new SlidingWindowLimiter();
+  const wallClock = deps.wallClock ?? Date.now;
   const maxAttempts = deps.limits?.maxAttempts ?? 15;
   const pollMs = deps.limits?.pollMs ?? 250;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -151,22 +155,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
   }
 
-  /** The chat a row posts into, for the per-chat limit; undefined for calls that post nothing. */
-  function limitedChat(row: OutboxRow): string | undefined {
+  /** The limits a row's call must fit in (the chat a send posts into, once the group exists). */
+  const limitsOfRow = (row: OutboxRow) => {
     const p = row.payload;
-    if (p.kind === 'send_card' || p.kind === 'send_text') return p.chatId ?? chatOf(row.suggestionId);
-    if (p.kind === 'patch_card') return `card:${p.cardMessageId}`;
-    return undefined;
-  }
+    return limitsOf(p, p.kind === 'send_card' || p.kind === 'send_text' ? (p.chatId ?? chatOf(row.suggestionId)) : undefined, deps.pacing);
+  };
 
   async function deliver(row: OutboxRow): Promise<boolean> {
-    const now = deps.clock();
-    const t = now.getTime();
-    const chatKey = limitedChat(row);
-    const wait = Math.max(appLimit.waitMs('app', t), chatKey ? chatLimit.waitMs(chatKey, t) : 0);
-    if (wait > 0) return false; // stays pending and due; picked up again on a later pass
-    appLimit.take('app', t);
-    if (chatKey) chatLimit.take(chatKey, t);
     try {
       const { result, record } = await perform(row);
       db.transaction((tx) => {
@@ -234,23 +229,51 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       logger.error({ err: error }, 'outbox: cannot read due rows');
       return [];
     }
+    const t = wallClock();
+    let soonest = Infinity;
     for (const row of rows) {
       if (inFlight.size >= MAX_IN_FLIGHT) break;
       const key = queueKey(row);
       if (inFlight.has(key)) continue;
+      // A call goes only when it fits in Lark's limits; otherwise it stays due, and the pump comes
+      // back when the first slot frees rather than spinning.
+      const limits = limitsOfRow(row);
+      const wait = limiter.waitMs(limits, t);
+      if (wait > 0) {
+        soonest = Math.min(soonest, wait);
+        continue;
+      }
+      const answered = limiter.take(limits, t);
       const delivery = deliver(row)
         .catch((error) => {
           logger.error({ err: error, outboxId: row.id }, 'outbox delivery crashed');
           return false;
         })
         .finally(() => {
+          answered(wallClock());
           inFlight.delete(key);
           schedulePump();
         });
       inFlight.set(key, delivery);
       started.push(delivery);
     }
+    if (soonest < Infinity) wakeIn(soonest);
     return started;
+  }
+
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  let wakeAt = Infinity;
+  /** Pumps again in `ms` (the earliest of the wake-ups asked for). */
+  function wakeIn(ms: number) {
+    const at = wallClock() + ms;
+    if (wakeTimer && wakeAt <= at) return;
+    if (wakeTimer) clearTimeout(wakeTimer);
+    wakeAt = at;
+    wakeTimer = setTimeout(() => {
+      wakeTimer = undefined;
+      wakeAt = Infinity;
+      schedulePump();
+    }, ms);
   }
 
   function schedulePump() {
@@ -277,6 +300,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (wakeTimer) clearTimeout(wakeTimer);
       timer = undefined;
       await Promise.all(inFlight.values());
     },

@@ -3,7 +3,7 @@
  * it enforces, its clock and directory, and the shape of a call and its answer. A handler refuses
  * by throwing a LarkError, which serve.ts turns into Lark's error envelope.
  */
-import type { SlidingWindowLimiter } from '../rate-limiter.ts';
+import type { SlidingWindowLimiter } from '../../adapters/lark/rate-limiter.ts';
 import type { FakeLarkState, SandboxPerson } from '../sandbox-state.ts';
 
 /** A refusal in Lark's error envelope: HTTP 400 (unless stated) with a non-zero code. */
