@@ -3,11 +3,12 @@
  * of `npm test`. `npm run bench -- webhook sweep` runs only the ones named. Exit code 1 when a
  * target is missed.
  */
+import { runOutboxDrainBench } from './outbox-drain.bench.ts';
 import { runReportBench } from './report.bench.ts';
 import { runSweepBench } from './sweep.bench.ts';
 import { runWebhookBench } from './webhook.bench.ts';
 
-const benches: Record<string, () => Promise<boolean>> = { webhook: runWebhookBench, sweep: runSweepBench, report: runReportBench };
+const benches: Record<string, () => Promise<boolean>> = { webhook: runWebhookBench, sweep: runSweepBench, report: runReportBench, drain: runOutboxDrainBench };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in benches));
 if (unknown.length) throw new Error(`No benchmark ${unknown.join(', ')} (there are: ${Object.keys(benches).join(', ')})`);
