@@ -111,6 +111,7 @@ describe('readConfig refuses malformed values, naming the variable', () => {
     ['LARK_APP_SECRET without LARK_APP_ID', { LARK_APP_SECRET: 'secret-of-the-app' }, 'LARK_APP_ID'],
     ['LARK_APP_ID without LARK_APP_SECRET', { LARK_APP_ID: 'cli_a1b2c3d4e5' }, 'LARK_APP_SECRET'],
     ['LARK_APP_ID malformed', { LARK_APP_ID: 'app-123', LARK_APP_SECRET: 'secret-of-the-app' }, 'LARK_APP_ID'],
+    ['DUBAN_SANDBOX unknown', { DUBAN_SANDBOX: 'maybe' }, 'DUBAN_SANDBOX'],
   ];
 
   it.each(cases)('%s', (_label, env, variable) => {
@@ -160,6 +161,33 @@ describe('readConfig refuses malformed values, naming the variable', () => {
 
   it.each(['0x10', '1e3'])('refuses PORT=%s: a port is written in decimal digits', (value) => {
     expect(configError({ PORT: value }).message).toContain('PORT');
+  });
+});
+
+describe('DUBAN_SANDBOX: the sandbox never quietly replaces a Lark configuration', () => {
+  const app = { LARK_APP_ID: 'cli_a1b2c3d4e5', LARK_APP_SECRET: 'secret-of-the-app' };
+
+  it('auto (the default): the sandbox without credentials, Lark with them', () => {
+    expect(readConfig({}).sandbox).toBe(true);
+    expect(readConfig({ DUBAN_SANDBOX: 'auto' }).sandbox).toBe(true);
+    expect(readConfig(app).sandbox).toBe(false);
+  });
+
+  it('auto: some Lark settings without the app id stop the program, naming them', () => {
+    const error = configError({ LARK_ENCRYPT_KEY: 'an-encrypt-key', LARK_BASE_URL: 'https://open.larksuite.com' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain('LARK_ENCRYPT_KEY, LARK_BASE_URL are set but LARK_APP_ID and LARK_APP_SECRET are not');
+  });
+
+  it('off: missing credentials stop the program, naming them', () => {
+    const error = configError({ DUBAN_SANDBOX: 'off' });
+    expect(error.problems).toEqual([expect.stringContaining('LARK_APP_ID and LARK_APP_SECRET are required when DUBAN_SANDBOX=off')]);
+    expect(readConfig({ ...app, DUBAN_SANDBOX: 'off' }).sandbox).toBe(false);
+  });
+
+  it('on: the sandbox, and credentials given beside it are refused rather than ignored', () => {
+    expect(readConfig({ DUBAN_SANDBOX: 'on', LARK_ENCRYPT_KEY: 'an-encrypt-key' }).sandbox).toBe(true);
+    expect(configError({ ...app, DUBAN_SANDBOX: 'on' }).problems).toEqual([expect.stringContaining('DUBAN_SANDBOX=on runs against the built-in Lark sandbox')]);
   });
 });
 

@@ -52,17 +52,32 @@ const envSchema = z
     DUBAN_SCHEDULE: withDefault(schedule, '0 9 * * *'),
     DUBAN_DIGEST_SCHEDULE: withDefault(schedule, '0 9 * * 1'),
     LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    DUBAN_SANDBOX: withDefault(z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }), 'auto'),
   });
 
 /**
  * Variables that only make sense together. Checked on the raw environment, apart from the field
  * checks, so an operator learns about every problem at once.
  */
-function missingPartners(env: Record<string, string | undefined>): string[] {
+function missingPartners(env: Record<string, string | undefined>, malformed: ReadonlySet<string>): string[] {
   const set = (name: string) => !isUnset(env[name]);
   const problems: string[] = [];
   if (set('LARK_APP_ID') && !set('LARK_APP_SECRET')) problems.push('LARK_APP_SECRET is required when LARK_APP_ID is set');
   if (set('LARK_APP_SECRET') && !set('LARK_APP_ID')) problems.push('LARK_APP_ID is required when LARK_APP_SECRET is set');
+  // Never replace a Lark configuration with the sandbox's without being asked (SPEC §7 DUBAN_SANDBOX).
+  const sandbox = isUnset(env.DUBAN_SANDBOX) ? 'auto' : env.DUBAN_SANDBOX;
+  const larkSettings = ['LARK_VERIFICATION_TOKEN', 'LARK_ENCRYPT_KEY', 'LARK_BASE_URL'].filter((name) => set(name) && !malformed.has(name));
+  if (sandbox === 'off' && !set('LARK_APP_ID')) {
+    problems.push('LARK_APP_ID and LARK_APP_SECRET are required when DUBAN_SANDBOX=off (without them duban would run against the built-in Lark sandbox)');
+  }
+  if (sandbox === 'auto' && !set('LARK_APP_ID') && !set('LARK_APP_SECRET') && larkSettings.length > 0) {
+    problems.push(
+      `${larkSettings.join(', ')} ${larkSettings.length === 1 ? 'is' : 'are'} set but LARK_APP_ID and LARK_APP_SECRET are not: set them to talk to Lark, or unset ${larkSettings.join(', ')} (or set DUBAN_SANDBOX=on) to run against the built-in sandbox`,
+    );
+  }
+  if (sandbox === 'on' && set('LARK_APP_ID')) {
+    problems.push('DUBAN_SANDBOX=on runs against the built-in Lark sandbox with its own credentials: unset LARK_APP_ID and LARK_APP_SECRET, or set DUBAN_SANDBOX=auto');
+  }
   return problems;
 }
 
@@ -80,6 +95,8 @@ export interface Config {
   schedule: string;
   digestSchedule: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Run against the built-in Lark sandbox (no Lark credentials, and DUBAN_SANDBOX allows it). */
+  sandbox: boolean;
 }
 
 export class ConfigError extends Error {
@@ -93,7 +110,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? '(environment)')} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`)),
-    ...missingPartners(env),
+    ...missingPartners(env, new Set(parsed.success ? [] : parsed.error.issues.map((issue) => String(issue.path[0])))),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -115,5 +132,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     schedule: e.DUBAN_SCHEDULE,
     digestSchedule: e.DUBAN_DIGEST_SCHEDULE,
     logLevel: e.LOG_LEVEL,
+    sandbox: !e.LARK_APP_ID && e.DUBAN_SANDBOX !== 'off',
   };
 }

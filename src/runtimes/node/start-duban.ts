@@ -36,7 +36,7 @@ const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
 export async function startDuban(env: Record<string, string | undefined> = process.env, clock?: Clock, options: StartOptions = {}): Promise<RunningDuban> {
   const runtime = buildRuntime(env, clock);
-  const sandboxMode = !runtime.config.lark.appId;
+  const sandboxMode = runtime.config.sandbox;
   if (sandboxMode) {
     // Fresh credentials each start: the sandbox and the bot share them, nobody else needs them.
     runtime.config = {

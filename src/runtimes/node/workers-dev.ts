@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const port = config.port === 0 ? await freePort() : config.port;
   const vars: Record<string, string> = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => PASSED.test(e[0]) && typeof e[1] === 'string' && e[1] !== ''));
   let sandbox: RunningSandbox | undefined;
-  if (!config.lark.appId && env.DUBAN_SANDBOX !== 'off') {
+  if (config.sandbox) {
     const lark = { appId: `cli_sandbox${secret(4)}`, appSecret: secret(16), encryptKey: secret(16), verificationToken: secret(12) };
     sandbox = await startSandbox({ ...lark, webhookUrl: `http://127.0.0.1:${port}/lark/events`, port: Number(env.SANDBOX_PORT || port + 1) });
     Object.assign(vars, { LARK_APP_ID: lark.appId, LARK_APP_SECRET: lark.appSecret, LARK_ENCRYPT_KEY: lark.encryptKey, LARK_VERIFICATION_TOKEN: lark.verificationToken, LARK_BASE_URL: sandbox.url });
