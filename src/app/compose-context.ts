@@ -10,6 +10,7 @@ import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { ensureDeadlineIndex } from '../adapters/sqlite/deadline-index.ts';
 import builtInOverrides from '../core/calendar/overrides.json' with { type: 'json' };
 import { createWorkingDayCalendar, loadCalendarOverrides, type CalendarOverrides } from '../core/calendar/working-day-calendar.ts';
+import { nextYearCalendarNotice } from '../core/calendar/year-end-notice.ts';
 import { localDate, type Clock } from '../core/clock.ts';
 import { BUILT_IN_POLICIES, defaultPolicy, parsePolicy, type Policy } from '../core/deadlines/policy.ts';
 import type { Config } from './config.ts';
@@ -65,6 +66,9 @@ export function composeContext(parts: { config: Config; rules: Rules; db: Sqlite
   const { policy, overrides } = parts.rules;
   const calendar = createWorkingDayCalendar({ overrides });
   // The holiday data's version is part of the index's fingerprint: a new one may carry next year's schedule.
-  ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + chineseDaysPackage.version, localDate(clock(), config.timeZone));
+  const today = localDate(clock(), config.timeZone);
+  ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + chineseDaysPackage.version, today);
+  const notice = nextYearCalendarNotice(calendar, today);
+  if (notice) logger.warn({ year: notice.year, notice: notice.en_us }, 'holiday schedule missing for next year');
   return { db, config, clock, calendar, policy, logger, version: VERSION };
 }

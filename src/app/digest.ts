@@ -5,6 +5,7 @@
  */
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { DigestModel, Light } from '../adapters/cards/card-model.ts';
+import { nextYearCalendarNotice } from '../core/calendar/year-end-notice.ts';
 import { localDate } from '../core/clock.ts';
 import { addCalendarDays } from '../core/deadlines/deadline-rule.ts';
 import { isObligation, lightOf } from '../core/deadlines/deadlines.ts';
@@ -81,7 +82,8 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
     return { unitName, light, count };
   });
 
-  return { kind: 'digest', today, suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, commitmentsDueThisMonth, chart };
+  const notice = nextYearCalendarNotice(calendar, today);
+  return { kind: 'digest', today, ...(notice && { notices: [notice] }), suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, commitmentsDueThisMonth, chart };
 }
 
 /** Queues the digest card to the supervisors' group; without DUBAN_SUPERVISOR_CHAT_ID there is nowhere to send it. */

@@ -1,15 +1,26 @@
 /** `GET /healthz` (SPEC §7): the version, and whether the database answers. */
 import { sql } from 'drizzle-orm';
+import { nextYearCalendarNotice, type CalendarNotice } from '../core/calendar/year-end-notice.ts';
+import { localDate } from '../core/clock.ts';
 import type { AppContext } from './context.ts';
 
-export function health(ctx: Pick<AppContext, 'db' | 'version'>): { ok: boolean; version: string; db: 'ok' | 'error' } {
+export interface Health {
+  ok: boolean;
+  version: string;
+  db: 'ok' | 'error';
+  /** Present from 1 November while next year's holiday schedule is not loaded: deadlines in it are approximate. */
+  calendar?: { notice: CalendarNotice };
+}
+
+export function health(ctx: Pick<AppContext, 'db' | 'version' | 'clock' | 'calendar' | 'config'>): Health {
   let db: 'ok' | 'error' = 'ok';
   try {
     ctx.db.get(sql`select 1`);
   } catch {
     db = 'error';
   }
-  return { ok: db === 'ok', version: ctx.version, db };
+  const notice = nextYearCalendarNotice(ctx.calendar, localDate(ctx.clock(), ctx.config.timeZone));
+  return { ok: db === 'ok', version: ctx.version, db, ...(notice && { calendar: { notice } }) };
 }
 
 /** How many migrations the database has had applied (`duban migrate` reports it). */

@@ -185,6 +185,8 @@ export interface DigestModel {
   commitmentsDueThisMonth: Array<{ number: string; unitName: string; content: string; dueOn: string; overdue: boolean }>;
   /** Open assignments per unit and light, for the chart. */
   chart: Array<{ unitName: string; light: Light; count: number }>;
+  /** What the supervisors should know first (e.g. next year's holiday schedule is not loaded); older digests have none. */
+  notices?: Bilingual[];
 }
 
 /**

@@ -25,12 +25,21 @@ export interface DayInfo {
 }
 export interface CalendarOverrides {
   days: Record<IsoDate, { working: boolean; name?: string }>;
+  /**
+   * Years whose whole official schedule (every holiday and make-up working day of the State
+   * Council's notice) the file gives: deadlines in them are then exact, not a fallback.
+   */
+  covers?: number[];
 }
 export interface WorkingDayCalendar {
   dayInfo(date: IsoDate): DayInfo;
   isWorkingDay(date: IsoDate): boolean;
-  /** 'official' when the State Council schedule for that year is in the data, else 'statutory_fallback'. */
-  yearSource(year: number): 'official' | 'statutory_fallback';
+  /**
+   * Where that year's schedule comes from: 'official' when the State Council's schedule is in the
+   * package data, 'override' when the override file gives it whole (`covers`), else
+   * 'statutory_fallback' (the statutory holidays, without make-up working days).
+   */
+  yearSource(year: number): 'official' | 'override' | 'statutory_fallback';
   /** The n-th working day after `date` (date itself not counted); n >= 1. n = 0 returns date. Negative n counts backwards. */
   addWorkingDays(date: IsoDate, n: number): IsoDate;
   /** Working days in (from, to]; negative when to < from (then counts working days in (to, from], negated). */
@@ -197,6 +206,7 @@ function isWeekendDay(dayNumber: number): boolean {
 // The calendar
 
 export function createWorkingDayCalendar(options: { overrides?: CalendarOverrides } = {}): WorkingDayCalendar {
+  const covered = new Set(options.overrides?.covers ?? []);
   const overrides = new Map<number, { working: boolean; name?: string }>();
   for (const [date, override] of Object.entries(options.overrides?.days ?? {})) {
     overrides.set(toDayNumber(date), override);
@@ -271,7 +281,7 @@ export function createWorkingDayCalendar(options: { overrides?: CalendarOverride
     },
 
     yearSource(year) {
-      return officialByYear.has(year) ? 'official' : 'statutory_fallback';
+      return officialByYear.has(year) ? 'official' : covered.has(year) ? 'override' : 'statutory_fallback';
     },
 
     addWorkingDays(date, n) {
@@ -309,6 +319,7 @@ const overrideDaySchema = z.strictObject({
 });
 const overridesSchema = z.strictObject({
   days: z.record(z.string(), overrideDaySchema),
+  covers: z.array(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
 });
 
 /** Validates a parsed override file; throws an Error naming the bad date or field. */
@@ -332,5 +343,5 @@ export function loadCalendarOverrides(json: unknown): CalendarOverrides {
   for (const [date, day] of Object.entries(parsed.data.days)) {
     days[date] = day.name === undefined ? { working: day.working } : { working: day.working, name: day.name };
   }
-  return { days };
+  return { days, ...(parsed.data.covers && { covers: parsed.data.covers }) };
 }

@@ -23,6 +23,7 @@ export function renderDigestCard(model: DigestModel): LarkCard {
   const s = model.suggestions;
   const overdueTotal = model.overdueByUnit.reduce((n, u) => n + u.items.length, 0);
   const elements: JsonObject[] = [
+    ...(model.notices ?? []).map((n) => md(`<font color='red'>**提示**</font>：${escapeMarkdown(n.zh_cn)}`, `<font color='red'>**Notice**</font>: ${escapeMarkdown(n.en_us)}`)),
     md(
       `**建议总体情况**：在办 ${s.open} 件，已办结 ${s.closed} 件，已撤回 ${s.withdrawn} 件；逾期事项 ${overdueTotal} 项。`,
       `**Overview**: ${s.open} open, ${s.closed} closed, ${s.withdrawn} withdrawn; ${overdueTotal} overdue items.`,
