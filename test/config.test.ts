@@ -239,3 +239,25 @@ describe('buildRuntime with DUBAN_POLICY', () => {
     expect(error.message).toContain('deadlines.answer');
   });
 });
+
+describe('HOST: the interface the server listens on', () => {
+  it('is loopback unless set, and the server listens exactly there', async () => {
+    expect(readConfig({}).host).toBe('127.0.0.1');
+    const { startServer } = await import('../src/runtimes/node/serve.ts');
+    for (const [host, address] of [[undefined, '127.0.0.1'], ['0.0.0.0', '0.0.0.0']] as const) {
+      const runtime = buildRuntime({ DATABASE_PATH: join(tempDir(), 'host.db'), LOG_LEVEL: 'silent', PORT: '0', ...(host && { HOST: host }) });
+      const server = await startServer(runtime);
+      try {
+        expect(server.address).toBe(address);
+        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      } finally {
+        await server.close();
+        runtime.db.$client.close();
+      }
+    }
+  });
+
+  it('refuses what is not an interface address, naming HOST', () => {
+    expect(configError({ HOST: 'http://example.com/' }).problems).toEqual([expect.stringMatching(/^HOST must be an interface address/)]);
+  });
+});

@@ -701,3 +701,22 @@ describe('the dossier (GET /api/suggestions/:id?format=md)', () => {
     w.close();
   });
 });
+
+describe('the CSV lets no formula through (CSV injection)', () => {
+  it('writes text that a spreadsheet would run (=, +, -, @) as text, and numbers as numbers', async () => {
+    const w = statsWorld(makeDirectory(['=HYPERLINK("http://evil.example","点我")'], 2), '2026-03-02T02:00:00Z');
+    w.importRows([
+      { number: '0001', title: '+1 关于公交的建议', category: '=HYPERLINK("http://evil.example","点我")', lead_deputy: 'd001', lead_unit: 'u001', assigned_on: '2026-03-02' },
+      { number: '0002', title: '@SUM(1,2)', category: '-2+3', lead_deputy: 'd002', lead_unit: 'u001', assigned_on: '2026-03-02' },
+    ]);
+    const csv = renderReportCsv(w.stats());
+    const { parse } = await import('csv-parse/sync');
+    const cells = (parse(csv.slice(1), { relax_column_count: true, skip_empty_lines: true }) as string[][]).flat();
+    const risky = cells.filter((c) => /^[=+\-@\t\r]/.test(c));
+    expect(risky).toEqual([]);
+    expect(cells).toContain('\'=HYPERLINK("http://evil.example","点我")');
+    expect(cells).toContain("'-2+3");
+    // Numbers stay numbers (a count is not prefixed).
+    expect(cells).toContain('2');
+  });
+});

@@ -44,6 +44,7 @@ const envSchema = z
     LARK_BASE_URL: withDefault(z.url({ message: 'must be a URL such as https://open.feishu.cn' }), 'https://open.feishu.cn'),
     DATABASE_PATH: withDefault(z.string().min(1), './data/duban.db'),
     PORT: withDefault(port, '3000'),
+    HOST: withDefault(z.string().trim().regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'must be an interface address such as 127.0.0.1, 0.0.0.0 or ::'), '127.0.0.1'),
     ADMIN_TOKEN: optional(z.string().min(12, 'must be at least 12 characters: it guards the whole admin API')),
     DUBAN_POLICY: optional(z.string()),
     DUBAN_CALENDAR_OVERRIDES: optional(z.string()),
@@ -87,6 +88,8 @@ export interface Config {
   lark: { appId?: string; appSecret?: string; verificationToken?: string; encryptKey?: string; baseUrl: string };
   databasePath: string;
   port: number;
+  /** The interface the HTTP server listens on. */
+  host: string;
   adminToken?: string;
   policyPath?: string;
   calendarOverridesPath?: string;
@@ -124,6 +127,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     },
     databasePath: e.DATABASE_PATH,
     port: e.PORT,
+    host: e.HOST,
     ...(e.ADMIN_TOKEN && { adminToken: e.ADMIN_TOKEN }),
     ...(e.DUBAN_POLICY && { policyPath: e.DUBAN_POLICY }),
     ...(e.DUBAN_CALENDAR_OVERRIDES && { calendarOverridesPath: e.DUBAN_CALENDAR_OVERRIDES }),

@@ -9,18 +9,25 @@ import { reportTables, type Cell, type ReportTable } from './tables.ts';
 
 export const CSV_BOM = '\uFEFF';
 
-function field(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * One CSV field. Text a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a
+ * tab or a carriage return, e.g. a title `=HYPERLINK(…)`) is prefixed with an apostrophe, which
+ * spreadsheets show as text (OWASP "CSV injection"); numbers are written as numbers.
+ */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function cellText(cell: Cell): string {
+function cellValue(cell: Cell): string | number {
   if (cell === null) return '';
   if (typeof cell === 'object') return formatTenths(cell.tenths);
-  return String(cell);
+  return cell;
 }
 
 export function csvTable(table: ReportTable): string[] {
-  return [field(`【${table.name}】`), table.columns.map((c) => field(c.header)).join(','), ...table.rows.map((row) => row.map((c) => field(cellText(c))).join(','))];
+  return [csvField(`【${table.name}】`), table.columns.map((c) => csvField(c.header)).join(','), ...table.rows.map((row) => row.map((c) => csvField(cellValue(c))).join(','))];
 }
 
 export function renderReportCsv(stats: Stats): string {

@@ -10,21 +10,25 @@ import { readNodeRequest } from './read-node-request.ts';
 
 export interface RunningServer {
   port: number;
+  /** The address it listens on, as the OS reports it. */
+  address: string;
   url: string;
   close(): Promise<void>;
 }
 
 export function startServer(runtime: NodeRuntime, options: { hostname?: string; onQueued?: () => void } = {}): Promise<RunningServer> {
   const app = createApp({ context: runtime, messages: createGroupCommitRecorder(runtime.db), onQueued: options.onQueued, readRequest: readNodeRequest });
-  const hostname = options.hostname ?? '0.0.0.0';
+  // HOST (default 127.0.0.1): the admin API and the webhook listen on loopback unless told otherwise.
+  const hostname = options.hostname ?? runtime.config.host;
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {
       server = serve({ fetch: app.fetch, port: runtime.config.port, hostname }, (info) => {
-        const url = `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`;
+        const reachable = hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '[::1]' : hostname.includes(':') ? `[${hostname}]` : hostname;
         resolve({
           port: info.port,
-          url,
+          address: info.address,
+          url: `http://${reachable}:${info.port}`,
           close: () =>
             new Promise<void>((done) => {
               server.close(() => done());

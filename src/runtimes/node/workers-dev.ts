@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const worker = await startWranglerDev({
     cwd: ROOT,
     port,
+    ip: config.host,
     persistTo: `${resolve(config.databasePath)}.wrangler`,
     vars,
     onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),

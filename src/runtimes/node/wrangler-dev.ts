@@ -32,6 +32,8 @@ export interface WranglerDevOptions {
   port: number;
   /** Another wrangler.toml than the one in `cwd` (a test Worker's). */
   config?: string;
+  /** The interface to listen on (default loopback). */
+  ip?: string;
   /** Where the Durable Objects' SQLite files are kept between runs. */
   persistTo: string;
   vars: Record<string, string>;
@@ -51,7 +53,7 @@ export interface WranglerDev {
 }
 
 export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
-  const args = ['--no-warnings', '--experimental-vm-modules', WRANGLER_CLI, 'dev', '--ip', '127.0.0.1', '--port', String(options.port), '--inspector-port', '0', '--persist-to', options.persistTo];
+  const args = ['--no-warnings', '--experimental-vm-modules', WRANGLER_CLI, 'dev', '--ip', options.ip ?? '127.0.0.1', '--port', String(options.port), '--inspector-port', '0', '--persist-to', options.persistTo];
   if (options.config) args.push('--config', options.config);
   for (const [key, value] of Object.entries(options.vars)) args.push('--var', `${key}:${value}`);
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'] });
