@@ -9,10 +9,18 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/**/*.test.ts'],
     // CLI tests spawn real processes and import real files; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
+      {
+        // The end-to-end story once more, its events and card presses over Lark's long connection
+        // (LARK_EVENT_MODE=websocket) instead of the webhook: test/support/lark-world.ts reads this.
+        extends: true,
+        test: { name: 'websocket', include: ['test/e2e-lark.test.ts'], env: { DUBAN_TEST_LARK_EVENT_MODE: 'websocket' } },
+      },
+    ],
   },
 });

@@ -2,25 +2,30 @@
  * duban started as `npm start` starts it without Lark credentials: the real HTTP server, the
  * outbox worker with the real Lark SDK, and the sandbox on loopback sending signed, encrypted
  * events. Helpers find cards and press their buttons the way a person would: by label.
+ * With LARK_EVENT_MODE=websocket (in `env`, or DUBAN_TEST_LARK_EVENT_MODE from the vitest project
+ * "websocket") the events and presses come over the long connection the SDK's WSClient opens to
+ * the sandbox instead, and the world starts once it is connected.
  */
 import { join } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import * as schema from '../../src/adapters/sqlite/schema.ts';
 import type { CardKind } from '../../src/core/card-kind.ts';
-import { startDuban } from '../../src/runtimes/node/start-duban.ts';
+import { startDuban, type StartOptions } from '../../src/runtimes/node/start-duban.ts';
 import { directory, tempDir } from './world.ts';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 
 type Json = Record<string, unknown>;
 
-export async function startLarkWorld(env: Record<string, string> = {}) {
+export async function startLarkWorld(env: Record<string, string> = {}, sandboxOptions: StartOptions['sandbox'] = {}) {
+  const mode = process.env.DUBAN_TEST_LARK_EVENT_MODE;
   const duban = await startDuban(
-    { DATABASE_PATH: join(tempDir(), 'duban.db'), PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'silent', ...env },
+    { DATABASE_PATH: join(tempDir(), 'duban.db'), PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'silent', ...(mode && { LARK_EVENT_MODE: mode }), ...env },
     undefined,
-    { hostname: '127.0.0.1', outbox: { pollMs: 20 } },
+    { hostname: '127.0.0.1', outbox: { pollMs: 20 }, sandbox: sandboxOptions },
   );
+  await duban.longConnection?.whenConnected();
   const sandbox = duban.sandbox!;
   const db = duban.runtime.db;
 
