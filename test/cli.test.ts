@@ -296,7 +296,7 @@ describe('duban serve', () => {
 
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, version: VERSION, db: 'ok' });
+    expect(await response.json()).toEqual({ ok: true, version: VERSION, db: 'ok', lark: { mode: 'webhook' } });
     expect(existsSync(db)).toBe(true);
 
     child.kill('SIGTERM');

@@ -4,12 +4,11 @@
  * every minute's Cron Trigger (UTC) asks each tenant's object to run the jobs its own schedules
  * call for at that minute in its own time zone.
  */
-import { readConfig } from '../../app/config.ts';
 import { VERSION } from '../../app/version.ts';
 import { jobsDueAt } from '../../transports/schedule/scheduled-jobs.ts';
 import { consoleLogger } from './console-logger.ts';
 import { TenantObject, type WorkerEnv } from './tenant-object.ts';
-import { routeOf, tenantsOf, TenantConfigError } from './tenants.ts';
+import { routeOf, tenantConfig, tenantsOf, TenantConfigError } from './tenants.ts';
 
 export { TenantObject };
 
@@ -40,7 +39,7 @@ export default {
     for (const [tenant, settings] of tenantsOf(env)) {
       let jobs;
       try {
-        jobs = jobsDueAt(readConfig(settings), at);
+        jobs = jobsDueAt(tenantConfig(settings), at);
       } catch (error) {
         log.error({ tenant, err: error }, 'cannot read the tenant configuration; its schedule is skipped');
         continue;

@@ -57,7 +57,8 @@ export interface LongConnectionServer {
   restore(): void;
   /** Resolves when at least `count` connections are open. */
   whenConnected(count?: number): Promise<void>;
-  stats: { connects: number; refusedUpgrades: number; pings: number; pongs: number; undecodable: UndecodableFrame[] };
+  /** Connections accepted, upgrades refused, events pushed, pings answered, frames that were no frame. */
+  stats: { connects: number; refusedUpgrades: number; pushes: number; pings: number; pongs: number; undecodable: UndecodableFrame[] };
   /** Answers the HTTP upgrade when it is for the long connection; false otherwise. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   close(): Promise<void>;
@@ -86,7 +87,7 @@ export function createLongConnectionServer(app: Hono, options: LongConnectionOpt
   const waiters = new Set<() => void>();
   let down = false;
   let seq = 0;
-  const stats: LongConnectionServer['stats'] = { connects: 0, refusedUpgrades: 0, pings: 0, pongs: 0, undecodable: [] };
+  const stats: LongConnectionServer['stats'] = { connects: 0, refusedUpgrades: 0, pushes: 0, pings: 0, pongs: 0, undecodable: [] };
 
   mountEndpoint(app, {
     appId: options.appId,
@@ -180,6 +181,7 @@ export function createLongConnectionServer(app: Hono, options: LongConnectionOpt
             resolve(done(d));
           },
         });
+        stats.pushes++;
         send(connection, {
           SeqID: ++seq,
           LogID: Number(BigInt(`0x${randomHex(6)}`)),
