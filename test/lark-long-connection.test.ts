@@ -107,7 +107,7 @@ describe('the connection dropped and regained', () => {
   let w: LarkWorld;
   let s: { id: string; chatId: string };
   beforeAll(async () => {
-    // Lark's schedule (15 s, 5 min, 1 h, 6 h) and reconnect interval (120 s), scaled down.
+    // Lark's retry schedule (15 s, 5 min, 1 h, 6 h) and the reconnect interval (120 s), scaled down.
     w = await openWorld({ retries: { delaysMs: [100, 300, 1000, 3000, 10_000] }, longConnection: { ReconnectInterval: 0.05, ReconnectNonce: 0 } });
     s = await importSuggestion(w, '1201');
   });

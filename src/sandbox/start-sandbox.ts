@@ -41,7 +41,7 @@ export interface SandboxOptions {
    * (default), or pushes over the long connection the SDK's WSClient opens.
    */
   subscription?: 'webhook' | 'long_connection';
-  /** The long connection's ClientConfig in seconds (Lark: ping 120, reconnect every 120 with up to 30 of jitter). */
+  /** The long connection's ClientConfig in seconds (default: the SDK's, ping 120, reconnect every 120 after up to 30 of jitter). */
   longConnection?: Partial<ClientConfig>;
 }
 

@@ -11,7 +11,11 @@ import type { Hono } from 'hono';
 import { randomHex } from '../ids.ts';
 import { ErrorCode } from './sdk-protocol.ts';
 
-/** node-sdk ws-client/index.ts reads these four, in seconds; the values are Lark's own. */
+/**
+ * node-sdk ws-client/index.ts reads these four, in seconds. The values are the SDK's own defaults
+ * (ws-client/ws-config.ts: ping every 120 s, reconnect forever every 120 s after up to 30 s of
+ * jitter); what Lark's endpoint really answers is UNCONFIRMED.
+ */
 export interface ClientConfig {
   PingInterval: number;
   ReconnectCount: number;
@@ -19,7 +23,7 @@ export interface ClientConfig {
   ReconnectNonce: number;
 }
 
-export const LARK_CLIENT_CONFIG: ClientConfig = { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 120, ReconnectNonce: 30 };
+export const DEFAULT_CLIENT_CONFIG: ClientConfig = { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 120, ReconnectNonce: 30 };
 
 /** What one discovery hands out: the connection's ids and its one-time ticket. */
 export interface Ticket {

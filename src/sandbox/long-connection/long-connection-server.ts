@@ -23,7 +23,7 @@ import type { Duplex } from 'node:stream';
 import type { Hono } from 'hono';
 import type { Delivery } from '../event-sender.ts';
 import { randomHex } from '../ids.ts';
-import { LARK_CLIENT_CONFIG, mountEndpoint, type ClientConfig, type Ticket } from './endpoint.ts';
+import { DEFAULT_CLIENT_CONFIG, mountEndpoint, type ClientConfig, type Ticket } from './endpoint.ts';
 import { decodeFrame, encodeFrame, FrameType, HeaderKey, headerOf, MessageType, ws, type Frame, type ServerSocket } from './sdk-protocol.ts';
 
 export interface LongConnectionOptions {
@@ -31,7 +31,7 @@ export interface LongConnectionOptions {
   appSecret: string;
   /** The sandbox's own URL (http://host:port); known once it listens. */
   baseUrl: () => string;
-  /** ClientConfig overrides in seconds (tests shorten the reconnect interval); Lark's values otherwise. */
+  /** ClientConfig overrides in seconds (tests shorten the reconnect interval); the SDK's defaults otherwise. */
   clientConfig?: Partial<ClientConfig>;
   /** How long Lark waits for the bot's answer (3 s). */
   timeoutMs?: number;
@@ -79,7 +79,7 @@ const decoder = new TextDecoder();
 
 export function createLongConnectionServer(app: Hono, options: LongConnectionOptions): LongConnectionServer {
   const timeoutMs = options.timeoutMs ?? 3000;
-  const clientConfig = (): ClientConfig => ({ ...LARK_CLIENT_CONFIG, ...options.clientConfig });
+  const clientConfig = (): ClientConfig => ({ ...DEFAULT_CLIENT_CONFIG, ...options.clientConfig });
   const server = new ws.WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
   const tickets = new Map<string, Ticket>();
   const open = new Set<Connection>();
