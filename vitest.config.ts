@@ -31,6 +31,12 @@ export default defineConfig({
           env: { DUBAN_E2E_RUNTIME: 'workers' },
         },
       },
+      {
+        // The end-to-end story once more, its events and card presses over Lark's long connection
+        // (LARK_EVENT_MODE=websocket) instead of the webhook: test/support/lark-world.ts reads this.
+        extends: true,
+        test: { name: 'websocket', include: ['test/e2e-lark.test.ts'], env: { DUBAN_TEST_LARK_EVENT_MODE: 'websocket' } },
+      },
     ],
   },
 });

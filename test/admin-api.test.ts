@@ -38,7 +38,7 @@ describe('admin API', () => {
   it('GET /healthz answers without a token', async () => {
     const res = await fetch(`${t.server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, version: '0.1.0', db: 'ok' });
+    expect(await res.json()).toEqual({ ok: true, version: '0.1.0', db: 'ok', lark: { mode: 'webhook' } });
   });
 
   it('refuses a missing or wrong bearer token with the SPEC error shape', async () => {

@@ -297,7 +297,7 @@ describe('duban serve', () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
     // (In November and December a calendar notice may stand beside these: test/calendar-notice.test.ts.)
-    expect(await response.json()).toMatchObject({ ok: true, version: VERSION, db: 'ok' });
+    expect(await response.json()).toMatchObject({ ok: true, version: VERSION, db: 'ok', lark: { mode: 'webhook' } });
     expect(existsSync(db)).toBe(true);
 
     child.kill('SIGTERM');

@@ -34,6 +34,7 @@ describe('readConfig defaults', () => {
     expect(config.databasePath).toBe('./data/duban.db');
     expect(config.port).toBe(3000);
     expect(config.lark.baseUrl).toBe('https://open.feishu.cn');
+    expect(config.lark.eventMode).toBe('webhook');
     expect(config.timeZone).toBe('Asia/Shanghai');
     expect(config.schedule).toBe('0 9 * * *');
     expect(config.digestSchedule).toBe('0 9 * * 1');
@@ -58,6 +59,7 @@ describe('readConfig defaults', () => {
       ADMIN_TOKEN: '',
       DUBAN_POLICY: '',
       DUBAN_SUPERVISOR_CHAT_ID: '',
+      LARK_EVENT_MODE: '',
     };
     expect(readConfig(empty)).toEqual(readConfig({}));
   });
@@ -87,6 +89,13 @@ describe('readConfig defaults', () => {
     });
   });
 
+  it('takes LARK_EVENT_MODE=websocket with an app id as Lark issues them (cli_ and 16 hex digits)', () => {
+    const config = readConfig({ LARK_EVENT_MODE: 'websocket', LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 'secret-of-the-app' });
+    expect(config.lark).toMatchObject({ eventMode: 'websocket', appId: 'cli_a1b2c3d4e5f60718' });
+    // Without credentials it runs against the sandbox, which issues such an id itself.
+    expect(readConfig({ LARK_EVENT_MODE: 'websocket' }).lark.eventMode).toBe('websocket');
+  });
+
   it('accepts `off` for both schedules', () => {
     const config = readConfig({ DUBAN_SCHEDULE: 'off', DUBAN_DIGEST_SCHEDULE: 'off' });
     expect(config.schedule).toBe('off');
@@ -112,6 +121,8 @@ describe('readConfig refuses malformed values, naming the variable', () => {
     ['LARK_APP_ID without LARK_APP_SECRET', { LARK_APP_ID: 'cli_a1b2c3d4e5' }, 'LARK_APP_SECRET'],
     ['LARK_APP_ID malformed', { LARK_APP_ID: 'app-123', LARK_APP_SECRET: 'secret-of-the-app' }, 'LARK_APP_ID'],
     ['DUBAN_SANDBOX unknown', { DUBAN_SANDBOX: 'maybe' }, 'DUBAN_SANDBOX'],
+    ['LARK_EVENT_MODE unknown', { LARK_EVENT_MODE: 'polling' }, 'LARK_EVENT_MODE'],
+    ['LARK_APP_ID the long connection refuses', { LARK_EVENT_MODE: 'websocket', LARK_APP_ID: 'cli_a1b2c3d4e5', LARK_APP_SECRET: 'secret-of-the-app' }, 'LARK_APP_ID'],
   ];
 
   it.each(cases)('%s', (_label, env, variable) => {

@@ -35,6 +35,17 @@ const timeZone = z.string().refine(
   { message: 'must be an IANA time zone such as Asia/Shanghai' },
 );
 
+/** How Lark's events reach duban (SPEC §6): POSTs to `/lark/events`, or the SDK's long connection. */
+export const EVENT_MODES = ['webhook', 'websocket'] as const;
+export type EventMode = (typeof EVENT_MODES)[number];
+
+/**
+ * The SDK's WSClient starts only for an app id of `cli_` and 16 hex digits (every Lark app id
+ * has that form) and otherwise logs and does nothing (node-sdk ws-client `start`), which would
+ * leave the long connection silently down: so it is checked here.
+ */
+const LONG_CONNECTION_APP_ID = /^cli_[0-9a-fA-F]{16}$/;
+
 const envSchema = z
   .object({
     LARK_APP_ID: optional(z.string().regex(/^cli_[A-Za-z0-9]+$/, 'must look like cli_xxxxxxxx')),
@@ -42,6 +53,7 @@ const envSchema = z
     LARK_VERIFICATION_TOKEN: optional(z.string()),
     LARK_ENCRYPT_KEY: optional(z.string()),
     LARK_BASE_URL: withDefault(z.url({ message: 'must be a URL such as https://open.feishu.cn' }), 'https://open.feishu.cn'),
+    LARK_EVENT_MODE: withDefault(z.enum(EVENT_MODES, { message: 'must be webhook or websocket' }), 'webhook'),
     DATABASE_PATH: withDefault(z.string().min(1), './data/duban.db'),
     PORT: withDefault(port, '3000'),
     HOST: withDefault(z.string().trim().regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'must be an interface address such as 127.0.0.1, 0.0.0.0 or ::'), '127.0.0.1'),
@@ -79,13 +91,16 @@ function missingPartners(env: Record<string, string | undefined>, malformed: Rea
   if (sandbox === 'on' && set('LARK_APP_ID')) {
     problems.push('DUBAN_SANDBOX=on runs against the built-in Lark sandbox with its own credentials: unset LARK_APP_ID and LARK_APP_SECRET, or set DUBAN_SANDBOX=auto');
   }
+  if (env.LARK_EVENT_MODE?.trim() === 'websocket' && set('LARK_APP_ID') && !LONG_CONNECTION_APP_ID.test(env.LARK_APP_ID!.trim())) {
+    problems.push(`LARK_APP_ID must be cli_ and 16 hex digits for LARK_EVENT_MODE=websocket: the SDK's long connection refuses any other (got ${JSON.stringify(env.LARK_APP_ID)})`);
+  }
   return problems;
 }
 
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
-  lark: { appId?: string; appSecret?: string; verificationToken?: string; encryptKey?: string; baseUrl: string };
+  lark: { appId?: string; appSecret?: string; verificationToken?: string; encryptKey?: string; baseUrl: string; eventMode: EventMode };
   databasePath: string;
   port: number;
   /** The interface the HTTP server listens on. */
@@ -124,6 +139,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       ...(e.LARK_VERIFICATION_TOKEN && { verificationToken: e.LARK_VERIFICATION_TOKEN }),
       ...(e.LARK_ENCRYPT_KEY && { encryptKey: e.LARK_ENCRYPT_KEY }),
       baseUrl: e.LARK_BASE_URL.replace(/\/+$/, ''),
+      eventMode: e.LARK_EVENT_MODE,
     },
     databasePath: e.DATABASE_PATH,
     port: e.PORT,

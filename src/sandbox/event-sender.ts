@@ -2,7 +2,9 @@
  * Plays Lark's side of the event subscription (API.md §1–3): takes the `im.message.receive_v1`
  * and `card.action.trigger` envelopes of event-envelopes.ts, encrypts and signs them over the exact
  * bytes sent, POSTs them to the bot's webhook, and retries failed deliveries as Lark does (on a
- * scaled-down schedule, off unless configured).
+ * scaled-down schedule, off unless configured). When the app subscribes through the long
+ * connection instead, the same envelopes go there in plaintext (long-connection/), with the same
+ * retries and the same handling of the bot's answer.
  */
 import { systemClock, type Clock } from '../core/clock.ts';
 import { encryptEvent, signEvent } from '../transports/lark/crypto.ts';
@@ -37,6 +39,11 @@ export interface EventSenderOptions {
   onUserMessage?: (message: UserMessageInput) => void;
   /** Called with the bot's answer to a card action, so the fake applies the returned card. */
   onCardResponse?: (messageId: string, responseBody: unknown) => CardCallbackOutcome | undefined;
+  /**
+   * The app's subscription mode (the developer console's 订阅方式): when it says long connection,
+   * events are pushed there and never POSTed to the webhook.
+   */
+  longConnection?: { subscribed(): boolean; push(plainText: string, eventId: string | undefined, attempt: number): Promise<Delivery> };
 }
 
 /** Per-delivery tampering, for tests of the bot's verification. */
@@ -191,7 +198,14 @@ export function createEventSender(options: EventSenderOptions): EventSender {
 
   async function deliver(envelope: Record<string, unknown>, tamper: DeliveryOptions, attempt: number): Promise<Delivery> {
     const eventId = (envelope.header as { event_id?: string } | undefined)?.event_id;
-    const { raw, headers } = await seal(withToken(envelope, tamper.token), tamper);
+    const plain = withToken(envelope, tamper.token);
+    if (options.longConnection?.subscribed()) {
+      // Over the long connection Lark sends the envelope in plaintext, unsigned (API.md §6.3).
+      const delivery = await options.longConnection.push(JSON.stringify(plain), eventId, attempt);
+      deliveries.push(delivery);
+      return delivery;
+    }
+    const { raw, headers } = await seal(plain, tamper);
     return post(raw, headers, eventId, attempt);
   }
 

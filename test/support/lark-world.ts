@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { CardKind } from '../../src/core/card-kind.ts';
-import { startDuban, type RunningDuban } from '../../src/runtimes/node/start-duban.ts';
+import { startDuban, type RunningDuban, type StartOptions } from '../../src/runtimes/node/start-duban.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { freePort, waitFor } from './outbox-helpers.ts';
 import { directory, tempDir } from './world.ts';
@@ -101,13 +101,20 @@ export function startLarkWorld(env: Record<string, string> = {}): Promise<LarkWo
   return e2eRuntime() === 'workers' ? startWorkersLarkWorld(env) : startNodeLarkWorld(env);
 }
 
-/** duban on Node in this process, as `npm start` runs it; `duban` gives the tests of Node's internals their handle. */
-export async function startNodeLarkWorld(env: Record<string, string> = {}) {
+/**
+ * duban on Node in this process, as `npm start` runs it; `duban` gives the tests of Node's
+ * internals their handle. With LARK_EVENT_MODE=websocket (in `env`, or DUBAN_TEST_LARK_EVENT_MODE
+ * from the vitest project "websocket") events and presses come over the long connection the SDK's
+ * WSClient opens to the sandbox, and the world starts once it is connected.
+ */
+export async function startNodeLarkWorld(env: Record<string, string> = {}, sandboxOptions: StartOptions['sandbox'] = {}) {
+  const mode = process.env.DUBAN_TEST_LARK_EVENT_MODE;
   const duban: RunningDuban = await startDuban(
-    { DATABASE_PATH: join(tempDir(), 'duban.db'), PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'silent', ...env },
+    { DATABASE_PATH: join(tempDir(), 'duban.db'), PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'silent', ...(mode && { LARK_EVENT_MODE: mode }), ...env },
     undefined,
-    { hostname: '127.0.0.1', outbox: { pollMs: 20 } },
+    { hostname: '127.0.0.1', outbox: { pollMs: 20 }, sandbox: sandboxOptions },
   );
+  await duban.longConnection?.whenConnected();
   const lark = duban.runtime.config.lark;
   const secrets = { appId: lark.appId!, appSecret: lark.appSecret!, encryptKey: lark.encryptKey!, verificationToken: lark.verificationToken! };
   return { ...larkWorld({ runtime: 'node', url: duban.server.url, secrets, sandbox: duban.sandbox!, close: () => duban.close() }), duban };

@@ -3,6 +3,8 @@
  * ones finish; the caller closes the database after it (src/runtimes/node/start-duban.ts).
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
+import type { LarkEventsStatus } from '../../app/health.ts';
 import { createApp } from '../../transports/http/app.ts';
 import type { NodeRuntime } from './build-runtime.ts';
 import { createGroupCommitRecorder } from './group-commit-recorder.ts';
@@ -16,8 +18,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function startServer(runtime: NodeRuntime, options: { hostname?: string; onQueued?: () => void } = {}): Promise<RunningServer> {
-  const app = createApp({ context: runtime, messages: createGroupCommitRecorder(runtime.db), onQueued: options.onQueued, readRequest: readNodeRequest });
+export interface ServerOptions {
+  hostname?: string;
+  onQueued?: () => void;
+  /** How messages are committed (group commit by default); shared with the long connection when there is one. */
+  messages?: MessageRecorder;
+  /** How Lark's events arrive, for /healthz. */
+  larkEvents?: () => LarkEventsStatus;
+}
+
+export function startServer(runtime: NodeRuntime, options: ServerOptions = {}): Promise<RunningServer> {
+  const app = createApp({
+    context: runtime,
+    messages: options.messages ?? createGroupCommitRecorder(runtime.db),
+    onQueued: options.onQueued,
+    readRequest: readNodeRequest,
+    larkEvents: options.larkEvents,
+  });
   // HOST (default 127.0.0.1): the admin API and the webhook listen on loopback unless told otherwise.
   const hostname = options.hostname ?? runtime.config.host;
   return new Promise((resolve, reject) => {

@@ -1,16 +1,21 @@
 /**
- * Starts duban on Node: the HTTP server, the outbox worker, the schedules, and — when no Lark credentials are
- * configured — the built-in Lark sandbox on loopback with the bot pointed at it (SPEC §9).
- * `close` shuts down in order: stop the schedules and the worker (waiting for work in progress), stop taking
- * requests, stop the sandbox, close the database.
+ * Starts duban on Node: the HTTP server, the outbox worker, the schedules, Lark's long connection when
+ * LARK_EVENT_MODE=websocket, and — when no Lark credentials are configured — the built-in Lark sandbox on
+ * loopback with the bot pointed at it (SPEC §9), subscribed the way LARK_EVENT_MODE says.
+ * `close` shuts down in order: stop taking events from the long connection, stop the schedules and the worker
+ * (waiting for work in progress), stop taking requests, stop the sandbox, close the database.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { createOutboxSender, type OutboxSender } from '../../adapters/lark/outbox-sender.ts';
 import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
 
+import { WEBHOOK_EVENTS } from '../../app/health.ts';
+import type { ClientConfig } from '../../sandbox/long-connection/endpoint.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
 import { buildRuntime, type NodeRuntime } from './build-runtime.ts';
+import { createGroupCommitRecorder } from './group-commit-recorder.ts';
+import { createLongConnection, type LongConnection } from './long-connection.ts';
 import { sandboxPeople } from './sandbox-people.ts';
 import { startServer, type RunningServer } from './serve.ts';
 import { startSchedules } from './schedule.ts';
@@ -21,6 +26,8 @@ export interface RunningDuban {
   server: RunningServer;
   worker: OutboxSender;
   sandbox?: RunningSandbox | undefined;
+  /** Present when LARK_EVENT_MODE=websocket. */
+  longConnection?: LongConnection | undefined;
   close(): Promise<void>;
 }
 
@@ -28,8 +35,8 @@ export interface StartOptions {
   hostname?: string;
   /** Options for the outbox worker (tests shorten the poll interval). */
   outbox?: Parameters<typeof createOutboxSender>[0]['limits'];
-  /** Sandbox settings for tests: its clock, limits and port. */
-  sandbox?: { port?: number; limits?: false | Record<string, number> };
+  /** Sandbox settings for tests: its clock, limits, port, event retries and long connection's ClientConfig. */
+  sandbox?: { port?: number; limits?: false | Record<string, number>; retries?: { delaysMs: number[] }; longConnection?: Partial<ClientConfig> };
 }
 
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -41,11 +48,21 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     // Fresh credentials each start: the sandbox and the bot share them, nobody else needs them.
     runtime.config = {
       ...runtime.config,
-      lark: { appId: `cli_sandbox${secret(4)}`, appSecret: secret(16), encryptKey: secret(16), verificationToken: secret(12), baseUrl: 'http://127.0.0.1' },
+      // An app id as Lark issues them (cli_ and 16 hex digits): the SDK's WSClient refuses any other.
+      lark: { ...runtime.config.lark, appId: `cli_${secret(8)}`, appSecret: secret(16), encryptKey: secret(16), verificationToken: secret(12), baseUrl: 'http://127.0.0.1' },
     };
   }
   let worker: OutboxSender | undefined;
-  const server = await startServer(runtime, { ...(options.hostname && { hostname: options.hostname }), onQueued: () => worker?.kick() });
+  const onQueued = () => worker?.kick();
+  const messages = createGroupCommitRecorder(runtime.db);
+  const websocket = runtime.config.lark.eventMode === 'websocket';
+  const longConnection = websocket ? createLongConnection(runtime, { messages, onQueued }) : undefined;
+  const server = await startServer(runtime, {
+    ...(options.hostname && { hostname: options.hostname }),
+    onQueued,
+    messages,
+    larkEvents: () => longConnection?.status() ?? WEBHOOK_EVENTS,
+  });
 
   let sandbox: RunningSandbox | undefined;
   if (sandboxMode) {
@@ -59,10 +76,14 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       directory: { people: sandboxPeople(runtime.db) },
       ...(options.sandbox?.port !== undefined && { port: options.sandbox.port }),
       ...(options.sandbox?.limits !== undefined && { limits: options.sandbox.limits }),
+      ...(options.sandbox?.retries !== undefined && { retries: options.sandbox.retries }),
+      ...(options.sandbox?.longConnection !== undefined && { longConnection: options.sandbox.longConnection }),
+      subscription: websocket ? 'long_connection' : 'webhook',
       ...(clock && { clock }),
     });
     runtime.config = { ...runtime.config, lark: { ...lark, baseUrl: sandbox.url } };
   }
+  longConnection?.start();
   // The sandbox UI's "act as" list follows the directory, which may be loaded while running.
   const refreshPeople = sandbox && setInterval(() => sandbox.fake.setDirectory({ people: sandboxPeople(runtime.db) }), 2000);
   refreshPeople?.unref();
@@ -88,7 +109,9 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     server,
     worker,
     sandbox,
+    longConnection,
     async close() {
+      longConnection?.close();
       if (refreshPeople) clearInterval(refreshPeople);
       await schedules.stop();
       await worker!.stop();

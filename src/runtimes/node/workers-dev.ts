@@ -12,8 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, readConfig } from '../../app/config.ts';
+import { ConfigError } from '../../app/config.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
+import { tenantConfig } from '../workers/tenants.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -34,7 +35,8 @@ const freePort = () =>
 
 async function main(): Promise<void> {
   const env = process.env;
-  const config = readConfig(env);
+  // The Worker's own rules (LARK_EVENT_MODE=websocket is refused), before wrangler takes its time to start.
+  const config = tenantConfig(env);
   const port = config.port === 0 ? await freePort() : config.port;
   const vars: Record<string, string> = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => PASSED.test(e[0]) && typeof e[1] === 'string' && e[1] !== ''));
   let sandbox: RunningSandbox | undefined;

@@ -4,14 +4,13 @@
  * every minute's Cron Trigger (UTC) asks each tenant's object to run the jobs its own schedules
  * call for at that minute in its own time zone.
  */
-import { readConfig } from '../../app/config.ts';
 import { VERSION } from '../../app/version.ts';
 import { ADMIN_BODY_LIMIT } from '../../transports/http/app.ts';
 import { readAtMost } from '../../transports/http/raw-request.ts';
 import { jobsDueAt } from '../../transports/schedule/scheduled-jobs.ts';
 import { consoleLogger } from './console-logger.ts';
 import { TenantObject, type WorkerEnv } from './tenant-object.ts';
-import { routeOf, tenantsOf, TenantConfigError } from './tenants.ts';
+import { routeOf, tenantConfig, tenantsOf, TenantConfigError } from './tenants.ts';
 
 export { TenantObject };
 
@@ -58,7 +57,7 @@ export default {
     for (const [tenant, settings] of tenantsOf(env)) {
       let jobs;
       try {
-        jobs = jobsDueAt(readConfig(settings), at);
+        jobs = jobsDueAt(tenantConfig(settings), at);
       } catch (error) {
         log.error({ tenant, err: error }, 'cannot read the tenant configuration; its schedule is skipped');
         continue;

@@ -15,13 +15,13 @@ import { transactionalRecorder } from '../../adapters/sqlite/message-store.ts';
 import { nextAttemptAt } from '../../adapters/sqlite/outbox-store.ts';
 import * as schema from '../../adapters/sqlite/schema.ts';
 import { composeContext, loadRules, parseInlineJson } from '../../app/compose-context.ts';
-import { readConfig } from '../../app/config.ts';
+import { ConfigError } from '../../app/config.ts';
 import type { AppContext } from '../../app/context.ts';
 import { createApp } from '../../transports/http/app.ts';
 import { runScheduledJob, type ScheduledJob } from '../../transports/schedule/scheduled-jobs.ts';
 import { consoleLogger } from './console-logger.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { DEFAULT_TENANT, tenantsOf } from './tenants.ts';
+import { DEFAULT_TENANT, tenantConfig, tenantsOf } from './tenants.ts';
 
 export interface WorkerEnv {
   TENANT: DurableObjectNamespace<TenantObject>;
@@ -59,7 +59,7 @@ export class TenantObject extends DurableObject<WorkerEnv> {
     const tenant = this.ctx.id.name ?? DEFAULT_TENANT;
     const settings = tenantsOf(this.env).get(tenant);
     if (!settings) throw new Error(`No settings for tenant "${tenant}" (DUBAN_TENANTS changed?)`);
-    const config = readConfig(settings);
+    const config = tenantConfig(settings);
     const logger = consoleLogger(config.logLevel, { tenant });
     const clock = () => new Date();
     const context = composeContext({ config, rules: loadRules(config, parseInlineJson), db: this.db, clock, logger });
@@ -83,7 +83,17 @@ export class TenantObject extends DurableObject<WorkerEnv> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    return this.app().http.fetch(request);
+    let running: Running;
+    try {
+      running = this.app();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // The tenant cannot start: say why on every request, and in the log.
+      consoleLogger('error', { tenant: this.ctx.id.name ?? DEFAULT_TENANT }).error({ problems: error.problems }, 'the tenant cannot start: invalid configuration');
+      const body = { error: { code: 'invalid_configuration', message: error.message } };
+      return new Response(JSON.stringify(body), { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    }
+    return running.http.fetch(request);
   }
 
   /** Runs the jobs the tenant's schedules call for at `at` (the Cron Trigger's minute). */

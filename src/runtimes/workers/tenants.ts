@@ -4,6 +4,8 @@
  * configured as one JSON secret, DUBAN_TENANTS: `{"<name>": {"LARK_APP_ID": "cli_…", …}}`, each
  * tenant's variables over the shared ones, and are reached under `/t/<name>/…`.
  */
+import { ConfigError, readConfig, type Config } from '../../app/config.ts';
+
 export const DEFAULT_TENANT = 'default';
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -50,4 +52,19 @@ export function routeOf(pathname: string, tenants: ReadonlyMap<string, Settings>
   const tenant = decodeURIComponent(prefixed[1]!);
   if (!tenants.has(tenant)) return { error: { status: 404, code: 'unknown_tenant', message: `No tenant "${tenant}"` } };
   return { tenant, path: prefixed[2] ?? '/' };
+}
+
+/**
+ * A tenant's configuration, refusing what a Worker cannot do: a Worker runs per request and
+ * cannot hold Lark's long connection open (the SDK's WSClient is Node-only too), so
+ * LARK_EVENT_MODE=websocket stops the tenant with a message saying what to do instead.
+ */
+export function tenantConfig(settings: Settings): Config {
+  const config = readConfig(settings);
+  if (config.lark.eventMode === 'websocket') {
+    throw new ConfigError([
+      'LARK_EVENT_MODE websocket cannot run on Cloudflare Workers: a Worker cannot hold Lark\'s long connection open. Use LARK_EVENT_MODE=webhook with the callback URL …/lark/events, or run duban on Node (npm start) for the long connection',
+    ]);
+  }
+  return config;
 }

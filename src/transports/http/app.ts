@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
 import type { AppContext } from '../../app/context.ts';
-import { health } from '../../app/health.ts';
+import { health, type LarkEventsStatus } from '../../app/health.ts';
 import { createEventHandlers } from '../lark/event-handlers.ts';
 import { larkWebhook } from '../lark/webhook.ts';
 import { adminAuth } from './admin-auth.ts';
@@ -27,6 +27,8 @@ export interface HttpDeps {
   onQueued?: (() => void) | undefined;
   /** How the webhook reads a request (the Fetch API unless the runtime has a faster way). */
   readRequest?: RawRequestReader | undefined;
+  /** How Lark's events arrive now, for /healthz (the runtime holds any long connection); webhook when absent. */
+  larkEvents?: (() => LarkEventsStatus) | undefined;
 }
 
 export function createApp(deps: HttpDeps): Hono {
@@ -35,7 +37,7 @@ export function createApp(deps: HttpDeps): Hono {
   const onQueued = deps.onQueued ?? (() => {});
 
   app.get('/healthz', (c) => {
-    const status = health(ctx);
+    const status = health(ctx, deps.larkEvents?.());
     return c.json(status, status.ok ? 200 : 503);
   });
 

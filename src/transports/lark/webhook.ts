@@ -10,17 +10,14 @@ import { Hono, type Context } from 'hono';
 import { BodyTooLarge, headerValue, readRawRequest, UnreadableBody, type RawRequest, type RawRequestReader } from '../http/raw-request.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import { constantTimeEqual, decryptEvent, signEvent } from './crypto.ts';
+import { envelopeProblem, tokenProblem, type LarkEnvelope } from './envelope.ts';
+
+export type { LarkEnvelope };
 
 /** Lark events are small; anything bigger is not from Lark. */
 export const WEBHOOK_BODY_LIMIT = 512 * 1024;
 /** How far the request timestamp may be from our clock. Lark re-signs each redelivery. */
 const MAX_SKEW_SECONDS = 300;
-
-export interface LarkEnvelope {
-  schema?: string;
-  header: { event_id: string; event_type: string; create_time?: string; token?: string; app_id?: string; tenant_key?: string };
-  event: Record<string, unknown>;
-}
 
 export interface WebhookDeps {
   encryptKey?: string | undefined;
@@ -60,10 +57,9 @@ export function larkWebhook(deps: WebhookDeps): Hono {
       if (deps.encryptKey) {
         await checkSignature(request, deps.encryptKey, deps.now());
       }
+      const notAnEvent = envelopeProblem(plain);
+      if (notAnEvent) throw new Refusal(400, 'invalid_event', notAnEvent);
       const envelope = plain as unknown as LarkEnvelope;
-      if (!envelope.header || typeof envelope.header.event_id !== 'string' || typeof envelope.header.event_type !== 'string' || typeof envelope.event !== 'object') {
-        throw new Refusal(400, 'invalid_event', 'not a schema 2.0 event: header.event_id, header.event_type and event are required');
-      }
       checkToken(envelope.header.token, deps.verificationToken);
       const response = await deps.handle(envelope);
       return c.json(response && typeof response === 'object' ? response : {});
@@ -134,6 +130,6 @@ async function checkSignature(request: RawRequest, encryptKey: string, now: Date
 }
 
 function checkToken(token: unknown, expected: string | undefined): void {
-  if (expected === undefined) return;
-  if (typeof token !== 'string' || !constantTimeEqual(token, expected)) throw new Refusal(401, 'bad_token', 'the verification token does not match');
+  const problem = tokenProblem(token, expected);
+  if (problem) throw new Refusal(401, 'bad_token', problem);
 }
