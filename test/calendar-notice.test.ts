@@ -39,7 +39,7 @@ describe('the notice that next year’s holiday schedule is missing', () => {
   it('is in GET /healthz (which stays ok) from 1 November, and not before', async () => {
     const t = await startTestServer({}, '2026-10-31T02:00:00Z');
     try {
-      expect((await t.json('GET', '/healthz')).body).toEqual({ ok: true, version: expect.any(String), db: 'ok' });
+      expect((await t.json('GET', '/healthz')).body).toEqual({ ok: true, version: expect.any(String), db: 'ok', lark: { mode: 'webhook' } });
       t.setNow('2026-11-02T02:00:00Z');
       const res = await t.json('GET', '/healthz');
       expect(res.status).toBe(200);

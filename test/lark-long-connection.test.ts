@@ -64,7 +64,8 @@ describe('events and card presses over the long connection', () => {
 
   it('/healthz says websocket, connected, since when; the SDK pinged and got its pong', async () => {
     const h = await healthz(w.duban.server.url);
-    expect(h).toEqual({ ok: true, version: '0.1.0', db: 'ok', lark: { mode: 'websocket', connection: 'connected', since: expect.any(String) } });
+    // (In November and December a calendar notice may stand beside these: test/calendar-notice.test.ts.)
+    expect(h).toMatchObject({ ok: true, version: '0.1.0', db: 'ok', lark: { mode: 'websocket', connection: 'connected', since: expect.any(String) } });
     expect(Number.isNaN(Date.parse(h.lark.since!))).toBe(false);
     // The SDK pings as soon as it is connected; the pong carries the ClientConfig it then adopts.
     await until(() => w.sandbox.longConnection.stats.pongs >= 1, 'a ping answered');
@@ -79,7 +80,9 @@ describe('events and card presses over the long connection', () => {
     expect(pressed.status).toBe(200);
     expect(pressed.toast).toMatchObject({ type: 'success', content: '已签收' });
     expect(pressed.cardUpdated).toBe(true);
-    expect(w.revisions(messageId)).toBe(revisions + 1);
+    // The answer's card is applied at once; the outbox's own update of the same card may follow.
+    expect(w.revisions(messageId)).toBeGreaterThan(revisions);
+    expect(w.buttons(w.cardJson(messageId)).map((b) => b.label)).not.toContain('签收');
     expect(w.sandbox.longConnection.stats.pushes).toBe(pushes + 1);
     expect(stateOf(w, assignmentId)).toBe('signed');
 
