@@ -11,6 +11,7 @@ import * as schema from '../adapters/sqlite/schema.ts';
 import type { AppContext } from './context.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
 import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
+import { groupOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 
 export interface SuggestionFilters {
   status?: string;
@@ -152,6 +153,8 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     body: agg.suggestion.body,
     keyLeader: agg.suggestion.keyLeader,
     version: agg.suggestion.version,
+    /** Its Lark group once created; `lost` when the bot was removed or the chat disbanded. */
+    group: groupOfSuggestion(ctx.db, id) ?? null,
     deputies: agg.deputies.map((d) => ({ id: d.deputyId, name: d.name, role: d.role, openId: d.openId })),
     assignments: agg.assignments.map((a) => ({
       ...a,

@@ -10,6 +10,7 @@
 import { Hono } from 'hono';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
+import { mountChatControls } from './chat-controls.ts';
 import type { EventSender } from './event-sender.ts';
 import { FaultRegistry, type FaultSpec } from './faults.ts';
 import { newMessageId, randomHex } from './ids.ts';
@@ -96,9 +97,14 @@ export interface FakeLark {
   requestCount(key: string): number;
   /** Revokes every token issued so far: the next call with one answers 99991663. */
   expireAllTokens(): void;
-  /** Test controls for states the bot cannot produce itself. */
+  /**
+   * Test controls for states the bot cannot produce itself. They change the state only; what a
+   * person does, with the event Lark pushes for it, is chat-controls.ts (POST /sandbox/chats/…).
+   */
   removeBotFromChat(chatId: string): void;
+  addBotToChat(chatId: string): void;
   dissolveChat(chatId: string): void;
+  removePersonFromChat(chatId: string, openId: string): void;
   recallMessage(messageId: string): void;
   addPersonToChat(chatId: string, openId: string): void;
   /** Stores a message a person posted (the UI and the event sender call this). */
@@ -204,6 +210,16 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
       chat.bots = chat.bots.filter((id) => id !== options.appId);
       core.changed();
     },
+    addBotToChat(chatId) {
+      const chat = requireChat(chatId);
+      if (!chat.bots.includes(options.appId)) chat.bots.push(options.appId);
+      core.changed();
+    },
+    removePersonFromChat(chatId, openId) {
+      const chat = requireChat(chatId);
+      chat.members = chat.members.filter((id) => id !== openId);
+      core.changed();
+    },
     dissolveChat(chatId) {
       requireChat(chatId).status = 'dissolved';
       core.changed();
@@ -253,6 +269,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
     snapshot: () => snapshotState(state),
   };
 
+  mountChatControls(app, fake);
   mountSandboxUi(app, fake);
   return fake;
 }
