@@ -15,6 +15,7 @@ import type { EventSender } from './event-sender.ts';
 import { FaultRegistry, type FaultSpec } from './faults.ts';
 import { newMessageId, randomHex } from './ids.ts';
 import { DEFAULT_LIMITS, type FakeCore, type FakeLimits } from './open-api/fake-core.ts';
+import { groupMadeByPeople } from './open-api/chats.ts';
 import { storeMessage } from './open-api/messages.ts';
 import { serveOpenApi } from './open-api/serve.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
@@ -105,6 +106,8 @@ export interface FakeLark {
   addBotToChat(chatId: string): void;
   dissolveChat(chatId: string): void;
   removePersonFromChat(chatId: string, openId: string): void;
+  /** A group people made and added the bot to (e.g. the supervisors' group), with its id given or made. */
+  openGroupMadeByPeople(input: { chatId?: string; name: string; members: string[]; ownerId?: string }): FakeChat;
   recallMessage(messageId: string): void;
   addPersonToChat(chatId: string, openId: string): void;
   /** Stores a message a person posted (the UI and the event sender call this). */
@@ -220,6 +223,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
       chat.members = chat.members.filter((id) => id !== openId);
       core.changed();
     },
+    openGroupMadeByPeople: (input) => groupMadeByPeople(core, input),
     dissolveChat(chatId) {
       requireChat(chatId).status = 'dissolved';
       core.changed();

@@ -4,7 +4,7 @@
  * equal; a listed unit's members and the supervisor list are replaced by the file's. Nothing is
  * deleted that a suggestion may still refer to (units and deputies stay).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { PersonActor } from '../../core/actor.ts';
 import type { Directory } from '../../core/directory.ts';
 import type { DirectoryFacts } from '../../core/group-members.ts';
@@ -124,27 +124,34 @@ export function unitName(db: DbOrTx, unitId: string): string {
  * liaisons, the supervisors, every deputy's open_id; or only the units and deputies named.
  */
 export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string[]; deputyIds: readonly string[] }): DirectoryFacts {
+  // In the order they were loaded (the file's order), whichever index a query goes through.
+  const members = schema.unitMembers;
   const memberRows = only
-    ? chunked([...new Set(only.unitIds)], MAX_BOUND_VALUES).flatMap((part) => db.select().from(schema.unitMembers).where(inArray(schema.unitMembers.unitId, part)).all())
-    : db.select().from(schema.unitMembers).all();
+    ? chunked([...new Set(only.unitIds)], MAX_BOUND_VALUES).flatMap((part) => db.select().from(members).where(inArray(members.unitId, part)).orderBy(ROWID).all())
+    : db.select().from(members).orderBy(ROWID).all();
+  const deputy = { id: schema.deputies.id, openId: schema.deputies.openId };
   const deputyRows = only
-    ? chunked([...new Set(only.deputyIds)], MAX_BOUND_VALUES).flatMap((part) =>
-        db.select({ id: schema.deputies.id, openId: schema.deputies.openId }).from(schema.deputies).where(inArray(schema.deputies.id, part)).all(),
-      )
-    : db.select({ id: schema.deputies.id, openId: schema.deputies.openId }).from(schema.deputies).all();
+    ? chunked([...new Set(only.deputyIds)], MAX_BOUND_VALUES).flatMap((part) => db.select(deputy).from(schema.deputies).where(inArray(schema.deputies.id, part)).all())
+    : db.select(deputy).from(schema.deputies).all();
   const unitStaff = new Map<string, { head: string[]; liaisons: string[] }>();
   for (const m of memberRows) {
     const staff = unitStaff.get(m.unitId) ?? { head: [], liaisons: [] };
     (m.role === 'head' ? staff.head : staff.liaisons).push(m.openId);
     unitStaff.set(m.unitId, staff);
   }
-  for (const staff of unitStaff.values()) staff.liaisons.sort();
   return {
     unitStaff,
-    supervisors: db.select().from(schema.supervisors).all().map((r) => r.openId).sort(),
+    supervisors: db.select().from(schema.supervisors).orderBy(ROWID).all().map((r) => r.openId),
     deputyOpenIds: new Map(deputyRows.map((d) => [d.id, d.openId])),
   };
 }
 
-const factsKey = (facts: DirectoryFacts): string =>
-  JSON.stringify([[...facts.unitStaff].sort(([a], [b]) => a.localeCompare(b)), facts.supervisors, [...facts.deputyOpenIds].sort(([a], [b]) => a.localeCompare(b))]);
+const ROWID = sql`rowid`;
+
+/** The facts as a comparable key: who is who, whatever the order. */
+const factsKey = (facts: DirectoryFacts): string => {
+  const sorted = (list: readonly string[]) => [...list].sort();
+  const units = [...facts.unitStaff].map(([id, s]) => `${id}:${sorted(s.head)}:${sorted(s.liaisons)}`);
+  const deputies = [...facts.deputyOpenIds].map(([id, openId]) => `${id}:${openId}`);
+  return JSON.stringify([sorted(units), sorted(facts.supervisors), sorted(deputies)]);
+};

@@ -73,7 +73,7 @@ function groupPeopleOfLiveSuggestions(db: DbOrTx): Map<string, GroupPeople> {
   const s = schema.suggestions;
   const notWithdrawn = ne(s.status, 'withdrawn');
   const out = new Map<string, GroupPeopleBeingRead>();
-  for (const row of db.select({ id: s.id, status: s.status, keyLeader: s.keyLeader }).from(s).where(notWithdrawn).orderBy(asc(s.id)).all()) {
+  for (const row of db.select({ id: s.id, status: s.status, keyLeader: s.keyLeader }).from(s).where(notWithdrawn).orderBy(asc(s.session), asc(s.number)).all()) {
     out.set(row.id, { suggestion: { status: row.status, keyLeader: row.keyLeader }, deputies: [], assignments: [], commitments: [] });
   }
   const sd = schema.suggestionDeputies;

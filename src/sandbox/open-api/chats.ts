@@ -195,9 +195,36 @@ export function p2pChatWith(core: FakeCore, openId: string): FakeChat {
   });
 }
 
+/**
+ * A group people made in Lark and added the bot to (the supervisors' group, say): a test and UI
+ * control, with the chat id given or made.
+ */
+export function groupMadeByPeople(core: FakeCore, input: { chatId?: string; name: string; members: string[]; ownerId?: string }): FakeChat {
+  if (input.chatId !== undefined && core.state.chats.has(input.chatId)) throw new Error(`The sandbox already has a chat ${input.chatId}`);
+  const fields = {
+    name: input.name,
+    description: '',
+    ownerId: input.ownerId ?? input.members[0],
+    members: [...new Set(input.members)],
+    bots: [core.appId],
+    uuid: undefined,
+    chatType: 'private' as const,
+    chatMode: 'group',
+    groupMessageType: 'chat' as const,
+  };
+  const chat = storeChat(core, core.now(), fields, input.chatId);
+  core.changed();
+  return chat;
+}
+
 /** A new live chat with no messages yet. The caller says when the state changed. */
-function storeChat(core: FakeCore, createTime: number, fields: Omit<FakeChat, 'chatId' | 'status' | 'createTime' | 'messageIds'>): FakeChat {
-  const chat: FakeChat = { chatId: newChatId(), ...fields, status: 'normal', createTime, messageIds: [] };
+function storeChat(
+  core: FakeCore,
+  createTime: number,
+  fields: Omit<FakeChat, 'chatId' | 'status' | 'createTime' | 'messageIds'>,
+  chatId: string = newChatId(),
+): FakeChat {
+  const chat: FakeChat = { chatId, ...fields, status: 'normal', createTime, messageIds: [] };
   core.state.chats.set(chat.chatId, chat);
   return chat;
 }
