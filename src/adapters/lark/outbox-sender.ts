@@ -12,12 +12,11 @@ import type { Clock } from '../../core/clock.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';
 import type { SqliteDb } from '../sqlite/db.ts';
 import { cardRecord, markCardSent } from '../sqlite/card-store.ts';
-import { groupLossOf, LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
-import { groupLossError, type GroupLoss } from '../../core/group-loss.ts';
-import { recordGroupLoss } from '../sqlite/group-loss-store.ts';
+import { LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
+import { lostGroups } from './lost-groups.ts';
 import type { Logger } from '../logger.ts';
 import { loadAggregate } from '../sqlite/aggregate-store.ts';
-import { chatOfSuggestion, groupOfChat, recordChat } from '../sqlite/chat-store.ts';
+import { chatOfSuggestion, recordChat } from '../sqlite/chat-store.ts';
 import { storeBotMessage } from '../sqlite/message-store.ts';
 import { buildCardModel } from '../cards/card-views.ts';
 import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
@@ -71,6 +70,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const defer = deps.defer ?? ((run: () => void) => void setTimeout(run, 0));
 
   const chatOf = (suggestionId: string | null): string | undefined => (suggestionId ? chatOfSuggestion(db, suggestionId) : undefined);
+  const lost = lostGroups({ db, clock: deps.clock, logger, supervisorChatId: deps.supervisorChatId });
 
   const cardMessage = (id: string) => cardRecord(db, id);
 
@@ -157,46 +157,6 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
   }
 
-  /** The group a row goes to (its suggestion's, unless it names another chat); none for creating it. */
-  function targetChat(row: OutboxRow): string | undefined {
-    const p = row.payload;
-    if (p.kind === 'create_chat') return undefined;
-    if ((p.kind === 'send_card' || p.kind === 'send_text') && p.chatId) return p.chatId;
-    return chatOf(row.suggestionId);
-  }
-
-  function lostGroupOf(row: OutboxRow): GroupLoss | undefined {
-    const chatId = targetChat(row);
-    return chatId ? (groupOfChat(db, chatId)?.lost ?? undefined) : undefined;
-  }
-
-  /**
-   * Lark answered that the row's group is gone for the bot (232009, 230002, 232011): record the
-   * loss as the event would (this row and the chat's other queued calls fail with it). False when
-   * the chat is not a suggestion's group (the supervisors'): the row then fails as any refusal.
-   */
-  function noteGroupLoss(row: OutboxRow, error: LarkApiError): boolean {
-    const reason = groupLossOf(error);
-    const chatId = reason && targetChat(row);
-    if (!reason || !chatId) return false;
-    const outcome = db.transaction((tx) =>
-      recordGroupLoss(tx, {
-        chatId,
-        reason,
-        by: `lark:${error.code}`,
-        at: deps.clock().toISOString(),
-        source: 'lark',
-        cause: { outboxId: row.id, larkCode: error.code! },
-        supervisorChatId: deps.supervisorChatId,
-      }),
-    );
-    if (outcome.outcome === 'unknown_chat') return false;
-    logger.warn({ outboxId: row.id, chatId, reason, suggestionId: outcome.suggestionId, error: error.message }, 'Lark says the group is lost: its calls are no longer sent');
-    const lost = groupOfChat(db, chatId)?.lost;
-    if (lost) markFailed(db, row.id, groupLossError(lost));
-    return true;
-  }
-
   /** The chat a row posts into, for the per-chat limit; undefined for calls that post nothing. */
   function limitedChat(row: OutboxRow): string | undefined {
     const p = row.payload;
@@ -207,11 +167,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
 
   async function deliver(row: OutboxRow): Promise<boolean> {
     // A lost group (the bot removed, the chat disbanded) is never called: the row fails at once.
-    const lost = lostGroupOf(row);
-    if (lost) {
-      markFailed(db, row.id, groupLossError(lost));
-      return true;
-    }
+    if (lost.failIfLost(row)) return true;
     const now = deps.clock();
     const t = now.getTime();
     const chatKey = limitedChat(row);
@@ -246,7 +202,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       markFailed(db, row.id, error.message);
       return true;
     }
-    if (error instanceof LarkApiError && noteGroupLoss(row, error)) return true;
+    if (error instanceof LarkApiError && lost.noteRefusal(row, error)) return true;
     if (!(error instanceof LarkApiError)) {
       logger.error({ ...log, err: error }, 'outbox row failed: unexpected error');
       markFailed(db, row.id, `unexpected error: ${(error as Error).message ?? String(error)}`);
