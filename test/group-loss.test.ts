@@ -6,10 +6,16 @@
  * sent, the supervisors' group is told, naming the suggestion; the bot added back makes the group
  * reachable again. An event about a chat that is no suggestion's group changes nothing.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../src/adapters/logger.ts';
+import { transactionalRecorder } from '../src/adapters/sqlite/message-store.ts';
 import type { Directory } from '../src/core/directory.ts';
+import { buildRuntime } from '../src/runtimes/node/build-runtime.ts';
+import { createEventHandlers } from '../src/transports/lark/event-handlers.ts';
+import type { LarkEnvelope } from '../src/transports/lark/webhook.ts';
 import { startLarkWorld } from './support/lark-world.ts';
-import { deputy, directory as sample, unit } from './support/world.ts';
+import { deputy, directory as sample, tempDir, unit } from './support/world.ts';
 
 type World = Awaited<ReturnType<typeof startLarkWorld>>;
 type OutboxRow = { id: string; suggestionId: string | null; kind: string; status: string; attempts: number; lastError: string | null; payload: Record<string, unknown> };
@@ -198,5 +204,34 @@ describe('a group lost to the bot', () => {
     expect(await timelines()).toEqual(before.suggestions);
     expect(supervisorTexts()).toHaveLength(before.supervisors);
     expect(supervisorTexts().some((t) => t.includes('别的群'))).toBe(false);
+  });
+});
+
+describe('an event about a chat that is no suggestion’s group', () => {
+  it('is acknowledged, changes nothing, and is logged with its chat', async () => {
+    const runtime = buildRuntime({ DATABASE_PATH: join(tempDir(), 'duban.db'), LOG_LEVEL: 'silent' });
+    const lines: Array<{ level: string; fields: object; message: string | undefined }> = [];
+    const capture = (level: string) => (fields: object | string, message?: string) => lines.push({ level, fields: typeof fields === 'string' ? {} : fields, message: typeof fields === 'string' ? fields : message });
+    const logger = { error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') } as unknown as Logger;
+    try {
+      let queued = 0;
+      const handlers = createEventHandlers({ context: { ...runtime, logger }, messages: transactionalRecorder(runtime.db), onQueued: () => queued++ });
+      for (const type of ['im.chat.member.bot.deleted_v1', 'im.chat.disbanded_v1', 'im.chat.member.bot.added_v1']) {
+        const answer = await handlers.handle({
+          schema: '2.0',
+          header: { event_id: `ev_${type}`, event_type: type },
+          event: { chat_id: 'oc_nobody', operator_id: { open_id: d01 }, external: false, name: '别的群' },
+        } as LarkEnvelope);
+        expect(answer).toEqual({});
+      }
+      expect(queued).toBe(0);
+      const counts = ['outbox', 'audit_log', 'processed_events', 'suggestion_chats'].map((t) => runtime.db.$client.prepare(`select count(*) as n from ${t}`).get());
+      expect(counts).toEqual([{ n: 0 }, { n: 0 }, { n: 0 }, { n: 0 }]);
+      expect(lines.filter((l) => (l.fields as { chatId?: string }).chatId === 'oc_nobody').map((l) => [l.level, (l.fields as { type: string }).type, l.message])).toEqual(
+        ['im.chat.member.bot.deleted_v1', 'im.chat.disbanded_v1', 'im.chat.member.bot.added_v1'].map((type) => ['info', type, 'event about a chat that is no suggestion\'s group: nothing changed']),
+      );
+    } finally {
+      runtime.db.$client.close();
+    }
   });
 });

@@ -105,6 +105,21 @@ describe('the sandbox: members removed, and what people do to a chat', () => {
     expect((await control(chatId, 'explode', { operator: ALICE })).status).toBe(404);
     expect((await control(chatId, 'remove-bot', {})).status).toBe(400);
   });
+
+  it('the UI offers a member the chat actions and performs them as that person', async () => {
+    const chatId = await createChat();
+    const page = await (await fetch(`${sandbox.url}/?as=${ALICE}&chat=${chatId}`)).text();
+    expect(page).toContain('action="/sandbox/ui/chat-action"');
+    expect(page).toContain('value="remove-bot"');
+    const form = new URLSearchParams({ as: ALICE, chat: chatId, action: 'remove-bot' });
+    const res = await fetch(`${sandbox.url}/sandbox/ui/chat-action`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(new URL(res.headers.get('location')!, sandbox.url).searchParams.get('flash')).toContain('The bot was sent im.chat.member.bot.deleted_v1');
+    expect(bot.events.map((e) => e.event.operator_id.open_id)).toEqual([ALICE]);
+    const after = await (await fetch(`${sandbox.url}/?as=${ALICE}&chat=${chatId}`)).text();
+    expect(after).toContain('value="add-bot"');
+    expect(after).toContain('is not in this chat');
+  });
 });
 
 /** A stand-in bot without encryption: keeps every event it is sent and answers 200. */
