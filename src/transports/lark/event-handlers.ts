@@ -137,16 +137,18 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     }
   }
 
-  /** What each event type does; one entry per type. */
-  const handlers: Record<string, (envelope: LarkEnvelope) => unknown> = {
-    'im.message.receive_v1': handleMessage,
-    'card.action.trigger': handleCardAction,
-    ...chatEventHandlers(ctx, deps.onQueued),
-  };
+  /** What each event type does; one entry per type (a Map: an event type is never a prototype key). */
+  const handlers = new Map<string, (envelope: LarkEnvelope) => unknown>(
+    Object.entries({
+      'im.message.receive_v1': handleMessage,
+      'card.action.trigger': handleCardAction,
+      ...chatEventHandlers(ctx, deps.onQueued),
+    }),
+  );
 
   return {
     handle(envelope: LarkEnvelope): unknown {
-      const handler = handlers[envelope.header.event_type];
+      const handler = handlers.get(envelope.header.event_type);
       if (handler) return handler(envelope);
       // Subscribed but unused events are acknowledged, so Lark does not retry them.
       logger.debug({ eventId: envelope.header.event_id, type: envelope.header.event_type }, 'event ignored');
