@@ -68,12 +68,14 @@ describe('admin API', () => {
       units: { created: 12, updated: 0, unchanged: 0 },
       deputies: { created: 20, updated: 0, unchanged: 0 },
       supervisors: { total: 3, added: 3, removed: 0 },
+      groupsChanged: 0,
     });
     const again = await t.json('PUT', '/api/directory', directory);
     expect(again.body).toEqual({
       units: { created: 0, updated: 0, unchanged: 12 },
       deputies: { created: 0, updated: 0, unchanged: 20 },
       supervisors: { total: 3, added: 0, removed: 0 },
+      groupsChanged: 0,
     });
   });
 

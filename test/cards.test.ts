@@ -522,6 +522,48 @@ const cases: Case[] = [
     buttons: [],
     fields: [],
   },
+  {
+    name: 'closing: lead answered and satisfied, co opinion in, a commitment still tracked',
+    model: {
+      kind: 'closing',
+      suggestion: suggestion({ status: 'closed', version: 22 }),
+      closedOn: '2026-05-20',
+      units: [
+        {
+          unitName: '市交通运输委员会',
+          role: 'lead',
+          stateLabel: { zh_cn: '已办结', en_us: 'closed' },
+          answer: { resultClass: 'B', round: 2, public: true },
+          grade: 'basically_satisfied',
+        },
+        { unitName: '市城市管理局', role: 'co', stateLabel: { zh_cn: '已提交协办意见', en_us: 'co-handler opinion submitted' }, answer: null, grade: null },
+      ],
+      commitments: [commitment({ state: 'confirmed' }), commitment({ id: 'cm_002', content: '6月底前完成3个轨道站点公交接驳改造', dueOn: '2026-06-30', state: 'done_claimed' })],
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
+    name: 'closing: split units, one closed unsatisfied, nothing left to do, classified',
+    model: {
+      kind: 'closing',
+      suggestion: suggestion({ status: 'closed', classified: true, body: '', key: false, keyLeader: null, version: 40 }),
+      closedOn: '2026-08-03',
+      units: [
+        { unitName: '市交通运输委员会', role: 'split', stateLabel: { zh_cn: '已办结', en_us: 'closed' }, answer: { resultClass: 'A', round: 1, public: false }, grade: 'satisfied' },
+        {
+          unitName: '市住房和城乡建设委员会',
+          role: 'split',
+          stateLabel: { zh_cn: '办结（不满意）', en_us: 'closed (unsatisfied)' },
+          answer: { resultClass: 'C', round: 2, public: false },
+          grade: 'unsatisfied',
+        },
+      ],
+      commitments: [],
+    },
+    buttons: [],
+    fields: [],
+  },
   ...(['notice', 'warning', 'overdue', 'escalation', 'escalation2'] as const).map(
     (level, i): Case => ({
       name: `reminder: ${level}`,
@@ -773,7 +815,7 @@ describe('card templates', () => {
 
   it('covers every card kind', () => {
     const kinds = new Set(cases.map((c) => c.model.kind));
-    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'commitment', 'contact', 'reassign', 'reminder', 'status_board']);
+    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'commitment', 'contact', 'reassign', 'reminder', 'status_board']);
   });
 
   it('uses exactly the SPEC §5 button labels', () => {
@@ -843,6 +885,7 @@ describe('card templates', () => {
         mentions: [],
       },
       { kind: 'commitment', suggestion: s, commitment: commitment({ content: secret, evidence: secret }), mentions: [] },
+      { kind: 'closing', suggestion: { ...s, status: 'closed' }, closedOn: '2026-05-20', units: [], commitments: [commitment({ content: secret })] },
     ];
     for (const model of models) {
       const json = JSON.stringify(renderCard(model));

@@ -91,7 +91,7 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
         });
         saveAggregate(tx, current, next);
         indexDeadlines(tx, next, deadlines, localDate(now, deadlines.timeZone));
-        writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId });
+        writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId, previous: current });
         appendAudit(
           tx,
           audit.map((a) => ({ at, actor: actorLabel(actor), source: request.source, outcome: 'ok' as const, suggestionId: current.suggestion.id, ...a })),

@@ -63,9 +63,12 @@ const ACTION: Record<string, string> = {
   withdraw_suggestion: '撤回建议',
   extend_answer_deadline: '批准延期答复',
   suggestion_closed: '建议办结',
+  group_bot_removed: '机器人被移出群聊',
+  group_disbanded: '群聊被解散',
+  group_bot_added: '机器人重新加入群聊',
 };
 /** Actions whose audit message is a fixed label or the number, never someone's text: printed even when classified. */
-const PLAIN_MESSAGES = new Set(['import_created', 'import_updated', 'sign', 'confirm_contact', 'approve_answer', 'confirm_commitment_done', 'suggestion_closed']);
+const PLAIN_MESSAGES = new Set(['import_created', 'import_updated', 'sign', 'confirm_contact', 'approve_answer', 'confirm_commitment_done', 'suggestion_closed', 'group_bot_removed', 'group_disbanded', 'group_bot_added']);
 
 function stateLabel(state: string | null): string {
   if (state === null) return '';

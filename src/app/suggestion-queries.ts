@@ -12,7 +12,7 @@ import type { AppContext } from './context.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
 import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
 import { cardsOfSuggestion } from '../adapters/sqlite/card-store.ts';
-import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
+import { chatOfSuggestion, groupOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 
 export interface SuggestionFilters {
   status?: string;
@@ -156,6 +156,8 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     version: agg.suggestion.version,
     /** The suggestion's Lark group, once created. */
     chatId: chatOfSuggestion(ctx.db, id) ?? null,
+    /** Its Lark group once created; `lost` when the bot was removed or the chat disbanded. */
+    group: groupOfSuggestion(ctx.db, id) ?? null,
     deputies: agg.deputies.map((d) => ({ id: d.deputyId, name: d.name, role: d.role, openId: d.openId })),
     assignments: agg.assignments.map((a) => ({
       ...a,

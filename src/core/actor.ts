@@ -2,7 +2,8 @@
  * Who is acting, and in which capacities. Transports identify a person by Lark open_id; the
  * store resolves that against the directory into an `Actor` before the domain decides.
  */
-export type ActionSource = 'card' | 'text' | 'admin_api' | 'cli' | 'schedule';
+/** `lark`: what Lark itself reported (an event such as the bot removed from a group, or its answer to a call). */
+export type ActionSource = 'card' | 'text' | 'admin_api' | 'cli' | 'schedule' | 'lark';
 
 export interface PersonActor {
   kind: 'person';

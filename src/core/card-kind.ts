@@ -13,6 +13,7 @@ export const CARD_KINDS = [
   'answer',
   'commitment',
   'reminder',
+  'closing',
   'digest',
 ] as const;
 

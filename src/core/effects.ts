@@ -14,7 +14,11 @@ export interface CardRef {
 
 export type EffectDraft =
   | { type: 'create_chat' }
-  | { type: 'add_unit_members'; unitId: string }
+  /**
+   * The group follows the people the change gave the suggestion (a re-assignment): who the group
+   * rule (group-members.ts) wants now and did not before joins, who it no longer wants leaves.
+   */
+  | { type: 'follow_members' }
   | { type: 'post_card'; card: CardRef }
   /** Update every posted copy of a card in place. */
   | { type: 'refresh_cards'; card: CardRef }
@@ -53,7 +57,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'refresh_cards', card: { kind: 'reassign', subjectId: String(details(e).requestId) } });
         out.push({ type: 'refresh_cards', card: { kind: 'assignment', subjectId: e.subjectId } });
         if (newAssignment) {
-          out.push({ type: 'add_unit_members', unitId: newAssignment.unitId });
+          out.push({ type: 'follow_members' });
           out.push({ type: 'post_card', card: { kind: 'assignment', subjectId: newAssignment.id } });
         }
         break;
@@ -112,7 +116,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
         break;
       case 'suggestion_closed':
-        out.push({ type: 'post_text', zh: `第${s.number}号建议已办结。`, en: `Suggestion ${s.number} is closed.` });
+        out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });
         break;
     }
   }

@@ -216,6 +216,9 @@ export const AGGREGATE_COLLECTIONS = [
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 
+/** Commitments still tracked, after closing too (SPEC §3): a deputy confirms, a unit marks done, a deputy confirms done. */
+export const TRACKED_COMMITMENT_STATES: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
+
 /** States in which an assignment needs nothing more from its unit. */
 export const FINISHED_STATES: ReadonlySet<AssignmentState> = new Set(['closed', 'closed_unsatisfied', 'withdrawn']);
 

@@ -1,7 +1,8 @@
 /**
  * The events Lark pushes to the bot (API.md §1–3), built exactly as documented: a person's
- * message (`im.message.receive_v1`) and a card press or form submit (`card.action.trigger`).
- * Plain data; event-sender.ts seals and delivers them.
+ * message (`im.message.receive_v1`), a card press or form submit (`card.action.trigger`), and
+ * what people do to a chat (the chat events: the bot removed or added, the chat disbanded, a
+ * member gone). Plain data; event-sender.ts seals and delivers them.
  */
 import { newCardToken, unionIdFor } from './ids.ts';
 
@@ -126,6 +127,50 @@ export function cardActionEvent(from: EventSource, input: ButtonPressInput, even
       },
       host: 'im_message',
       context: { open_message_id: input.messageId, open_chat_id: input.chatId },
+    },
+  };
+}
+
+/** The chat events the sandbox sends (API.md §2, "Chat events"). */
+export type ChatEventType = 'im.chat.member.bot.deleted_v1' | 'im.chat.member.bot.added_v1' | 'im.chat.disbanded_v1' | 'im.chat.member.user.deleted_v1';
+
+export interface ChatEventInput {
+  type: ChatEventType;
+  chatId: string;
+  /** The person who did it. */
+  operatorOpenId: string;
+  /** The chat's name at the time. */
+  chatName: string;
+  /** `im.chat.member.user.deleted_v1` only: the people who left or were removed. */
+  users?: { openId: string; name: string }[];
+  eventId?: string;
+}
+
+/**
+ * A chat event: the common fields `chat_id`, `operator_id`, `external`, `operator_tenant_key`,
+ * `name`, `i18n_names`; the user events add `users`. `create_time` in milliseconds, as events carry it.
+ */
+export function chatEvent(from: EventSource, input: ChatEventInput, eventId: string, createTime: string): Record<string, unknown> {
+  return {
+    schema: '2.0',
+    header: {
+      event_id: eventId,
+      event_type: input.type,
+      create_time: createTime,
+      token: from.verificationToken,
+      app_id: from.appId,
+      tenant_key: from.tenantKey,
+    },
+    event: {
+      chat_id: input.chatId,
+      operator_id: { union_id: unionIdFor(input.operatorOpenId), open_id: input.operatorOpenId },
+      external: false,
+      operator_tenant_key: from.tenantKey,
+      name: input.chatName,
+      i18n_names: { zh_cn: input.chatName, en_us: input.chatName },
+      ...(input.users && {
+        users: input.users.map((u) => ({ name: u.name, tenant_key: from.tenantKey, user_id: { union_id: unionIdFor(u.openId), open_id: u.openId } })),
+      }),
     },
   };
 }

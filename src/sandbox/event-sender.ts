@@ -1,6 +1,6 @@
 /**
- * Plays Lark's side of the event subscription (API.md §1–3): takes the `im.message.receive_v1`
- * and `card.action.trigger` envelopes of event-envelopes.ts, encrypts and signs them over the exact
+ * Plays Lark's side of the event subscription (API.md §1–3): takes the `im.message.receive_v1`,
+ * `card.action.trigger` and chat event envelopes of event-envelopes.ts, encrypts and signs them over the exact
  * bytes sent, POSTs them to the bot's webhook, and retries failed deliveries as Lark does (on a
  * scaled-down schedule, off unless configured). When the app subscribes through the long
  * connection instead, the same envelopes go there in plaintext (long-connection/), with the same
@@ -9,11 +9,11 @@
 import { systemClock, type Clock } from '../core/clock.ts';
 import { encryptEvent, signEvent } from '../transports/lark/crypto.ts';
 import type { CardCallbackOutcome, CallbackToast } from './card-callback.ts';
-import { cardActionEvent, messageEvent, type ButtonPressInput, type EventSource, type MessageEventInput } from './event-envelopes.ts';
+import { cardActionEvent, chatEvent, messageEvent, type ButtonPressInput, type ChatEventInput, type EventSource, type MessageEventInput } from './event-envelopes.ts';
 import type { UserMessageInput } from './fake-lark.ts';
 import { newEventId, newMessageId, newNonce, randomHex } from './ids.ts';
 
-export type { ButtonPressInput, MessageEventInput } from './event-envelopes.ts';
+export type { ButtonPressInput, ChatEventInput, ChatEventType, MessageEventInput } from './event-envelopes.ts';
 
 export interface EventSenderOptions {
   /** The bot's webhook, e.g. http://127.0.0.1:8787/lark/events (a function when known later). */
@@ -96,6 +96,8 @@ export interface ChallengeResult extends Delivery {
 export interface EventSender {
   sendMessageEvent(input: MessageEventInput, options?: DeliveryOptions): Promise<MessageEventResult>;
   pressButton(input: ButtonPressInput, options?: DeliveryOptions): Promise<ButtonPressResult>;
+  /** A chat event (the bot removed or added, the chat disbanded, a member gone), retried like any event. */
+  sendChatEvent(input: ChatEventInput, options?: DeliveryOptions): Promise<Delivery & { eventId: string }>;
   challenge(input?: { encrypted?: boolean; challenge?: string; token?: string; signed?: boolean }): Promise<ChallengeResult>;
   /** Sends a body as-is (a string is sent verbatim); `sign` adds Lark's headers over those bytes. */
   sendRaw(body: unknown, headers?: Record<string, string>, options?: { sign?: boolean }): Promise<Delivery>;
@@ -293,6 +295,15 @@ export function createEventSender(options: EventSenderOptions): EventSender {
         }
       }
       return result;
+    },
+
+    async sendChatEvent(input, tamper = {}) {
+      const eventId = input.eventId ?? newEventId();
+      const envelope = chatEvent(source, input, eventId, String(clock().getTime()));
+      envelopes.set(eventId, envelope);
+      const delivery = await deliver(envelope, tamper, 1);
+      scheduleRetries(envelope, delivery);
+      return { ...delivery, eventId };
     },
 
     async challenge(input = {}) {

@@ -10,10 +10,12 @@
 import { Hono } from 'hono';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
+import { mountChatControls } from './chat-controls.ts';
 import type { EventSender } from './event-sender.ts';
 import { FaultRegistry, type FaultSpec } from './faults.ts';
 import { newMessageId, randomHex } from './ids.ts';
 import { DEFAULT_LIMITS, type FakeCore, type FakeLimits } from './open-api/fake-core.ts';
+import { groupMadeByPeople } from './open-api/chats.ts';
 import { storeMessage } from './open-api/messages.ts';
 import { serveOpenApi } from './open-api/serve.ts';
 import { SlidingWindowLimiter } from '../adapters/lark/rate-limiter.ts';
@@ -96,9 +98,16 @@ export interface FakeLark {
   requestCount(key: string): number;
   /** Revokes every token issued so far: the next call with one answers 99991663. */
   expireAllTokens(): void;
-  /** Test controls for states the bot cannot produce itself. */
+  /**
+   * Test controls for states the bot cannot produce itself. They change the state only; what a
+   * person does, with the event Lark pushes for it, is chat-controls.ts (POST /sandbox/chats/…).
+   */
   removeBotFromChat(chatId: string): void;
+  addBotToChat(chatId: string): void;
   dissolveChat(chatId: string): void;
+  removePersonFromChat(chatId: string, openId: string): void;
+  /** A group people made and added the bot to (e.g. the supervisors' group), with its id given or made. */
+  openGroupMadeByPeople(input: { chatId?: string; name: string; members: string[]; ownerId?: string }): FakeChat;
   recallMessage(messageId: string): void;
   addPersonToChat(chatId: string, openId: string): void;
   /** Stores a message a person posted (the UI and the event sender call this). */
@@ -204,6 +213,17 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
       chat.bots = chat.bots.filter((id) => id !== options.appId);
       core.changed();
     },
+    addBotToChat(chatId) {
+      const chat = requireChat(chatId);
+      if (!chat.bots.includes(options.appId)) chat.bots.push(options.appId);
+      core.changed();
+    },
+    removePersonFromChat(chatId, openId) {
+      const chat = requireChat(chatId);
+      chat.members = chat.members.filter((id) => id !== openId);
+      core.changed();
+    },
+    openGroupMadeByPeople: (input) => groupMadeByPeople(core, input),
     dissolveChat(chatId) {
       requireChat(chatId).status = 'dissolved';
       core.changed();
@@ -253,6 +273,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
     snapshot: () => snapshotState(state),
   };
 
+  mountChatControls(app, fake);
   mountSandboxUi(app, fake);
   return fake;
 }

@@ -44,6 +44,7 @@ import { newId } from '../../src/core/ids.ts';
 import { newCommitment } from '../../src/core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../../src/core/model.ts';
 import { UNCATEGORISED } from '../../src/core/stats/compute.ts';
+import { GROUP_CASES } from './group-cases.ts';
 import { canonical, caught, count, idLabels, NOW, returning, roles, sampleRows, seed, throwing, TODAY, type CaseWorld, type StoreCase } from './case-kit.ts';
 
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -765,11 +766,12 @@ const OUTBOX: StoreCase[] = [
         'd01',
         'd02',
         'd03',
-        'cgj.head',
+        // The units' heads, then their liaisons, the lead unit first (src/core/group-members.ts).
         'jtw.head',
-        'cgj.liaison1',
+        'cgj.head',
         'jtw.liaison1',
         'jtw.liaison2',
+        'cgj.liaison1',
         'supervisor1',
         'supervisor2',
         'supervisor3',
@@ -1445,7 +1447,7 @@ const APP: StoreCase[] = [
 ];
 
 /** Every case, by name; the same list on both drivers. */
-export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...APP];
+export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...APP, ...GROUP_CASES];
 
 export function storeCase(name: string): StoreCase | undefined {
   return STORE_CASES.find((c) => c.name === name);

@@ -78,6 +78,8 @@ export async function recordScenario(make: (baseUrl: string) => LarkApi) {
     const { chatId } = await api.createChat(input);
     const again = await api.createChat(input);
     const members = await api.addMembers({ chatId, openIds: [BOB, GONE, NOBODY] });
+    await api.addMembers({ chatId, openIds: [CAROL] });
+    const removed = await api.removeMembers({ chatId, openIds: [CAROL, GONE] });
     const sent = await api.sendMessage({ chatId, msgType: 'interactive', content: card('42'), uuid: 'send-1' });
     const reply = await api.replyMessage({ messageId: sent.messageId, msgType: 'text', content: text('ok'), uuid: 'reply-1' });
     await api.patchMessage({ messageId: sent.messageId, content: card('42 done') });
@@ -90,7 +92,7 @@ export async function recordScenario(make: (baseUrl: string) => LarkApi) {
     const later = await api.sendMessage({ chatId, msgType: 'text', content: text('later'), uuid: 'send-2' });
     urgents.push(await api.urgent({ messageId: later.messageId, openIds: [BOB], channel: 'sms' }));
     const kinds = refused.map((e) => [e.kind, e.httpStatus, e.code, e.retryAfterMs]);
-    const returned = { chatId, again, members, sent, reply, later, urgents, kinds };
+    const returned = { chatId, again, members, removed, sent, reply, later, urgents, kinds };
     return normaliseIds({ wire: proxy.requests, lark: sandbox.fake.snapshot(), returned });
   } finally {
     await proxy.close();

@@ -168,7 +168,27 @@ export type CardModel =
       withProgressButton: boolean;
       assignmentId: string;
       mentions: Mentions;
+    }
+  | {
+      kind: 'closing';
+      suggestion: CardSuggestion;
+      /** The day the last assignment closed, local. */
+      closedOn: string;
+      units: CardClosingUnit[];
+      /** Commitments still tracked after closing (proposed, confirmed, reported done). */
+      commitments: CardCommitment[];
     };
+
+/** A unit's outcome on the 办结 card. */
+export interface CardClosingUnit {
+  unitName: string;
+  role: 'lead' | 'co' | 'split';
+  stateLabel: Bilingual;
+  /** The final approved answer of a lead or split unit; null for a co unit. */
+  answer: { resultClass: 'A' | 'B' | 'C' | 'D'; round: number; public: boolean } | null;
+  /** The evaluation that closed the assignment (the deciding deputy's), if any. */
+  grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied' | null;
+}
 
 /** One variant of CardModel: what the builder of that kind takes. */
 export type CardModelOf<K extends CardModel['kind']> = Extract<CardModel, { kind: K }>;

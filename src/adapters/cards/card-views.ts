@@ -18,7 +18,8 @@ import type {
 import { localDate } from '../../core/clock.ts';
 import { calendarDaysBetween } from '../../core/deadlines/deadline-rule.ts';
 import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from '../../core/deadlines/deadlines.ts';
-import { STATE_LABELS, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
+import { STATE_LABELS, TRACKED_COMMITMENT_STATES, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
+import { decidingDeputyId, latestApprovedAnswer } from '../../core/lifecycle/index.ts';
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
@@ -207,6 +208,29 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       const commitment = commitmentView(card.subjectId);
       const c = agg.commitments.find((x) => x.id === card.subjectId);
       return commitment && c && { kind: 'commitment', suggestion, commitment, mentions: [...deputies, ...unitStaff(c.assignmentId)] };
+    }
+    case 'closing': {
+      if (agg.suggestion.status !== 'closed') return undefined;
+      const deciding = decidingDeputyId(agg);
+      const live = agg.assignments.filter((a) => a.state !== 'withdrawn');
+      const closedAt = live.map((a) => a.closedAt ?? '').sort().at(-1) || agg.suggestion.updatedAt;
+      return {
+        kind: 'closing',
+        suggestion,
+        closedOn: localDate(new Date(closedAt), ctx.timeZone),
+        units: live.map((a) => {
+          const answer = a.role === 'co' ? undefined : latestApprovedAnswer(agg, a.id);
+          const grade = answer && agg.evaluations.find((e) => e.answerId === answer.id && e.deputyId === deciding)?.grade;
+          return {
+            unitName: unitName(a.unitId),
+            role: a.role,
+            stateLabel: STATE_LABELS[a.state],
+            answer: answer ? { resultClass: answer.resultClass, round: answer.round, public: answer.public } : null,
+            grade: grade ?? null,
+          };
+        }),
+        commitments: agg.commitments.filter((c) => TRACKED_COMMITMENT_STATES.has(c.state)).map((c) => commitmentView(c.id)!),
+      };
     }
     case 'reminder':
       // Reminder cards are rendered by the sweep from the deadline they are about.

@@ -15,6 +15,7 @@ import type { LarkCard } from './engine/card-json.ts';
 import { buildAnswerCard } from './kinds/answer.ts';
 import { buildApprovalCard } from './kinds/approval.ts';
 import { buildAssignmentCard } from './kinds/assignment.ts';
+import { buildClosingCard } from './kinds/closing.ts';
 import { buildCommitmentCard } from './kinds/commitment.ts';
 import { buildContactCard } from './kinds/contact.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
@@ -37,6 +38,7 @@ const BUILDERS: { [K in CardModel['kind']]: (model: CardModelOf<K>, limits: Limi
   answer: buildAnswerCard,
   commitment: buildCommitmentCard,
   reminder: buildReminderCard,
+  closing: buildClosingCard,
 };
 
 function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: Limits): LarkCard {

@@ -39,10 +39,14 @@ interface Payload {
 
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
+/** DELETE carries a JSON body too (remove members' `id_list`), as the SDK sends it. */
+type HttpMethod = 'POST' | 'PATCH' | 'DELETE';
+
 /** Where the SDK sends each call (its `fillApiPath` templates). */
-const ROUTES: { [K in LarkOperation]: { method: 'POST' | 'PATCH'; path: string } } = {
+const ROUTES: { [K in LarkOperation]: { method: HttpMethod; path: string } } = {
   createChat: { method: 'POST', path: '/open-apis/im/v1/chats' },
   addMembers: { method: 'POST', path: '/open-apis/im/v1/chats/:chat_id/members' },
+  removeMembers: { method: 'DELETE', path: '/open-apis/im/v1/chats/:chat_id/members' },
   sendMessage: { method: 'POST', path: '/open-apis/im/v1/messages' },
   replyMessage: { method: 'POST', path: '/open-apis/im/v1/messages/:message_id/reply' },
   patchMessage: { method: 'PATCH', path: '/open-apis/im/v1/messages/:message_id' },
@@ -62,7 +66,7 @@ export function createFetchLarkClient(options: FetchLarkClientOptions): LarkApi 
   });
 
   /** One call to Lark: its body on success, a classified LarkApiError on any failure. */
-  async function request(method: 'POST' | 'PATCH', template: string, payload: Payload, token?: string): Promise<LarkBody> {
+  async function request(method: HttpMethod, template: string, payload: Payload, token?: string): Promise<LarkBody> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {

@@ -3,9 +3,13 @@
  * SDK (sdk-lark-client.ts); the Workers build implements the same interface with fetch, since the
  * SDK cannot load there. Every failure is a LarkApiError classified for the outbox's retries.
  */
+import type { GroupLossReason } from '../../core/group-loss.ts';
+
 export interface LarkApi {
   createChat(input: { name: string; description: string; memberOpenIds: string[]; uuid: string }): Promise<{ chatId: string }>;
   addMembers(input: { chatId: string; openIds: string[] }): Promise<{ invalidOpenIds: string[] }>;
+  /** Removes people from a chat the bot owns (at most 50 a call); ids not in the chat come back invalid. */
+  removeMembers(input: { chatId: string; openIds: string[] }): Promise<{ invalidOpenIds: string[] }>;
   sendMessage(input: { chatId: string; msgType: 'text' | 'interactive'; content: string; uuid: string }): Promise<SentMessage>;
   replyMessage(input: { messageId: string; msgType: 'text' | 'interactive'; content: string; uuid: string }): Promise<SentMessage>;
   patchMessage(input: { messageId: string; content: string }): Promise<void>;
@@ -43,6 +47,17 @@ export class LarkApiError extends Error {
 }
 
 const TOKEN_CODES = new Set([99991661, 99991663, 99991677]);
+/** Answers that say the chat itself is gone for the bot (API.md §5.0): 232009 dissolved; 230002 / 232011 the bot is not in it. */
+const GROUP_LOSS_CODES = new Map<number, GroupLossReason>([
+  [232009, 'disbanded'],
+  [230002, 'bot_removed'],
+  [232011, 'bot_removed'],
+]);
+
+/** Whether a refused call says the chat is lost to the bot, and how. */
+export function groupLossOf(error: LarkApiError): GroupLossReason | undefined {
+  return error.code === undefined ? undefined : GROUP_LOSS_CODES.get(error.code);
+}
 const RATE_CODES = new Set([99991400, 230020, 232019, 11232, 11233]);
 
 /** Classifies a Lark answer (status, body code, headers) or a network failure. */

@@ -32,6 +32,8 @@ export function apiOf(payload: OutboxPayload): string {
       return 'im.chat.create';
     case 'add_members':
       return 'im.chat.members.create';
+    case 'remove_members':
+      return 'im.chat.members.delete';
     case 'send_card':
       return 'im.message.create';
     case 'send_text':

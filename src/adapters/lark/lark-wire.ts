@@ -21,6 +21,11 @@ const larkPayloads = {
     params: { member_id_type: 'open_id' as const, succeed_type: 1 },
     data: { id_list: openIds },
   }),
+  removeMembers: ({ chatId, openIds }: Input<'removeMembers'>) => ({
+    path: { chat_id: chatId },
+    params: { member_id_type: 'open_id' as const },
+    data: { id_list: openIds },
+  }),
   sendMessage: ({ chatId, msgType, content, uuid }: Input<'sendMessage'>) => ({
     params: { receive_id_type: 'chat_id' as const },
     data: { receive_id: chatId, msg_type: msgType, content, uuid },
@@ -41,6 +46,7 @@ const larkPayloads = {
 export interface LarkPayloads {
   createChat: ReturnType<typeof larkPayloads.createChat>;
   addMembers: ReturnType<typeof larkPayloads.addMembers>;
+  removeMembers: ReturnType<typeof larkPayloads.removeMembers>;
   sendMessage: ReturnType<typeof larkPayloads.sendMessage>;
   replyMessage: ReturnType<typeof larkPayloads.replyMessage>;
   patchMessage: ReturnType<typeof larkPayloads.patchMessage>;
@@ -56,6 +62,7 @@ export function larkApiOver(perform: PerformLarkCall): LarkApi {
   return {
     createChat: async (input) => chatIdOf(await perform('createChat', larkPayloads.createChat(input))),
     addMembers: async (input) => invalidMembersOf(await perform('addMembers', larkPayloads.addMembers(input))),
+    removeMembers: async (input) => invalidMembersOf(await perform('removeMembers', larkPayloads.removeMembers(input))),
     sendMessage: async (input) => sentMessageOf(await perform('sendMessage', larkPayloads.sendMessage(input))),
     replyMessage: async (input) => sentMessageOf(await perform('replyMessage', larkPayloads.replyMessage(input))),
     patchMessage: async (input) => {
@@ -100,7 +107,7 @@ function sentMessageOf(body: LarkBody): SentMessage {
   };
 }
 
-/** `data` of add members (succeed_type=1): the ids Lark did not add, invalid or unknown. */
+/** `data` of add members (succeed_type=1) and remove members: the ids Lark did not add or remove. */
 function invalidMembersOf(body: LarkBody): { invalidOpenIds: string[] } {
   const d = (body.data ?? {}) as { invalid_id_list?: string[]; not_existed_id_list?: string[] };
   return { invalidOpenIds: [...(d.invalid_id_list ?? []), ...(d.not_existed_id_list ?? [])] };

@@ -13,6 +13,7 @@ import type { Policy } from '../../core/deadlines/policy.ts';
 import type { SqliteDb } from '../sqlite/db.ts';
 import { cardRecord, markCardSent } from '../sqlite/card-store.ts';
 import { LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
+import { lostGroups } from './lost-groups.ts';
 import type { Logger } from '../logger.ts';
 import { loadAggregate } from '../sqlite/aggregate-store.ts';
 import { chatOfSuggestion, recordChat } from '../sqlite/chat-store.ts';
@@ -38,6 +39,8 @@ export interface OutboxSenderDeps {
   wallClock?: () => number;
   /** Runs a function soon, after the current work (setImmediate on Node; a zero timeout elsewhere). */
   defer?: (run: () => void) => void;
+  /** The supervisors' group (DUBAN_SUPERVISOR_CHAT_ID): told when Lark's answer shows a group is lost. */
+  supervisorChatId?: string | undefined;
 }
 
 export interface OutboxSender {
@@ -71,6 +74,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const defer = deps.defer ?? ((run: () => void) => void setTimeout(run, 0));
 
   const chatOf = (suggestionId: string | null): string | undefined => (suggestionId ? chatOfSuggestion(db, suggestionId) : undefined);
+  const lost = lostGroups({ db, clock: deps.clock, logger, supervisorChatId: deps.supervisorChatId });
 
   const cardMessage = (id: string) => cardRecord(db, id);
 
@@ -117,6 +121,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       }
       case 'add_members':
         return { result: await lark.addMembers({ chatId: requireChat(row), openIds: p.openIds }) };
+      case 'remove_members':
+        return { result: await lark.removeMembers({ chatId: requireChat(row), openIds: p.openIds }) };
       case 'send_card': {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (card.messageId) throw new NothingToDo('already sent');
@@ -162,6 +168,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   };
 
   async function deliver(row: OutboxRow): Promise<boolean> {
+    // A lost group (the bot removed, the chat disbanded) is never called: the row fails at once.
+    if (lost.failIfLost(row)) return true;
     try {
       const { result, record } = await perform(row);
       db.transaction((tx) => {
@@ -189,6 +197,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       markFailed(db, row.id, error.message);
       return true;
     }
+    if (error instanceof LarkApiError && lost.noteRefusal(row, error)) return true;
     if (!(error instanceof LarkApiError)) {
       logger.error({ ...log, err: error }, 'outbox row failed: unexpected error');
       markFailed(db, row.id, `unexpected error: ${(error as Error).message ?? String(error)}`);

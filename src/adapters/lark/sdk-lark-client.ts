@@ -51,6 +51,7 @@ export function createSdkLarkClient(options: { appId: string; appSecret: string;
   const calls: { [K in LarkOperation]: (payload: LarkPayloads[K], o: ReturnType<typeof lark.withTenantToken>) => Promise<LarkBody> } = {
     createChat: (p, o) => client.im.v1.chat.create(p, o),
     addMembers: (p, o) => client.im.v1.chatMembers.create(p, o),
+    removeMembers: (p, o) => client.im.v1.chatMembers.delete(p, o),
     sendMessage: (p, o) => client.im.v1.message.create(p, o),
     replyMessage: (p, o) => client.im.v1.message.reply(p, o),
     patchMessage: (p, o) => client.im.v1.message.patch(p, o),

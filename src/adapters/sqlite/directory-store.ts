@@ -4,9 +4,10 @@
  * equal; a listed unit's members and the supervisor list are replaced by the file's. Nothing is
  * deleted that a suggestion may still refer to (units and deputies stay).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { PersonActor } from '../../core/actor.ts';
 import type { Directory } from '../../core/directory.ts';
+import type { DirectoryFacts } from '../../core/group-members.ts';
 import { chunked, insertRows, MAX_BOUND_VALUES, type DbOrTx, type SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
 
@@ -23,9 +24,19 @@ export interface DirectoryLoadResult {
 
 const tally = (): Tally => ({ created: 0, updated: 0, unchanged: 0 });
 
-export function loadDirectory(db: SqliteDb, directory: Directory): DirectoryLoadResult {
+/**
+ * Loads the directory in one transaction. `onChange` runs inside it when who is who changed (a
+ * unit's head or liaisons, a deputy's open_id, the supervisors), with the facts before and after:
+ * the groups follow the people in the same transaction (src/app/directory.ts).
+ */
+export function loadDirectory(
+  db: SqliteDb,
+  directory: Directory,
+  onChange?: (tx: DbOrTx, before: DirectoryFacts, after: DirectoryFacts) => void,
+): DirectoryLoadResult {
   return db.transaction(
     (tx) => {
+      const factsBefore = onChange && readDirectoryFacts(tx);
       const result: DirectoryLoadResult = { units: tally(), deputies: tally(), supervisors: { total: 0, added: 0, removed: 0 } };
       for (const unit of directory.units) {
         const existing = tx.select().from(schema.units).where(eq(schema.units.id, unit.id)).get();
@@ -69,6 +80,10 @@ export function loadDirectory(db: SqliteDb, directory: Directory): DirectoryLoad
       for (const part of chunked(removed, MAX_BOUND_VALUES)) tx.delete(schema.supervisors).where(inArray(schema.supervisors.openId, part)).run();
       insertRows(tx, schema.supervisors, added.map((openId) => ({ openId })));
       result.supervisors = { total: wantedSupervisors.size, added: added.length, removed: removed.length };
+      if (onChange && factsBefore) {
+        const factsAfter = readDirectoryFacts(tx);
+        if (factsKey(factsBefore) !== factsKey(factsAfter)) onChange(tx, factsBefore, factsAfter);
+      }
       return result;
     },
     { behavior: 'immediate' },
@@ -103,3 +118,40 @@ export function unitExists(db: DbOrTx, unitId: string): boolean {
 export function unitName(db: DbOrTx, unitId: string): string {
   return db.select({ name: schema.units.name }).from(schema.units).where(eq(schema.units.id, unitId)).get()?.name ?? unitId;
 }
+
+/**
+ * Who is who, as the group rule (src/core/group-members.ts) reads it: every unit's head and
+ * liaisons, the supervisors, every deputy's open_id; or only the units and deputies named.
+ */
+export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string[]; deputyIds: readonly string[] }): DirectoryFacts {
+  // In the order they were loaded (the file's order), whichever index a query goes through.
+  const members = schema.unitMembers;
+  const memberRows = only
+    ? chunked([...new Set(only.unitIds)], MAX_BOUND_VALUES).flatMap((part) => db.select().from(members).where(inArray(members.unitId, part)).orderBy(ROWID).all())
+    : db.select().from(members).orderBy(ROWID).all();
+  const deputy = { id: schema.deputies.id, openId: schema.deputies.openId };
+  const deputyRows = only
+    ? chunked([...new Set(only.deputyIds)], MAX_BOUND_VALUES).flatMap((part) => db.select(deputy).from(schema.deputies).where(inArray(schema.deputies.id, part)).all())
+    : db.select(deputy).from(schema.deputies).all();
+  const unitStaff = new Map<string, { head: string[]; liaisons: string[] }>();
+  for (const m of memberRows) {
+    const staff = unitStaff.get(m.unitId) ?? { head: [], liaisons: [] };
+    (m.role === 'head' ? staff.head : staff.liaisons).push(m.openId);
+    unitStaff.set(m.unitId, staff);
+  }
+  return {
+    unitStaff,
+    supervisors: db.select().from(schema.supervisors).orderBy(ROWID).all().map((r) => r.openId),
+    deputyOpenIds: new Map(deputyRows.map((d) => [d.id, d.openId])),
+  };
+}
+
+const ROWID = sql`rowid`;
+
+/** The facts as a comparable key: who is who, whatever the order. */
+const factsKey = (facts: DirectoryFacts): string => {
+  const sorted = (list: readonly string[]) => [...list].sort();
+  const units = [...facts.unitStaff].map(([id, s]) => `${id}:${sorted(s.head)}:${sorted(s.liaisons)}`);
+  const deputies = [...facts.deputyOpenIds].map(([id, openId]) => `${id}:${openId}`);
+  return JSON.stringify([sorted(units), sorted(facts.supervisors), sorted(deputies)]);
+};

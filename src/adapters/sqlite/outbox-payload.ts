@@ -7,6 +7,7 @@ import type { CardModel, DigestModel } from '../cards/card-model.ts';
 export type OutboxPayload =
   | { kind: 'create_chat'; name: string; description: string; memberOpenIds: string[] }
   | { kind: 'add_members'; openIds: string[] }
+  | { kind: 'remove_members'; openIds: string[] }
   /** `chatId` only for chats other than the suggestion's own (the supervisors' group). */
   /** `model`: a card whose content is fixed when queued (a reminder says what was true that day). */
   | { kind: 'send_card'; cardMessageId: string; chatId?: string; model?: CardModel | DigestModel }

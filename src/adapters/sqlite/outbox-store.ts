@@ -3,7 +3,7 @@
  * completed, rescheduled or failed. Per suggestion the rows go out in the
  * order they were written (the group must exist before its first card).
  */
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
@@ -106,4 +106,26 @@ export function groupCreation(db: DbOrTx, suggestionId: string) {
 export function nextAttemptAt(db: DbOrTx): Date | undefined {
   const row = db.select({ at: sql<string | null>`min(${schema.outbox.nextAttemptAt})` }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')).get();
   return row?.at ? new Date(row.at) : undefined;
+}
+
+/**
+ * A lost group's queued calls fail at once with `error`: every pending row of the suggestion that
+ * goes to its own group (not its creation, not a message to another chat), and every row naming
+ * that chat. Returns the ids failed.
+ */
+export function failQueuedCallsToChat(db: DbOrTx, suggestionId: string, chatId: string, error: string): string[] {
+  const o = schema.outbox;
+  const explicitChat = sql`json_extract(${o.payload}, '$.chatId')`;
+  return db
+    .update(o)
+    .set({ status: 'failed', lastError: error })
+    .where(
+      and(
+        eq(o.status, 'pending'),
+        or(and(eq(o.suggestionId, suggestionId), isNull(explicitChat), ne(o.kind, 'create_chat')), eq(explicitChat, chatId)),
+      ),
+    )
+    .returning({ id: o.id })
+    .all()
+    .map((r) => r.id);
 }

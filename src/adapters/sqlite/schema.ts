@@ -13,6 +13,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import type { Bilingual } from '../../core/bilingual.ts';
 import type { CardKind } from '../../core/card-kind.ts';
 import type { DeadlineKind } from '../../core/deadlines/policy.ts';
+import type { GroupLossReason } from '../../core/group-loss.ts';
 import type { AssignmentState, BoardLight } from '../../core/model.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
 
@@ -241,7 +242,7 @@ export const auditLog = sqliteTable(
     actor: text('actor').notNull(),
     /** The role the actor acted in; `supervisor_on_behalf` when a supervisor acted for someone else. */
     actorRole: text('actor_role'),
-    source: text('source', { enum: ['card', 'text', 'admin_api', 'cli', 'schedule'] }).notNull(),
+    source: text('source', { enum: ['card', 'text', 'admin_api', 'cli', 'schedule', 'lark'] }).notNull(),
     action: text('action').notNull(),
     outcome: text('outcome', { enum: ['ok', 'refused'] }).notNull(),
     suggestionId: text('suggestion_id'),
@@ -258,13 +259,20 @@ export const auditLog = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // The Lark side (SPEC §5, §6).
 
-/** One Lark chat per suggestion, created through the outbox. */
+/**
+ * One Lark chat per suggestion, created through the outbox. `lost*` is set when the group can no
+ * longer be reached (the bot removed, the chat disbanded: SPEC §6): nothing is sent to it then.
+ */
 export const suggestionChats = sqliteTable('suggestion_chats', {
   suggestionId: text('suggestion_id')
     .primaryKey()
     .references(() => suggestions.id),
   chatId: text('chat_id').notNull().unique(),
   createdAt: text('created_at').notNull(),
+  lostReason: text('lost_reason').$type<GroupLossReason>(),
+  lostAt: text('lost_at'),
+  /** The operator's open_id from Lark's event, or `lark:<code>` when Lark's answer to a call said so. */
+  lostBy: text('lost_by'),
 });
 
 /**

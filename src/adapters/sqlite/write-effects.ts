@@ -2,19 +2,18 @@
  * Turns effect drafts into outbox rows (and card records), inside the transaction of the change
  * that caused them: either both the change and its Lark calls are stored, or neither.
  */
-import { inArray } from 'drizzle-orm';
 import type { EffectDraft } from '../../core/effects.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
+import { followPeopleChange, initialMembers, MEMBERS_PER_CALL, queueMemberChanges } from './group-membership.ts';
 import { outboxWriter } from './outbox-writer.ts';
-
-/** Lark accepts at most 50 members per create or add call. */
-const MEMBERS_PER_CALL = 50;
 
 export interface EffectsContext {
   now: Date;
   supervisorChatId?: string | undefined;
+  /** The aggregate before the change: what `follow_members` compares with. */
+  previous?: SuggestionAggregate | undefined;
 }
 
 export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: EffectDraft[], ctx: EffectsContext): void {
@@ -24,23 +23,20 @@ export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: Effec
   for (const draft of drafts) {
     switch (draft.type) {
       case 'create_chat': {
-        const members = groupMembers(tx, agg);
+        const members = initialMembers(tx, agg);
         enqueue({
           kind: 'create_chat',
           name: truncate(`第${s.number}号 ${s.title}`, 60),
           description: `${s.session} · duban 督办`,
           memberOpenIds: members.slice(0, MEMBERS_PER_CALL),
         });
-        for (let i = MEMBERS_PER_CALL; i < members.length; i += MEMBERS_PER_CALL) {
-          enqueue({ kind: 'add_members', openIds: members.slice(i, i + MEMBERS_PER_CALL) });
-        }
+        // Lark creates a chat with at most 50 people; the rest join right after.
+        queueMemberChanges(tx, s.id, { add: members.slice(MEMBERS_PER_CALL), remove: [] }, ctx.now);
         break;
       }
-      case 'add_unit_members': {
-        const openIds = unitMembers(tx, [draft.unitId]);
-        if (openIds.length) enqueue({ kind: 'add_members', openIds });
+      case 'follow_members':
+        if (ctx.previous) followPeopleChange(tx, ctx.previous, agg, ctx.now);
         break;
-      }
       case 'post_card':
         outbox.postCard({ suggestionId: s.id, ...draft.card }, ctx.now);
         break;
@@ -61,19 +57,6 @@ export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: Effec
 
 function supervisorIds(tx: DbOrTx): string[] {
   return tx.select().from(schema.supervisors).all().map((r) => r.openId);
-}
-
-function unitMembers(tx: DbOrTx, unitIds: string[]): string[] {
-  if (unitIds.length === 0) return [];
-  const rows = tx.select().from(schema.unitMembers).where(inArray(schema.unitMembers.unitId, unitIds)).all();
-  // Heads first, then liaisons: the order people see in the member list.
-  return [...new Set([...rows.filter((r) => r.role === 'head'), ...rows.filter((r) => r.role === 'liaison')].map((r) => r.openId))];
-}
-
-/** Deputies, the live units' heads and liaisons, and the supervisors (SPEC §1). */
-function groupMembers(tx: DbOrTx, agg: SuggestionAggregate): string[] {
-  const units = [...new Set(agg.assignments.filter((a) => a.state !== 'withdrawn').map((a) => a.unitId))];
-  return [...new Set([...agg.deputies.map((d) => d.openId), ...unitMembers(tx, units), ...supervisorIds(tx)])];
 }
 
 function truncate(text: string, max: number): string {

@@ -3,7 +3,8 @@
  * against the directory and the rest of the file, then written in its own savepoint: a bad row is
  * rejected with its row number and reason and leaves nothing behind, the other rows still import.
  * Idempotent on (session, number): the same row imported again changes nothing. A new suggestion
- * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint.
+ * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint;
+ * a re-import that changes the deputies (or the leader) queues their joining or leaving the group.
  */
 import { and, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
@@ -15,6 +16,7 @@ import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
 import { insertRows, type DbOrTx } from '../../adapters/sqlite/db.ts';
 import { effectsOfNewSuggestion } from '../../core/effects.ts';
 import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
+import { followPeopleChange } from '../../adapters/sqlite/group-membership.ts';
 import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
 import { defaultDeadlineContext, indexDeadlines } from '../../adapters/sqlite/deadline-index.ts';
 import { appendAudit } from '../../adapters/sqlite/audit-store.ts';
@@ -203,6 +205,8 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
   const deputiesChanged = deputyKey(currentDeputies) !== deputyKey(deputies);
   if (changed.length === 0 && !deputiesChanged) return { id: existing.id, outcome: 'unchanged' };
 
+  // The deputies and the leader are members of the group: it follows them (SPEC §6).
+  const peopleBefore = deputiesChanged || changed.includes('keyLeader') ? loadAggregate(tx, existing.id) : undefined;
   tx.update(schema.suggestions)
     .set({ ...fields, version: existing.version + 1, updatedAt: at })
     .where(eq(schema.suggestions.id, existing.id))
@@ -211,6 +215,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     tx.delete(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).run();
     insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: existing.id, ...d })));
   }
+  if (peopleBefore) followPeopleChange(tx, peopleBefore, loadAggregate(tx, existing.id)!, options.now);
   appendAudit(tx, [
     {
       at,

@@ -96,6 +96,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     policy: runtime.policy,
     calendar: runtime.calendar,
     timeZone: runtime.config.timeZone,
+    supervisorChatId: runtime.config.supervisorChatId,
     ...(options.outbox && { limits: options.outbox }),
     defer: setImmediate,
   });

@@ -74,6 +74,7 @@ export class TenantObject extends DurableObject<WorkerEnv> {
             policy: context.policy,
             calendar: context.calendar,
             timeZone: config.timeZone,
+            supervisorChatId: config.supervisorChatId,
           })
         : undefined;
     if (!sender) logger.error('LARK_APP_ID and LARK_APP_SECRET are not set: calls to Lark wait in the outbox until they are');

@@ -1,6 +1,6 @@
 /**
- * 5.2 create a chat, 5.8 get a chat, 5.3 add members; and the p2p chat a message to a person
- * opens. Where the contract says UNCONFIRMED, the handlers take the reading that is safest for
+ * 5.2 create a chat, 5.8 get a chat, 5.3 add members and remove them; and the p2p chat a message
+ * to a person opens. Where the contract says UNCONFIRMED, the handlers take the reading that is safest for
  * the bot: the stricter limit, the duplicate that is not stored twice.
  */
 import { newChatId } from '../ids.ts';
@@ -147,6 +147,36 @@ export function addChatMembers(core: FakeCore, { params, query, body }: RouteInp
   return { data: { invalid_id_list: resigned, not_existed_id_list: notExisted, pending_approval_id_list: [] } };
 }
 
+/**
+ * DELETE im/v1/chats/:chat_id/members (`member_id_type`, body `id_list`): at most 50 users or 5
+ * bots a call; the owner cannot be removed (232076); only the owner or the creating bot may remove
+ * others, and every group here is created by the bot. Ids that are not in the chat come back in
+ * `invalid_id_list` (what Lark does with them is UNCONFIRMED; the sandbox takes the lenient
+ * reading, the call succeeds for the rest).
+ */
+export function removeChatMembers(core: FakeCore, { params, query, body }: RouteInput): RouteOutput {
+  const chat = existingChat(core, params.chat_id);
+  if (!chat.bots.includes(core.appId)) throw new LarkError(232011, 'Operator can NOT be out of the chat.');
+  const memberIdType = query.get('member_id_type') ?? 'open_id';
+  if (memberIdType !== 'open_id' && memberIdType !== 'app_id') {
+    throw new LarkError(232015, `Your request specifies a member_id_type which is NOT supported (the sandbox knows open_id and app_id, got ${memberIdType}).`);
+  }
+  const ids = optionalStringArray(body, 'id_list');
+  if (ids.length === 0) throw fieldViolation('id_list', 'id_list is required');
+  const bots = memberIdType === 'app_id';
+  if (ids.length > (bots ? 5 : 50)) throw new LarkError(232001, bots ? 'at most 5 bots per call' : 'at most 50 users per call');
+  if (!bots && chat.ownerId !== undefined && ids.includes(chat.ownerId)) throw new LarkError(232076, "Can't kick chat owner.");
+  const list = bots ? chat.bots : chat.members;
+  const invalid = ids.filter((id) => !list.includes(id));
+  const removed = ids.filter((id) => list.includes(id));
+  if (removed.length > 0) {
+    if (bots) chat.bots = chat.bots.filter((id) => !removed.includes(id));
+    else chat.members = chat.members.filter((id) => !removed.includes(id));
+    core.changed();
+  }
+  return { data: { invalid_id_list: invalid } };
+}
+
 /** The bot's p2p chat with a person, opened by the first message sent to them. */
 export function p2pChatWith(core: FakeCore, openId: string): FakeChat {
   for (const chat of core.state.chats.values()) {
@@ -165,9 +195,36 @@ export function p2pChatWith(core: FakeCore, openId: string): FakeChat {
   });
 }
 
+/**
+ * A group people made in Lark and added the bot to (the supervisors' group, say): a test and UI
+ * control, with the chat id given or made.
+ */
+export function groupMadeByPeople(core: FakeCore, input: { chatId?: string; name: string; members: string[]; ownerId?: string }): FakeChat {
+  if (input.chatId !== undefined && core.state.chats.has(input.chatId)) throw new Error(`The sandbox already has a chat ${input.chatId}`);
+  const fields = {
+    name: input.name,
+    description: '',
+    ownerId: input.ownerId ?? input.members[0],
+    members: [...new Set(input.members)],
+    bots: [core.appId],
+    uuid: undefined,
+    chatType: 'private' as const,
+    chatMode: 'group',
+    groupMessageType: 'chat' as const,
+  };
+  const chat = storeChat(core, core.now(), fields, input.chatId);
+  core.changed();
+  return chat;
+}
+
 /** A new live chat with no messages yet. The caller says when the state changed. */
-function storeChat(core: FakeCore, createTime: number, fields: Omit<FakeChat, 'chatId' | 'status' | 'createTime' | 'messageIds'>): FakeChat {
-  const chat: FakeChat = { chatId: newChatId(), ...fields, status: 'normal', createTime, messageIds: [] };
+function storeChat(
+  core: FakeCore,
+  createTime: number,
+  fields: Omit<FakeChat, 'chatId' | 'status' | 'createTime' | 'messageIds'>,
+  chatId: string = newChatId(),
+): FakeChat {
+  const chat: FakeChat = { chatId, ...fields, status: 'normal', createTime, messageIds: [] };
   core.state.chats.set(chat.chatId, chat);
   return chat;
 }

@@ -1,5 +1,5 @@
 /** The endpoints the fake answers (API.md §5), each a method and path template with its handler. */
-import { addChatMembers, createChat, getChat } from './chats.ts';
+import { addChatMembers, createChat, getChat, removeChatMembers } from './chats.ts';
 import type { FakeCore, RouteInput, RouteOutput } from './fake-core.ts';
 import { patchMessage, replyMessage, sendMessage } from './messages.ts';
 import { issueTenantToken } from './tokens.ts';
@@ -30,6 +30,7 @@ export const ROUTES: Route[] = [
   route('POST', '/open-apis/im/v1/chats', createChat),
   route('GET', '/open-apis/im/v1/chats/:chat_id', getChat),
   route('POST', '/open-apis/im/v1/chats/:chat_id/members', addChatMembers),
+  route('DELETE', '/open-apis/im/v1/chats/:chat_id/members', removeChatMembers),
   route('POST', '/open-apis/im/v1/messages', sendMessage),
   route('POST', '/open-apis/im/v1/messages/:message_id/reply', replyMessage),
   route('PATCH', '/open-apis/im/v1/messages/:message_id', patchMessage),

@@ -8,6 +8,7 @@
  */
 import type { Hono } from 'hono';
 import { buttonValue } from '../card-check.ts';
+import { actOnChat, CHAT_ACTIONS, type ChatAction } from '../chat-controls.ts';
 import type { FakeLark } from '../fake-lark.ts';
 import { collectButtons, formFields, textOf } from './card-reading.ts';
 import { pageUrl, renderPage } from './page.ts';
@@ -40,6 +41,19 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
     }
     if (result.status !== 200) return back({ error: `The bot answered HTTP ${result.status || '(no answer)'} to the message event.` });
     return back({});
+  });
+
+  app.post('/sandbox/ui/chat-action', async (c) => {
+    const form = await c.req.parseBody();
+    const as = String(form.as ?? '');
+    const chatId = String(form.chat ?? '');
+    const action = String(form.action ?? '') as ChatAction;
+    const back = (extra: Record<string, string>) => c.redirect(pageUrl({ as, chat: chatId, ...extra }), 303);
+    if (!CHAT_ACTIONS.includes(action)) return back({ error: `Unknown chat action ${action}.` });
+    const result = await actOnChat(fake, chatId, action, { operator: as });
+    if (!result.ok) return back({ error: result.error });
+    const told = result.event ? ` The bot was sent ${result.event.type} (HTTP ${result.event.status || 'no answer'}).` : '';
+    return back({ flash: `Done: ${action}.${told}` });
   });
 
   app.post('/sandbox/ui/press', async (c) => {

@@ -3,6 +3,7 @@
  * messages and a box to post as that person. It reloads itself when the fake's state changes.
  */
 import type { FakeLark } from '../fake-lark.ts';
+import type { FakeChat } from '../sandbox-state.ts';
 import { escapeHtml } from './escape-html.ts';
 import { renderMessage } from './message-html.ts';
 
@@ -51,6 +52,21 @@ export function pageUrl(params: Record<string, string | undefined>): string {
   return s ? `/?${s}` : '/';
 }
 
+/** What a member can do to the chat itself (chat-controls.ts): the bot hears of it as from Lark. */
+function chatActions(fake: FakeLark, as: string, chat: FakeChat): string {
+  const botIn = chat.bots.includes(fake.appId);
+  const actions: Array<[string, string]> = [
+    botIn ? ['remove-bot', `移出机器人 Remove ${fake.botName}`] : ['add-bot', `拉入机器人 Add ${fake.botName}`],
+    ['remove-member', '退出群聊 Leave'],
+    ['disband', '解散群聊 Disband'],
+  ];
+  const form = ([action, label]: [string, string]) =>
+    `<form class="inline" method="post" action="/sandbox/ui/chat-action"><input type="hidden" name="as" value="${escapeHtml(as)}">` +
+    `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}"><input type="hidden" name="action" value="${action}">` +
+    `<button class="btn">${escapeHtml(label)}</button></form>`;
+  return `<p class="note">${actions.map(form).join('')}</p>`;
+}
+
 export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; flash?: string; error?: string }): string {
   const people = fake.directory.people;
   const as = query.as && fake.person(query.as) ? query.as : (people[0]?.openId ?? '');
@@ -83,7 +99,9 @@ export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; 
     const memberNames = chat.members.map((id) => fake.personName(id)).join(', ');
     body =
       `<h2>${escapeHtml(chat.name || chat.chatId)}</h2>` +
-      `<p class="muted">${escapeHtml(chat.description)}${chat.description ? '<br>' : ''}<code>${escapeHtml(chat.chatId)}</code> · members: ${escapeHtml(memberNames || '—')}</p>` +
+      `<p class="muted">${escapeHtml(chat.description)}${chat.description ? '<br>' : ''}<code>${escapeHtml(chat.chatId)}</code> · members: ${escapeHtml(memberNames || '—')}` +
+      `${chat.bots.includes(fake.appId) ? '' : ` · <b>${escapeHtml(fake.botName)} is not in this chat</b>`}${chat.status === 'dissolved' ? ' · <b>disbanded</b>' : ''}</p>` +
+      (member && chat.status === 'normal' ? chatActions(fake, as, chat) : '') +
       (messages || '<p class="muted">No messages.</p>') +
       (member
         ? `<form class="say" method="post" action="/sandbox/ui/say"><input type="hidden" name="as" value="${escapeHtml(as)}">` +

@@ -108,6 +108,7 @@ export function createProgram(host: CliHost): Command {
             `  单位 units:      created ${r.units.created}, updated ${r.units.updated}, unchanged ${r.units.unchanged}`,
             `  代表 deputies:   created ${r.deputies.created}, updated ${r.deputies.updated}, unchanged ${r.deputies.unchanged}`,
             `  督办 supervisors: ${r.supervisors.total} (added ${r.supervisors.added}, removed ${r.supervisors.removed})`,
+            ...(r.groupsChanged ? [`  群组 groups:      ${r.groupsChanged} follow the change (members added or removed)`] : []),
           ].join('\n'),
         );
       });

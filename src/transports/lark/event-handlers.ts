@@ -8,6 +8,7 @@
  *   (and other apps') are ignored.
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
  *   toast saying what happened or why not, and the pressed card as it is now.
+ * - the bot removed from a group, the group disbanded, the bot added back: chat-events.ts.
  */
 import type { ActionValue } from '../../adapters/cards/card-model.ts';
 import type { Logger } from '../../adapters/logger.ts';
@@ -18,6 +19,7 @@ import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
 import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
 import { DomainError } from '../../core/errors.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
+import { chatEventHandlers } from './chat-events.ts';
 import type { LarkEnvelope } from './webhook.ts';
 
 export interface EventHandlerDeps {
@@ -135,18 +137,22 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     }
   }
 
+  /** What each event type does; one entry per type (a Map: an event type is never a prototype key). */
+  const handlers = new Map<string, (envelope: LarkEnvelope) => unknown>(
+    Object.entries({
+      'im.message.receive_v1': handleMessage,
+      'card.action.trigger': handleCardAction,
+      ...chatEventHandlers(ctx, deps.onQueued),
+    }),
+  );
+
   return {
     handle(envelope: LarkEnvelope): unknown {
-      switch (envelope.header.event_type) {
-        case 'im.message.receive_v1':
-          return handleMessage(envelope);
-        case 'card.action.trigger':
-          return handleCardAction(envelope);
-        default:
-          // Subscribed but unused events are acknowledged, so Lark does not retry them.
-          logger.debug({ eventId: envelope.header.event_id, type: envelope.header.event_type }, 'event ignored');
-          return {};
-      }
+      const handler = handlers.get(envelope.header.event_type);
+      if (handler) return handler(envelope);
+      // Subscribed but unused events are acknowledged, so Lark does not retry them.
+      logger.debug({ eventId: envelope.header.event_id, type: envelope.header.event_type }, 'event ignored');
+      return {};
     },
   };
 }
