@@ -63,13 +63,14 @@ export function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
     botOpenId: fake.botOpenId,
     botName: fake.botName,
     ...(options.encryptKey !== undefined && { encryptKey: options.encryptKey }),
-    ...(options.clock !== undefined && { clock: options.clock }),
+    clock: fake.clock,
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     onUserMessage: (message) => {
       if (fake.chat(message.chatId)) fake.recordUserMessage(message);
     },
     onCardResponse: (messageId, body) => fake.applyCardCallbackResponse(messageId, body),
+    refusePress: (messageId) => fake.pressRefusal(messageId),
   });
   fake.attachEventSender(events);
 

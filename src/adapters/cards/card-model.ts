@@ -144,6 +144,7 @@ export type CardModel =
       commitments: CardCommitment[];
       /** Which forms the board offers: a co-handler opinion only with a co unit, an answer only with a lead/split unit. */
       forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean };
+      /** When the board was rendered, as people read it (local `YYYY-MM-DD HH:mm`). */
       updatedAt: string;
     }
   | { kind: 'contact'; suggestion: CardSuggestion; contact: CardContact; mentions: Mentions }
@@ -185,6 +186,19 @@ export interface DigestModel {
   commitmentsDueThisMonth: Array<{ number: string; unitName: string; content: string; dueOn: string; overdue: boolean }>;
   /** Open assignments per unit and light, for the chart. */
   chart: Array<{ unitName: string; light: Light; count: number }>;
+}
+
+/**
+ * What an earlier copy of a re-posted card becomes (SPEC §4: Lark cards can be used for 14 days):
+ * no buttons, the card's title, and when the current copy was posted.
+ */
+export interface SupersededModel {
+  kind: 'superseded';
+  suggestion: CardSuggestion;
+  /** The kind of the card that was re-posted. */
+  cardKind: Exclude<CardKind, 'reminder' | 'digest'>;
+  /** When the current copy was posted, as people read it (local `YYYY-MM-DD HH:mm`). */
+  repostedAt: string;
 }
 
 /**

@@ -5,7 +5,7 @@
  * requests, stop the sandbox, close the database.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../core/clock.ts';
+import { isMovableClock, movableClock, type Clock } from '../../core/clock.ts';
 import { createOutboxSender, type OutboxSender } from '../../adapters/lark/outbox-sender.ts';
 import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
 
@@ -28,14 +28,17 @@ export interface StartOptions {
   hostname?: string;
   /** Options for the outbox worker (tests shorten the poll interval). */
   outbox?: Parameters<typeof createOutboxSender>[0]['limits'];
-  /** Sandbox settings for tests: its clock, limits and port. */
+  /** Sandbox settings for tests: its limits and port (its clock is duban's). */
   sandbox?: { port?: number; limits?: false | Record<string, number> };
 }
 
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
 export async function startDuban(env: Record<string, string | undefined> = process.env, clock?: Clock, options: StartOptions = {}): Promise<RunningDuban> {
-  const runtime = buildRuntime(env, clock);
+  // One clock for duban and the sandbox (SPEC §9): moving the sandbox's (POST /sandbox/clock) moves
+  // duban's today with it. Against Lark nobody moves it, and it is the given clock or the system's.
+  const shared = clock && isMovableClock(clock) ? clock : movableClock(clock);
+  const runtime = buildRuntime(env, shared);
   const sandboxMode = !runtime.config.lark.appId;
   if (sandboxMode) {
     // Fresh credentials each start: the sandbox and the bot share them, nobody else needs them.
@@ -59,7 +62,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       directory: { people: sandboxPeople(runtime.db) },
       ...(options.sandbox?.port !== undefined && { port: options.sandbox.port }),
       ...(options.sandbox?.limits !== undefined && { limits: options.sandbox.limits }),
-      ...(clock && { clock }),
+      clock: shared,
     });
     runtime.config = { ...runtime.config, lark: { ...lark, baseUrl: sandbox.url } };
   }
@@ -69,7 +72,13 @@ export async function startDuban(env: Record<string, string | undefined> = proce
 
   worker = createOutboxSender({
     db: runtime.db,
-    lark: createSdkLarkClient({ appId: runtime.config.lark.appId!, appSecret: runtime.config.lark.appSecret!, baseUrl: runtime.config.lark.baseUrl, logger: runtime.logger }),
+    lark: createSdkLarkClient({
+      appId: runtime.config.lark.appId!,
+      appSecret: runtime.config.lark.appSecret!,
+      baseUrl: runtime.config.lark.baseUrl,
+      now: () => shared().getTime(),
+      logger: runtime.logger,
+    }),
     clock: runtime.clock,
     logger: runtime.logger,
     policy: runtime.policy,

@@ -7,5 +7,6 @@ import journal from '../../../migrations/meta/_journal.json' with { type: 'json'
 import m0000 from '../../../migrations/0000_init.sql';
 import m0001 from '../../../migrations/0001_lark.sql';
 import m0002 from '../../../migrations/0002_supervision.sql';
+import m0003 from '../../../migrations/0003_living_cards.sql';
 
-export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002 } };
+export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003 } };
