@@ -28,13 +28,13 @@ export function isRepost(db: DbOrTx, id: string): boolean {
   return db.select({ id: schema.cardMessages.id }).from(schema.cardMessages).where(eq(schema.cardMessages.supersededBy, id)).get() !== undefined;
 }
 
-/** Copies still kept up to date that were sent at or before `sentBy`, of these kinds, oldest first. */
+/** Copies still kept up to date that were sent at or before `sentBy`, of these kinds, oldest first (then in the order posted). */
 export function liveCardsSentBy(db: DbOrTx, sentBy: Date, kinds: readonly CardKind[]): CardRecord[] {
   return db
     .select()
     .from(schema.cardMessages)
     .where(and(isNull(schema.cardMessages.retiredAt), lte(schema.cardMessages.sentAt, sentBy.toISOString()), inArray(schema.cardMessages.kind, [...kinds])))
-    .orderBy(asc(schema.cardMessages.sentAt))
+    .orderBy(asc(schema.cardMessages.sentAt), sql`rowid`)
     .all();
 }
 
