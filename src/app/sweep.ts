@@ -5,8 +5,9 @@
  * Each reminder is keyed by (subject, deadline, level, day) in `reminders_sent`, written in the
  * same transaction as its outbox rows: two sweeps, concurrent sweeps or a sweep after a crash
  * send it once. Only the deadline index is read (`due_on` ≤ today + notice days), so the cost
- * follows the number of deadlines due, not the number stored. Nothing is sent on a non-working
- * day unless the policy says so. A deadline leaves the index the moment what it waits for happens.
+ * follows the number of deadlines due, not the number stored. No reminder is sent on a non-working
+ * day unless the policy says so; the status board's light is brought up to date every day. A
+ * deadline leaves the index the moment what it waits for happens.
  *
  * The sweep also keeps the cards people still need alive in Lark (src/app/living-cards.ts), every
  * day, rest days included.
@@ -93,7 +94,9 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
   const store = sweepStore(deps.db);
   const today = localDate(options.now, deps.timeZone);
   const result: Reminders = { now: options.now.toISOString(), today, workingDay: calendar.isWorkingDay(today), reminders: [], lights: [], dryRun: options.dryRun };
-  if (!result.workingDay && !policy.reminders.onRestDays) return result;
+  // Nobody is reminded on a rest day unless the policy says so; the board's light, which pings
+  // nobody, follows the days all the same.
+  const remindToday = result.workingDay || policy.reminders.onRestDays;
 
   // Far enough for the notices, and for the 1-working-day-before warning when a holiday makes
   // that working day more than the notice period before the deadline.
@@ -106,7 +109,7 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
   const staff = memoize(store.unitStaff);
   const deputyOpenIds = (suggestionId: string) => store.deputies(suggestionId).map((d) => d.openId);
   const candidates: PlannedReminder[] = [];
-  for (const d of deadlines) {
+  for (const d of remindToday ? deadlines : []) {
     const s = suggestions.get(d.suggestionId);
     if (!s || s.status === 'withdrawn') continue;
     const { levels, workingDaysOverdue } = levelsDue(d, today, calendar, policy);
