@@ -235,3 +235,39 @@ for (const eventMode of ['webhook'] satisfies EventMode[]) {
     });
   });
 }
+
+describe('the sandbox of `npm start`: moving its clock moves duban’s today', () => {
+  let w: ClockedWorld;
+  afterAll(() => w?.close());
+
+  it('runs the sweep the schedule would have run on the days passed over, once, at the new time', async () => {
+    w = await startClockedWorld({ start: beijing('2026-03-02', '08:00'), eventMode: 'webhook', sweepSchedule: '0 9 * * *' });
+    await w.loadDirectory();
+    expect((await w.api('POST', '/api/suggestions', { ...SUGGESTION, assigned_on: '2026-03-02' })).body.created).toBe(1);
+    await w.drain();
+    const chatId = w.chatOf('0001');
+    const sweeps = vi.spyOn(w.duban.runtime.logger, 'info');
+    const swept = () => sweeps.mock.calls.filter((call: unknown[]) => call[1] === 'reminder sweep').length;
+    const moveDays = async (days: number) => {
+      const res = await fetch(`${w.sandbox.url}/sandbox/clock`, { method: 'POST', body: JSON.stringify({ advance_days: days }) });
+      expect(res.status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+      await w.drain();
+    };
+
+    // 12 days and a bit: past 09:00 on each of them; one sweep, as of now, re-posts the cards.
+    await moveDays(12.1);
+    expect(swept()).toBe(1);
+    expect(w.clock().toISOString().slice(0, 10)).toBe('2026-03-14');
+    const boards = w.cardsIn(chatId).filter((m) => cardTitle(m) === TITLE.board);
+    expect(boards).toHaveLength(2);
+    expect(text(boards[0]!)).toContain(SUPERSEDED);
+    expect(w.ageInDays(boards[1]!)).toBeLessThan(1);
+    // A quarter of an hour, not past 09:00: no sweep. Then past the next 09:00: one more.
+    await moveDays(0.01);
+    expect(swept()).toBe(1);
+    await moveDays(1);
+    expect(swept()).toBe(2);
+    sweeps.mockRestore();
+  });
+});

@@ -20,6 +20,8 @@ export interface MovableClock extends Clock {
   advanceTo(instant: Date): Date;
   /** How far the clock has been moved in total, in ms. */
   readonly movedMs: number;
+  /** Calls `listener` after each move with the times before and after it; returns the way to stop. */
+  onAdvance(listener: (now: Date, before: Date) => void): () => void;
 }
 
 /**
@@ -29,16 +31,26 @@ export interface MovableClock extends Clock {
 export function movableClock(base: Clock | Date = systemClock): MovableClock {
   const from = base instanceof Date ? startingAt(base) : base;
   let moved = 0;
+  const listeners = new Set<(now: Date, before: Date) => void>();
   const clock = (() => new Date(from().getTime() + moved)) as MovableClock;
   const advance = (ms: number): Date => {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`The clock only moves forward (got ${ms} ms)`);
+    const before = clock();
     moved += ms;
-    return clock();
+    const now = clock();
+    for (const listener of listeners) listener(now, before);
+    return now;
   };
   Object.defineProperties(clock, {
     advance: { value: advance },
     advanceTo: { value: (instant: Date) => advance(instant.getTime() - clock().getTime()) },
     movedMs: { get: () => moved },
+    onAdvance: {
+      value: (listener: (now: Date, before: Date) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
   });
   return clock;
 }
