@@ -19,7 +19,7 @@ export function describeClock(clock: MovableClock) {
 export function advanceDaysOf(body: unknown): number | { error: string } {
   const days = (body as { advance_days?: unknown } | null)?.advance_days;
   if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > MAX_ADVANCE_DAYS) {
-    return { error: `send {"advance_days": N} with N a number of days above 0 and at most ${MAX_ADVANCE_DAYS} (the clock only moves forward)` };
+    return { error: `The clock moves forward by a number of days above 0 and at most ${MAX_ADVANCE_DAYS}, e.g. {"advance_days": 7}` };
   }
   return days;
 }

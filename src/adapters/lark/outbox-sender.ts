@@ -75,9 +75,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     return JSON.stringify(rendered);
   }
 
+  /** When Lark took a message: its create_time (a card's 14 days count from it), else now. */
+  const sentAtOf = (sent: SentMessage): Date => (sent.createTime ? new Date(Number(sent.createTime)) : deps.clock());
+
   function recordBotMessage(tx: DbOrTx, sent: SentMessage, suggestionId: string | null, msgType: string, content: string, text: string) {
     const at = deps.clock().toISOString();
-    const sentAt = sent.createTime ? new Date(Number(sent.createTime)).toISOString() : at;
+    const sentAt = sentAtOf(sent).toISOString();
     storeBotMessage(tx, { messageId: sent.messageId, chatId: sent.chatId, suggestionId, msgType, text, content, rootId: sent.rootId ?? null, parentId: sent.parentId ?? null, sentAt }, at);
   }
 
@@ -120,7 +123,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         return {
           result: { messageId: sent.messageId },
           record: (tx) => {
-            markCardSent(tx, card.id, sent.messageId, sent.createTime ? new Date(Number(sent.createTime)) : deps.clock());
+            markCardSent(tx, card.id, sent.messageId, sentAtOf(sent));
             recordBotMessage(tx, sent, row.suggestionId, 'interactive', content, `[card:${card.kind}]`);
           },
         };

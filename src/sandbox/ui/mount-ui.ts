@@ -12,6 +12,7 @@ import { buttonValue } from '../card-check.ts';
 import { advanceDaysOf } from '../clock-routes.ts';
 import type { FakeLark } from '../fake-lark.ts';
 import { collectButtons, formFields, textOf } from './card-reading.ts';
+import { formatTime } from './message-html.ts';
 import { pageUrl, renderPage } from './page.ts';
 
 function larkDate(value: string): string {
@@ -34,7 +35,7 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
     if (typeof days !== 'number') return back({ error: days.error });
     fake.clock.advance(days * DAY_MS);
     fake.state.version++;
-    return back({ flash: `The sandbox clock moved ${days} days forward: it is now ${fake.clock().toISOString()}.` });
+    return back({ flash: `The sandbox clock moved ${days} day(s) forward: it is now ${formatTime(fake.clock().getTime())} (Beijing time).` });
   });
 
   app.post('/sandbox/ui/say', async (c) => {
