@@ -22,7 +22,7 @@ import type { WorkingDayCalendar } from '../core/calendar/working-day-calendar.t
 import { DAY_MS, localDate } from '../core/clock.ts';
 import { openDeadlines } from '../core/deadlines/deadlines.ts';
 import type { Policy } from '../core/deadlines/policy.ts';
-import { cardExpired, cardNeedsToLive, LIVING_CARD_KINDS } from '../core/living-cards.ts';
+import { cardExpired, cardNeedsToLive } from '../core/living-cards.ts';
 
 export interface CardRefresh {
   suggestionId: string;
@@ -66,7 +66,7 @@ function plan(deps: LivingCardsDeps, now: Date): Plan[] {
   const { db, policy } = deps;
   const refreshBy = new Date(now.getTime() - policy.cards.refreshAfterDays * DAY_MS).toISOString();
   const today = localDate(now, deps.timeZone);
-  const due = liveCardsSentBy(db, new Date(refreshBy), LIVING_CARD_KINDS);
+  const due = liveCardsSentBy(db, new Date(refreshBy));
   const bySuggestion = new Map<string, Map<string, CardRecord>>();
   for (const card of due) {
     if (!card.suggestionId) continue;

@@ -37,8 +37,8 @@ export function cardExpired(sentAt: string | null, now: Date): boolean {
   return sentAt !== null && now.getTime() - Date.parse(sentAt) >= CARD_LIFETIME_DAYS * DAY_MS;
 }
 
-/** The kinds of card that may need to outlive Lark's 14 days; reminders and digests never do. */
-export const LIVING_CARD_KINDS = ['status_board', 'assignment', 'reassign', 'contact', 'approval', 'answer', 'commitment'] as const satisfies readonly CardKind[];
+/** The kinds of card that never outlive Lark's 14 days: they say what was true that day, and are never updated. */
+export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest'] as const satisfies readonly CardKind[];
 
 /** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
 const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);

@@ -941,7 +941,7 @@ const OUTBOX: StoreCase[] = [
       markCardSent(db, second, 'om_2', later(20));
       markCardSent(db, reminder, 'om_r', later(5));
       const labels = (cards: Array<{ id: string }>) => cards.map((c) => label(c.id));
-      const dueBy = (minutes: number) => labels(liveCardsSentBy(db, later(minutes), ['commitment', 'status_board']));
+      const dueBy = (minutes: number) => labels(liveCardsSentBy(db, later(minutes)));
       const before = { dueBy15: dueBy(15), dueBy20: dueBy(20), copies: labels(liveCopies(db, 'commitment', 'cm_test')) };
       const replacement = writer.postCard(board, later(30));
       const retired = db.transaction(() => ({ first: retireCards(db, [first, second], later(30), replacement), again: retireCards(db, [first, second], later(31), replacement) }));

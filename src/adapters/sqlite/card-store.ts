@@ -28,12 +28,15 @@ export function isRepost(db: DbOrTx, id: string): boolean {
   return db.select({ id: schema.cardMessages.id }).from(schema.cardMessages).where(eq(schema.cardMessages.supersededBy, id)).get() !== undefined;
 }
 
-/** Copies still kept up to date that were sent at or before `sentBy`, of these kinds, oldest first (then in the order posted). */
-export function liveCardsSentBy(db: DbOrTx, sentBy: Date, kinds: readonly CardKind[]): CardRecord[] {
+/**
+ * Copies still kept up to date (neither retired nor reminders or digests) that were sent at or
+ * before `sentBy`, oldest first (then in the order posted).
+ */
+export function liveCardsSentBy(db: DbOrTx, sentBy: Date): CardRecord[] {
   return db
     .select()
     .from(schema.cardMessages)
-    .where(and(isNull(schema.cardMessages.retiredAt), lte(schema.cardMessages.sentAt, sentBy.toISOString()), inArray(schema.cardMessages.kind, [...kinds])))
+    .where(and(schema.LIVE_CARD, lte(schema.cardMessages.sentAt, sentBy.toISOString())))
     .orderBy(asc(schema.cardMessages.sentAt), sql`rowid`)
     .all();
 }

@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Bilingual } from '../../core/bilingual.ts';
 import type { CardKind } from '../../core/card-kind.ts';
+import { SHORT_LIVED_CARD_KINDS } from '../../core/living-cards.ts';
 import type { DeadlineKind } from '../../core/deadlines/policy.ts';
 import type { AssignmentState, BoardLight } from '../../core/model.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
@@ -269,6 +270,13 @@ export const suggestionChats = sqliteTable('suggestion_chats', {
 });
 
 /**
+ * A copy of a card that is kept up to date and may have to outlive Lark's 14 days: neither
+ * retired nor a reminder or digest. The partial index below and the query that reads it
+ * (card-store.ts) share this very condition, so that SQLite uses the index.
+ */
+export const LIVE_CARD = sql.raw(`retired_at is null and kind not in (${SHORT_LIVED_CARD_KINDS.map((k) => `'${k}'`).join(', ')})`);
+
+/**
  * The cards duban posted, so a press can be traced to its card and a card can be updated in place.
  * `messageId` and `sentAt` are null until the outbox has sent it. The status board is the newest
  * `status_board` card of its suggestion.
@@ -296,7 +304,7 @@ export const cardMessages = sqliteTable(
   (t) => [
     index('card_messages_subject').on(t.kind, t.subjectId),
     // The sweep reads the copies still kept up to date, oldest first.
-    index('card_messages_live').on(t.sentAt).where(sql`retired_at is null`),
+    index('card_messages_live').on(t.sentAt).where(LIVE_CARD),
   ],
 );
 
