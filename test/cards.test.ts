@@ -16,6 +16,7 @@ import {
   countCardElements,
   escapeMarkdown,
   renderCard,
+  renderSupersededCard,
   type LarkCard,
 } from '../src/adapters/cards/render-card.ts';
 
@@ -858,6 +859,25 @@ describe('card templates', () => {
     expect(byName('reminder: escalation2').header.template).toBe('red');
     expect((byName('reminder: escalation2').header.title as Obj).content).toBe('督办通知 · 第0245号');
     expect(byName('status board: open, lead and co units, all forms').config).toMatchObject({ locales: ['zh_cn', 'en_us'] });
+  });
+
+  it('turns an earlier copy of a re-posted card into a buttonless notice saying when the current one was posted', () => {
+    for (const cardKind of ['assignment', 'reassign', 'status_board', 'contact', 'approval', 'answer', 'commitment'] as const) {
+      const card = renderSupersededCard({ kind: 'superseded', suggestion: suggestion({ classified: cardKind === 'contact' }), cardKind, repostedAt: '2026-03-02 09:00' });
+      expect(validate(card, 7), cardKind).toEqual({ buttons: [], fields: [] });
+      expect(card.header.template).toBe('grey');
+    }
+    // It keeps the title of the card it was.
+    for (const c of cases) {
+      if (c.model.kind === 'reminder') continue;
+      const superseded = renderSupersededCard({ kind: 'superseded', suggestion: c.model.suggestion, cardKind: c.model.kind, repostedAt: '2026-03-02 09:00' });
+      expect(superseded.header.title, c.name).toEqual(renderCard(c.model).header.title);
+    }
+    const card = renderSupersededCard({ kind: 'superseded', suggestion: suggestion(), cardKind: 'answer', repostedAt: '2026-03-02 09:00' });
+    expect(card.header.title).toMatchObject({ content: '答复 · 第0245号', i18n_content: { zh_cn: '答复 · 第0245号', en_us: 'Answer · No. 0245' } });
+    expect(JSON.stringify(card)).toContain('最新卡片已于 2026-03-02 09:00 重新发送到本群');
+    expect(JSON.stringify(card)).not.toContain(suggestion().body.slice(0, 8));
+    expect(card).toMatchSnapshot();
   });
 
   it('@-mentions the people of the model at the top, and nobody else', () => {

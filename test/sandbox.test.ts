@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DAY_MS } from '../src/core/clock.ts';
 import { constantTimeEqual, decryptEvent, signEvent } from '../src/transports/lark/crypto.ts';
 import { createEventSender } from '../src/sandbox/event-sender.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/start-sandbox.ts';
@@ -727,5 +728,60 @@ describe('sandbox end to end: UI → event sender → bot → fake', () => {
     expect(receiver.received.at(-1)!.plain.event.message.message_id).toBe(posted.messageId);
     const html = await (await fetch(`${sandbox.url}/?as=${ALICE}&chat=${chatId}`)).text();
     expect(html).toContain('&lt;b&gt;hi&lt;/b&gt;');
+  });
+  it('keeps Lark’s time on a clock moved forward: past 14 days a card can be neither updated (230031) nor pressed (the press never leaves the client; the UI says why)', async () => {
+    // Unencrypted, so the receiver does not hold the moved clock's timestamps against the wall clock.
+    receiver = await startReceiver(undefined, (plain) => (plain.header.event_type === 'card.action.trigger' ? Response.json({ toast: { type: 'info', content: 'ok' } }) : undefined));
+    sandbox = await startSandbox({ appId: APP_ID, appSecret: APP_SECRET, verificationToken: VT, webhookUrl: () => receiver.url, directory: DIRECTORY });
+    const client = () => new lark.Client({ appId: APP_ID, appSecret: APP_SECRET, domain: sandbox.url, logger: quiet, cache: new lark.DefaultCache() });
+    const chat = await client().im.v1.chat.create({ params: { uuid: 'clock' }, data: { name: 'clock', user_id_list: [ALICE, BOB] } });
+    const chatId = chat.data!.chat_id!;
+    const sent = await client().im.v1.message.create({
+      params: { receive_id_type: 'chat_id' },
+      data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card('Suggestion 42')) },
+    });
+    const messageId = sent.data!.message_id!;
+    const clockApi = async (body?: unknown) => {
+      const res = await fetch(`${sandbox.url}/sandbox/clock`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const press = () => sandbox.events.pressButton({ chatId, messageId, operatorOpenId: BOB, value: { cmd: 'reply', id: '42' } });
+    const patch = () => client().im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card('Updated')) } });
+
+    const start = sandbox.fake.clock().getTime();
+    expect((await clockApi()).body.moved_days).toBe(0);
+    // Only forward, and only a number of days.
+    for (const bad of [{ advance_days: -1 }, { advance_days: 0 }, { advance_days: '3' }, { days: 3 }, null]) {
+      const res = await clockApi(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error).toContain('advance_days');
+    }
+    expect((await clockApi()).body.moved_days).toBe(0);
+
+    // 13.9 days on: still pressable and updatable.
+    const moved = await clockApi({ advance_days: 13.9 });
+    expect(moved.status).toBe(200);
+    expect(moved.body.moved_days).toBeCloseTo(13.9, 6);
+    expect(Date.parse(moved.body.now) - start).toBeGreaterThanOrEqual(13.9 * DAY_MS);
+    expect((await press()).toast).toEqual({ type: 'info', content: 'ok' });
+    expect(receiver.received).toHaveLength(1);
+    expect((await patch()).code).toBe(0);
+
+    // In process too: a few hours more and the card is 14 days old.
+    sandbox.fake.clock.advance(0.2 * DAY_MS);
+    expect((await clockApi()).body.moved_days).toBeCloseTo(14.1, 6);
+    expect((await refusal(patch())).code).toBe(230031);
+    const refused = await press();
+    expect(refused).toMatchObject({ status: 0, attempt: 0, clientError: { code: 230031, msg: expect.stringContaining('14 days') } });
+    expect(receiver.received).toHaveLength(1);
+
+    // The UI shows why, and sends nothing either.
+    const form = new URLSearchParams({ as: BOB, chat: chatId, message: messageId, button: '0' });
+    const res = await fetch(`${sandbox.url}/sandbox/ui/press`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(decodeURIComponent(res.headers.get('location')!.replace(/\+/g, ' '))).toContain('Lark would show error 230031');
+    expect(receiver.received).toHaveLength(1);
+    const html = await (await fetch(`${sandbox.url}/?as=${BOB}&chat=${chatId}`)).text();
+    expect(html).toContain('sent more than 14 days ago');
+    expect(html).toContain('moved 14.1 days');
   });
 });

@@ -1,11 +1,10 @@
 /**
  * What a card press needs besides the command it becomes (src/app/dispatch.ts): which assignment
- * a status-board form acts for, the record of a press that could not even be read, and the pressed
- * card as it is now, for Lark to show in place.
+ * a status-board form acts for, the record of a press that could not even be read, a press on a
+ * card that was re-posted, and the pressed card as it is now, for Lark to show in place.
  */
-import { buildCardModel } from '../adapters/cards/card-views.ts';
+import { renderPostedCard } from '../adapters/cards/posted-card.ts';
 import type { LarkCard } from '../adapters/cards/render-card.ts';
-import { renderCard } from '../adapters/cards/render-card.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
 import { appendAudit } from '../adapters/sqlite/audit-store.ts';
 import { postedCard } from '../adapters/sqlite/card-store.ts';
@@ -61,8 +60,20 @@ export function auditUnreadablePress(ctx: Pick<AppContext, 'db' | 'clock'>, oper
 /** The card in a Lark message, rendered from the current state; undefined for a message that is not one of our cards. */
 export function currentCard(ctx: Pick<AppContext, 'db' | 'clock' | 'config' | 'policy' | 'calendar'>, messageId: string): LarkCard | undefined {
   const posted = postedCard(ctx.db, messageId);
-  if (!posted?.suggestionId) return undefined;
-  const agg = loadAggregate(ctx.db, posted.suggestionId);
-  const model = agg && buildCardModel(ctx.db, agg, posted, { now: ctx.clock(), timeZone: ctx.config.timeZone, policy: ctx.policy, calendar: ctx.calendar });
-  return model ? renderCard(model) : undefined;
+  return posted && renderPostedCard(ctx.db, posted, { now: ctx.clock(), timeZone: ctx.config.timeZone, policy: ctx.policy, calendar: ctx.calendar });
+}
+
+/**
+ * A press on an earlier copy of a re-posted card (SPEC §4) does nothing: that copy no longer acts,
+ * whatever its buttons say (its update to the buttonless notice may not have reached the presser
+ * yet). The refusal, for a toast; undefined when the card is current.
+ */
+export function supersededCardRefusal(ctx: Pick<AppContext, 'db'>, messageId: string): DomainError | undefined {
+  const posted = postedCard(ctx.db, messageId);
+  if (!posted?.supersededBy) return undefined;
+  return new DomainError(
+    'stale',
+    '此卡片已更新，请在本群最新的卡片上操作',
+    'This card was posted again: please use the latest card in this group',
+  );
 }

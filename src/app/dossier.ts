@@ -7,6 +7,7 @@
  * people and states only — no body, answer summaries, notes, reasons, commitment texts, comments
  * or chat text.
  */
+import { localTime } from '../core/clock.ts';
 import { STATE_LABELS, type AssignmentState } from '../core/model.ts';
 import { DEADLINE_LABELS } from '../core/deadlines/policy.ts';
 import type { getSuggestionDetail } from './suggestion-queries.ts';
@@ -93,7 +94,7 @@ function table(headers: string[], rows: Array<Array<string | number | null | und
 
 export function renderDossierMarkdown(detail: SuggestionDetail, options: DossierOptions = {}): string {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
-  const time = localTime(timeZone);
+  const time = localTimeOf(timeZone);
   const secret = detail.classified;
   const free = (text: string | null | undefined) => (secret ? HIDDEN : text);
 
@@ -322,12 +323,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** An instant as local 'YYYY-MM-DD HH:mm' in the zone. */
-function localTime(timeZone: string): (iso: string | null | undefined) => string | null {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return (iso) => {
-    if (!iso) return null;
-    const parts = Object.fromEntries(f.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-  };
+/** An instant as people read it (local 'YYYY-MM-DD HH:mm'), or null for none. */
+function localTimeOf(timeZone: string): (iso: string | null | undefined) => string | null {
+  return (iso) => (iso ? localTime(new Date(iso), timeZone) : null);
 }

@@ -5,11 +5,16 @@
  * Each reminder is keyed by (subject, deadline, level, day) in `reminders_sent`, written in the
  * same transaction as its outbox rows: two sweeps, concurrent sweeps or a sweep after a crash
  * send it once. Only the deadline index is read (`due_on` ≤ today + notice days), so the cost
- * follows the number of deadlines due, not the number stored. Nothing is sent on a non-working
- * day unless the policy says so. A deadline leaves the index the moment what it waits for happens.
+ * follows the number of deadlines due, not the number stored. No reminder is sent on a non-working
+ * day unless the policy says so; the status board's light is brought up to date every day. A
+ * deadline leaves the index the moment what it waits for happens.
+ *
+ * The sweep also keeps the cards people still need alive in Lark (src/app/living-cards.ts), every
+ * day, rest days included.
  */
 import type { CardModel, CardSuggestion } from '../adapters/cards/card-model.ts';
 import type { AppContext } from './context.ts';
+import { refreshLivingCards, type LivingCardsResult } from './living-cards.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
 import { sweepStore, type IndexedDeadline, type SuggestionFacts } from '../adapters/sqlite/sweep-store.ts';
@@ -63,6 +68,8 @@ export interface SweepResult {
   reminders: PlannedReminder[];
   /** Suggestions whose status-board light changes (the board is updated in place). */
   lights: Array<{ suggestionId: string; from: string | null; to: Light }>;
+  /** Cards re-posted before Lark's 14 days run out (src/app/living-cards.ts). */
+  cards: LivingCardsResult;
   dryRun: boolean;
 }
 
@@ -75,11 +82,21 @@ export interface SweepDeps {
 }
 
 export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }): SweepResult {
+  const reminders = remind(deps, options);
+  // Cards still needed are re-posted every day, rest days included: the refresh is no reminder.
+  return { ...reminders, cards: refreshLivingCards(deps, options) };
+}
+
+type Reminders = Omit<SweepResult, 'cards'>;
+
+function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Reminders {
   const { calendar, policy } = deps;
   const store = sweepStore(deps.db);
   const today = localDate(options.now, deps.timeZone);
-  const result: SweepResult = { now: options.now.toISOString(), today, workingDay: calendar.isWorkingDay(today), reminders: [], lights: [], dryRun: options.dryRun };
-  if (!result.workingDay && !policy.reminders.onRestDays) return result;
+  const result: Reminders = { now: options.now.toISOString(), today, workingDay: calendar.isWorkingDay(today), reminders: [], lights: [], dryRun: options.dryRun };
+  // Nobody is reminded on a rest day unless the policy says so; the board's light, which pings
+  // nobody, follows the days all the same.
+  const remindToday = result.workingDay || policy.reminders.onRestDays;
 
   // Far enough for the notices, and for the 1-working-day-before warning when a holiday makes
   // that working day more than the notice period before the deadline.
@@ -92,7 +109,7 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
   const staff = memoize(store.unitStaff);
   const deputyOpenIds = (suggestionId: string) => store.deputies(suggestionId).map((d) => d.openId);
   const candidates: PlannedReminder[] = [];
-  for (const d of deadlines) {
+  for (const d of remindToday ? deadlines : []) {
     const s = suggestions.get(d.suggestionId);
     if (!s || s.status === 'withdrawn') continue;
     const { levels, workingDaysOverdue } = levelsDue(d, today, calendar, policy);
@@ -142,7 +159,7 @@ export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }):
  * Writes every reminder of the sweep, its key first: one transaction, so all or nothing. What
  * the sweep already read is reused for the cards (measured in bench/sweep.bench.ts).
  */
-function send(deps: SweepDeps, result: SweepResult, now: Date, deadlines: IndexedDeadline[], suggestions: Map<string, SuggestionFacts>): void {
+function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedDeadline[], suggestions: Map<string, SuggestionFacts>): void {
   const store = sweepStore(deps.db);
   const outbox = outboxWriter(deps.db);
   const at = now.toISOString();
@@ -221,6 +238,6 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 /** One sweep of the application's database at `now`, logged. */
 export function runSweep(ctx: AppContext, options: { now: Date; dryRun: boolean }): SweepResult {
   const result = sweep({ db: ctx.db, calendar: ctx.calendar, policy: ctx.policy, timeZone: ctx.config.timeZone, supervisorChatId: ctx.config.supervisorChatId }, options);
-  ctx.logger.info({ today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, dryRun: result.dryRun }, 'reminder sweep');
+  ctx.logger.info({ today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, cardsRefreshed: result.cards.refreshed.length, dryRun: result.dryRun }, 'reminder sweep');
   return result;
 }

@@ -44,6 +44,8 @@ export interface EventSenderOptions {
    * events are pushed there and never POSTed to the webhook.
    */
   longConnection?: { subscribed(): boolean; push(plainText: string, eventId: string | undefined, attempt: number): Promise<Delivery> };
+  /** Why the Lark client would not send a press on this card at all (it is too old), if it would not. */
+  refusePress?: (messageId: string) => { code: number; msg: string } | undefined;
 }
 
 /** Per-delivery tampering, for tests of the bot's verification. */
@@ -83,7 +85,10 @@ export interface ButtonPressResult extends Delivery {
   /** The `card` of the bot's answer, if any. */
   card?: unknown;
   cardUpdated: boolean;
-  /** The error the Lark client would show (200341 timeout, 200671 non-200, 200672, 200673, 200830). */
+  /**
+   * The error the Lark client would show (200341 timeout, 200671 non-200, 200672, 200673, 200830;
+   * 230031 for a card older than 14 days, whose press the client never sends: `attempt` is 0).
+   */
   clientError?: { code: number; msg: string };
 }
 
@@ -272,6 +277,9 @@ export function createEventSender(options: EventSenderOptions): EventSender {
 
     async pressButton(input, tamper = {}) {
       const eventId = input.eventId ?? newEventId();
+      // The client refuses the press itself: nothing reaches the bot.
+      const refused = options.refusePress?.(input.messageId);
+      if (refused) return { eventId, attempt: 0, status: 0, body: undefined, rawBody: '', timedOut: false, durationMs: 0, cardUpdated: false, clientError: refused };
       // Card callbacks carry create_time in microseconds (16 digits).
       const nowMicros = `${clock().getTime()}000`;
       const envelope = cardActionEvent(source, input, eventId, nowMicros);

@@ -8,9 +8,11 @@
  * puts them together with the control API under /sandbox/ and the controls tests use directly.
  */
 import { Hono } from 'hono';
-import { systemClock, type Clock } from '../core/clock.ts';
+import { isMovableClock, movableClock, type Clock, type MovableClock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
 import { mountChatControls } from './chat-controls.ts';
+import { pressRefusal } from './card-lifetime.ts';
+import { mountClockRoutes } from './clock-routes.ts';
 import type { EventSender } from './event-sender.ts';
 import { FaultRegistry, type FaultSpec } from './faults.ts';
 import { newMessageId, randomHex } from './ids.ts';
@@ -42,7 +44,10 @@ export interface FakeLarkOptions {
   directory?: SandboxDirectory;
   /** When true only directory people exist; by default any `ou_` + hex open_id does. */
   strictDirectory?: boolean;
-  /** The fake's clock: token expiry, rate limits, uuid windows, the 14-day edit rule. */
+  /**
+   * The fake's clock: token expiry, rate limits, uuid windows, the 14-day card rule. Moved forward
+   * with POST /sandbox/clock; a clock that is not movable is wrapped in one.
+   */
   clock?: Clock;
   /** Partial overrides of the limits, or false to switch every limit off. */
   limits?: Partial<FakeLimits> | false;
@@ -80,7 +85,8 @@ export interface FakeLark {
   botOpenId: string;
   botName: string;
   tenantKey: string;
-  clock: Clock;
+  /** The sandbox's time, moved forward by tests and people (POST /sandbox/clock). */
+  clock: MovableClock;
   directory: SandboxDirectory;
   /** Replaces the directory (the bot's directory was loaded or changed while running). */
   setDirectory(directory: SandboxDirectory): void;
@@ -112,6 +118,8 @@ export interface FakeLark {
   addPersonToChat(chatId: string, openId: string): void;
   /** Stores a message a person posted (the UI and the event sender call this). */
   recordUserMessage(input: UserMessageInput): FakeMessage;
+  /** Why the Lark client would refuse a press on this message's card now (older than 14 days), or undefined. */
+  pressRefusal(messageId: string): { code: number; msg: string } | undefined;
   /** Applies the card a card-action callback answered with to the message, as the Lark client does. */
   applyCardCallbackResponse(messageId: string, responseBody: unknown): CardCallbackOutcome;
   resetRateLimits(): void;
@@ -119,7 +127,7 @@ export interface FakeLark {
 }
 
 export function createFakeLark(options: FakeLarkOptions): FakeLark {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock && isMovableClock(options.clock) ? options.clock : movableClock(options.clock);
   const state = emptyState();
   const limiter = new SlidingWindowLimiter();
   const faults = new FaultRegistry();
@@ -166,6 +174,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
     faults.clear();
     return c.json({ ok: true });
   });
+  mountClockRoutes(app, clock, core.changed);
   app.post('/sandbox/tokens/expire', (c) => {
     fake.expireAllTokens();
     return c.json({ ok: true });
@@ -266,6 +275,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
         mentions: input.mentions ?? [],
       });
     },
+    pressRefusal: (messageId) => pressRefusal(state.messages.get(messageId), core.now()),
     applyCardCallbackResponse(messageId, responseBody) {
       return applyCardCallbackResponse(core, state.messages.get(messageId), responseBody);
     },

@@ -83,7 +83,7 @@ export function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
     botOpenId: fake.botOpenId,
     botName: fake.botName,
     ...(options.encryptKey !== undefined && { encryptKey: options.encryptKey }),
-    ...(options.clock !== undefined && { clock: options.clock }),
+    clock: fake.clock,
     ...(options.retries !== undefined && { retries: options.retries }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     onUserMessage: (message) => {
@@ -91,6 +91,7 @@ export function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
     },
     onCardResponse: (messageId, body) => fake.applyCardCallbackResponse(messageId, body),
     longConnection: { subscribed: () => subscription === 'long_connection', push: (...args) => longConnection.push(...args) },
+    refusePress: (messageId) => fake.pressRefusal(messageId),
   });
   fake.attachEventSender(events);
 

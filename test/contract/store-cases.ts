@@ -13,7 +13,7 @@ import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
 import { loadAggregate, saveAggregate, suggestionIdOf } from '../../src/adapters/sqlite/aggregate-store.ts';
 import { appendAudit, auditOfSuggestion, type AuditRecord } from '../../src/adapters/sqlite/audit-store.ts';
-import { cardRecord, markCardSent, postedCard } from '../../src/adapters/sqlite/card-store.ts';
+import { cardRecord, currentCopy, isRepost, liveCardsSentBy, liveCopies, markCardSent, postedCard, retireCards } from '../../src/adapters/sqlite/card-store.ts';
 import { chatOfSuggestion, recordChat, suggestionOfChat } from '../../src/adapters/sqlite/chat-store.ts';
 import type { SqliteDb } from '../../src/adapters/sqlite/db.ts';
 import { defaultDeadlineContext, ensureDeadlineIndex } from '../../src/adapters/sqlite/deadline-index.ts';
@@ -895,13 +895,13 @@ const OUTBOX: StoreCase[] = [
       const card = writer.postCard({ suggestionId: id('0001'), kind: 'status_board', subjectId: id('0001') }, world.now);
       const other = writer.postCard({ suggestionId: null, kind: 'digest', subjectId: '2026-W07', chatId: 'oc_supervisors' }, world.now);
       const unsent = { messageId: cardRecord(db, card)!.messageId, posted: postedCard(db, 'om_board') ?? null };
-      markCardSent(db, card, 'om_board');
+      markCardSent(db, card, 'om_board', later(1));
       const posted = postedCard(db, 'om_board')!;
-      const clash = caught(() => markCardSent(db, other, 'om_board'));
+      const clash = caught(() => markCardSent(db, other, 'om_board', later(2)));
       const record = cardRecord(db, card)!;
       return {
         unsent,
-        posted: { ...posted, suggestionId: label(posted.suggestionId), subjectId: label(posted.subjectId) },
+        posted: { id: label(posted.id), kind: posted.kind, suggestionId: label(posted.suggestionId), subjectId: label(posted.subjectId) },
         record: { ...record, id: label(record.id), suggestionId: label(record.suggestionId), subjectId: label(record.subjectId) },
         clash: /UNIQUE constraint failed: card_messages\.message_id/.test(clash?.message ?? ''),
         otherStillUnsent: cardRecord(db, other)!.messageId,
@@ -910,7 +910,7 @@ const OUTBOX: StoreCase[] = [
     },
     {
       unsent: { messageId: null, posted: null },
-      posted: { suggestionId: 'sg#1', kind: 'status_board', subjectId: 'sg#1' },
+      posted: { id: 'cd#1', suggestionId: 'sg#1', kind: 'status_board', subjectId: 'sg#1' },
       record: {
         id: 'cd#1',
         suggestionId: 'sg#1',
@@ -918,10 +918,60 @@ const OUTBOX: StoreCase[] = [
         subjectId: 'sg#1',
         messageId: 'om_board',
         createdAt: '2026-02-10T01:00:00.000Z',
+        sentAt: '2026-02-10T01:01:00.000Z',
+        supersededBy: null,
+        retiredAt: null,
       },
       clash: true,
       otherStillUnsent: null,
       missing: null,
+    },
+  ),
+
+  returning(
+    'card-store: the live copies of a card, by age; retiring them once (a concurrent retire gets none); what a re-post replaced',
+    (db, world) => {
+      const { id, label } = seed(db, world);
+      const writer = outboxWriter(db);
+      // A card of its own (the import posted the group's board and assignment cards).
+      const board = { suggestionId: id('0001'), kind: 'commitment' as const, subjectId: 'cm_test' };
+      const first = writer.postCard(board, later(0));
+      const second = writer.postCard(board, later(1));
+      const unsent = writer.postCard(board, later(2));
+      const reminder = writer.postCard({ suggestionId: id('0001'), kind: 'reminder', subjectId: 'r1' }, later(3));
+      markCardSent(db, first, 'om_1', later(10));
+      markCardSent(db, second, 'om_2', later(20));
+      markCardSent(db, reminder, 'om_r', later(5));
+      const labels = (cards: Array<{ id: string }>) => cards.map((c) => label(c.id));
+      const dueBy = (minutes: number) => labels(liveCardsSentBy(db, later(minutes)));
+      const before = { dueBy15: dueBy(15), dueBy20: dueBy(20), copies: labels(liveCopies(db, 'commitment', 'cm_test')) };
+      const replacement = writer.postCard(board, later(30));
+      const retired = db.transaction(() => ({ first: retireCards(db, [first, second], later(30), replacement), again: retireCards(db, [first, second], later(31), replacement) }));
+      const record = cardRecord(db, first)!;
+      const before2 = listOutbox(db).length;
+      writer.refreshCards(id('0001'), { kind: 'commitment', subjectId: 'cm_test' }, later(32));
+      const patched = (listOutbox(db) as OutboxRow[]).slice(before2).map((r) => (r.payload.kind === 'patch_card' ? label(r.payload.cardMessageId) : r.kind));
+      return {
+        before,
+        retired: { first: retired.first.map(label), again: retired.again },
+        record: { supersededBy: label(record.supersededBy), retiredAt: record.retiredAt },
+        afterwards: { dueBy20: dueBy(20), copies: labels(liveCopies(db, 'commitment', 'cm_test')) },
+        reposts: { replacement: isRepost(db, replacement), second: isRepost(db, second), unsent: isRepost(db, unsent) },
+        current: label(currentCopy(db, cardRecord(db, first)!)?.id ?? null),
+        currentOfLive: currentCopy(db, cardRecord(db, replacement)!) ?? null,
+        patched,
+      };
+    },
+    {
+      before: { dueBy15: ['cd#1'], dueBy20: ['cd#1', 'cd#2'], copies: ['cd#1', 'cd#2', 'cd#3'] },
+      retired: { first: ['cd#1', 'cd#2'], again: [] },
+      record: { supersededBy: 'cd#4', retiredAt: '2026-02-10T01:30:00.000Z' },
+      afterwards: { dueBy20: [], copies: ['cd#3', 'cd#4'] },
+      reposts: { replacement: true, second: false, unsent: false },
+      current: 'cd#4',
+      currentOfLive: null,
+      // Only the copies still kept up to date are updated.
+      patched: ['cd#3', 'cd#4'],
     },
   ),
 ];

@@ -144,6 +144,7 @@ export type CardModel =
       commitments: CardCommitment[];
       /** Which forms the board offers: a co-handler opinion only with a co unit, an answer only with a lead/split unit. */
       forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean };
+      /** When the board was rendered, as people read it (local `YYYY-MM-DD HH:mm`). */
       updatedAt: string;
     }
   | { kind: 'contact'; suggestion: CardSuggestion; contact: CardContact; mentions: Mentions }
@@ -207,6 +208,19 @@ export interface DigestModel {
   chart: Array<{ unitName: string; light: Light; count: number }>;
   /** What the supervisors should know first (e.g. next year's holiday schedule is not loaded); older digests have none. */
   notices?: Bilingual[];
+}
+
+/**
+ * What an earlier copy of a re-posted card becomes (SPEC §4: Lark cards can be used for 14 days):
+ * no buttons, the card's title, and when the current copy was posted.
+ */
+export interface SupersededModel {
+  kind: 'superseded';
+  suggestion: CardSuggestion;
+  /** The kind of the card that was re-posted. */
+  cardKind: Exclude<CardKind, 'reminder' | 'digest'>;
+  /** When the current copy was posted, as people read it (local `YYYY-MM-DD HH:mm`). */
+  repostedAt: string;
 }
 
 /**

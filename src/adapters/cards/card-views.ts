@@ -15,7 +15,7 @@ import type {
   CardModel,
   CardSuggestion,
 } from './card-model.ts';
-import { localDate } from '../../core/clock.ts';
+import { localDate, localTime } from '../../core/clock.ts';
 import { calendarDaysBetween } from '../../core/deadlines/deadline-rule.ts';
 import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from '../../core/deadlines/deadlines.ts';
 import { STATE_LABELS, TRACKED_COMMITMENT_STATES, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
@@ -187,7 +187,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
           opinion: open && live.some((a) => a.role === 'co' && a.state === 'signed'),
           answer: open && live.some((a) => a.role !== 'co' && (a.state === 'signed' || a.state === 'rehandling')),
         },
-        updatedAt: ctx.now.toISOString(),
+        updatedAt: localTime(ctx.now, ctx.timeZone),
       };
     }
     case 'contact': {
@@ -238,7 +238,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
   }
 }
 
-function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
+export function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
   const s = agg.suggestion;
   return {
     id: s.id,

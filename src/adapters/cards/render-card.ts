@@ -6,10 +6,11 @@
  *            template-values.ts) and built into elements (template-builder.ts); escaping and
  *            clipping of user text (card-text.ts); Lark's size and element limits (card-budget.ts).
  *   kinds/   one builder per card kind, on top of the blocks they share (card-builder.ts); the
- *            weekly digest (digest.ts) is built in code, without a template.
+ *            weekly digest (digest.ts) is built in code, without a template; superseded.ts is
+ *            what an earlier copy of a re-posted card becomes.
  *   labels.ts  the button labels and form fields of SPEC §5.
  */
-import type { CardModel, CardModelOf } from './card-model.ts';
+import type { CardModel, CardModelOf, SupersededModel } from './card-model.ts';
 import { fitWithinBudget, type Limits } from './engine/card-budget.ts';
 import type { LarkCard } from './engine/card-json.ts';
 import { buildAnswerCard } from './kinds/answer.ts';
@@ -21,6 +22,7 @@ import { buildContactCard } from './kinds/contact.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
 import { buildReminderCard } from './kinds/reminder.ts';
 import { buildStatusBoardCard } from './kinds/status-board.ts';
+import { buildSupersededCard } from './kinds/superseded.ts';
 
 export { CARD_ELEMENT_LIMIT, CARD_SIZE_LIMIT, cardSizeBytes, countCardElements } from './engine/card-budget.ts';
 export type { Json, JsonObject, LarkCard } from './engine/card-json.ts';
@@ -52,4 +54,9 @@ function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: L
  */
 export function renderCard(model: CardModel): LarkCard {
   return fitWithinBudget((limits) => buildCard(model, limits));
+}
+
+/** What an earlier copy of a re-posted card shows: no buttons, and where the current one is. */
+export function renderSupersededCard(model: SupersededModel): LarkCard {
+  return fitWithinBudget((limits) => buildSupersededCard(model, limits));
 }

@@ -7,18 +7,17 @@
  */
 import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { renderCard, renderDigestCard } from '../cards/render-card.ts';
-import type { CardKind } from '../cards/card-model.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';
 import type { SqliteDb } from '../sqlite/db.ts';
-import { cardRecord, markCardSent } from '../sqlite/card-store.ts';
+import { cardRecord, markCardSent, type CardRecord } from '../sqlite/card-store.ts';
+import { CARD_LIFETIME_DAYS, cardExpired } from '../../core/living-cards.ts';
 import { LarkApiError, type LarkApi, type SentMessage } from './lark-api.ts';
 import { lostGroups } from './lost-groups.ts';
 import type { Logger } from '../logger.ts';
-import { loadAggregate } from '../sqlite/aggregate-store.ts';
 import { chatOfSuggestion, recordChat } from '../sqlite/chat-store.ts';
 import { storeBotMessage } from '../sqlite/message-store.ts';
-import { buildCardModel } from '../cards/card-views.ts';
+import { renderPostedCard } from '../cards/posted-card.ts';
 import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
 import { limitsOf, type PacingRules } from './lark-pacing.ts';
@@ -78,16 +77,18 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
 
   const cardMessage = (id: string) => cardRecord(db, id);
 
-  function renderStoredCard(card: { kind: CardKind; subjectId: string; suggestionId: string | null }): string {
-    const agg = card.suggestionId ? loadAggregate(db, card.suggestionId) : undefined;
-    const model = agg && buildCardModel(db, agg, card, { now: deps.clock(), timeZone: deps.timeZone, policy: deps.policy, calendar: deps.calendar });
-    if (!model) throw new NothingToDo(`card ${card.kind} ${card.subjectId} has nothing to show`);
-    return JSON.stringify(renderCard(model));
+  function renderStoredCard(card: CardRecord): string {
+    const rendered = renderPostedCard(db, card, { now: deps.clock(), timeZone: deps.timeZone, policy: deps.policy, calendar: deps.calendar });
+    if (!rendered) throw new NothingToDo(`card ${card.kind} ${card.subjectId} has nothing to show`);
+    return JSON.stringify(rendered);
   }
+
+  /** When Lark took a message: its create_time (a card's 14 days count from it), else now. */
+  const sentAtOf = (sent: SentMessage): Date => (sent.createTime ? new Date(Number(sent.createTime)) : deps.clock());
 
   function recordBotMessage(tx: DbOrTx, sent: SentMessage, suggestionId: string | null, msgType: string, content: string, text: string) {
     const at = deps.clock().toISOString();
-    const sentAt = sent.createTime ? new Date(Number(sent.createTime)).toISOString() : at;
+    const sentAt = sentAtOf(sent).toISOString();
     storeBotMessage(tx, { messageId: sent.messageId, chatId: sent.chatId, suggestionId, msgType, text, content, rootId: sent.rootId ?? null, parentId: sent.parentId ?? null, sentAt }, at);
   }
 
@@ -132,7 +133,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         return {
           result: { messageId: sent.messageId },
           record: (tx) => {
-            markCardSent(tx, card.id, sent.messageId);
+            markCardSent(tx, card.id, sent.messageId, sentAtOf(sent));
             recordBotMessage(tx, sent, row.suggestionId, 'interactive', content, `[card:${card.kind}]`);
           },
         };
@@ -142,6 +143,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
         if (card.kind === 'reminder' || card.kind === 'digest') throw new NothingToDo('a reminder or digest is not updated');
+        if (cardExpired(card.sentAt, deps.clock())) throw new NothingToDo(`Lark no longer updates a card sent more than ${CARD_LIFETIME_DAYS} days ago (230031)`);
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
         return { result: { messageId: card.messageId } };
       }

@@ -10,7 +10,7 @@
  * whatever transaction is open on it (the store contract, test/contract/store-cases.ts, shows it
  * on both, savepoints included); pass the root database where it is at hand.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { newId } from '../../core/ids.ts';
 import type { DbOrTx } from './db.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
@@ -31,7 +31,7 @@ export interface OutboxWriter {
   enqueue(suggestionId: string | null, payload: OutboxPayload, now: Date): string;
   /** Records the card and queues its sending; returns the card's id (cd_…). */
   postCard(card: CardToPost, now: Date): string;
-  /** Queues an update of every posted copy of a card (kind, subject). */
+  /** Queues an update of every posted copy of a card (kind, subject) still kept up to date (not re-posted since). */
   refreshCards(suggestionId: string | null, card: { kind: string; subjectId: string }, now: Date): void;
 }
 
@@ -59,7 +59,7 @@ function createWriter(db: DbOrTx): OutboxWriter {
   const postedCopies = db
     .select({ id: schema.cardMessages.id })
     .from(schema.cardMessages)
-    .where(and(eq(schema.cardMessages.kind, p('kind')), eq(schema.cardMessages.subjectId, p('subjectId'))))
+    .where(and(eq(schema.cardMessages.kind, p('kind')), eq(schema.cardMessages.subjectId, p('subjectId')), isNull(schema.cardMessages.retiredAt)))
     .prepare();
 
   const enqueue = (suggestionId: string | null, payload: OutboxPayload, now: Date): string => {

@@ -9,9 +9,11 @@
  * - every row of an aggregate carries `suggestion_id`, so one suggestion loads with one indexed
  *   query per table.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Bilingual } from '../../core/bilingual.ts';
 import type { CardKind } from '../../core/card-kind.ts';
+import { SHORT_LIVED_CARD_KINDS } from '../../core/living-cards.ts';
 import type { DeadlineKind } from '../../core/deadlines/policy.ts';
 import type { GroupLossReason } from '../../core/group-loss.ts';
 import type { AssignmentState, BoardLight } from '../../core/model.ts';
@@ -276,9 +278,21 @@ export const suggestionChats = sqliteTable('suggestion_chats', {
 });
 
 /**
+ * A copy of a card that is kept up to date and may have to outlive Lark's 14 days: neither
+ * retired nor a reminder or digest. The partial index below and the query that reads it
+ * (card-store.ts) share this very condition, so that SQLite uses the index.
+ */
+export const LIVE_CARD = sql.raw(`retired_at is null and kind not in (${SHORT_LIVED_CARD_KINDS.map((k) => `'${k}'`).join(', ')})`);
+
+/**
  * The cards duban posted, so a press can be traced to its card and a card can be updated in place.
- * `messageId` is null until the outbox has sent it. The status board is the newest `status_board`
- * card of its suggestion.
+ * `messageId` and `sentAt` are null until the outbox has sent it. The status board is the newest
+ * `status_board` card of its suggestion.
+ *
+ * Lark lets a card be pressed or updated for 14 days after it was sent (SPEC §4): a card still
+ * needed is re-posted by the sweep, and the copies it replaces are `supersededBy` the new one.
+ * A `retiredAt` copy is no longer kept up to date: superseded, or lapsed (past 14 days, with
+ * nothing left on it to press).
  */
 export const cardMessages = sqliteTable(
   'card_messages',
@@ -289,8 +303,17 @@ export const cardMessages = sqliteTable(
     subjectId: text('subject_id').notNull(),
     messageId: text('message_id').unique(),
     createdAt: text('created_at').notNull(),
+    /** When Lark took it (its create_time): its 14 days count from here. */
+    sentAt: text('sent_at'),
+    /** The card re-posted in its place (cd_…). */
+    supersededBy: text('superseded_by'),
+    retiredAt: text('retired_at'),
   },
-  (t) => [index('card_messages_subject').on(t.kind, t.subjectId)],
+  (t) => [
+    index('card_messages_subject').on(t.kind, t.subjectId),
+    // The sweep reads the copies still kept up to date, oldest first.
+    index('card_messages_live').on(t.sentAt).where(LIVE_CARD),
+  ],
 );
 
 /** Every message posted in a suggestion's group, by anyone, the bot included (SPEC §2). */

@@ -3,7 +3,7 @@
  * rows, so the per-row statements are prepared once per database handle (see outbox-writer.ts
  * for why that is safe inside a transaction).
  */
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Bilingual } from '../../core/bilingual.ts';
 import type { IsoDate } from '../../core/calendar/working-day-calendar.ts';
 import { isObligation } from '../../core/deadlines/deadlines.ts';
@@ -90,7 +90,7 @@ function createSweepStore(db: DbOrTx) {
   const boards = db
     .select({ id: schema.cardMessages.id })
     .from(schema.cardMessages)
-    .where(and(eq(schema.cardMessages.kind, 'status_board'), eq(schema.cardMessages.subjectId, p('suggestionId'))))
+    .where(and(eq(schema.cardMessages.kind, 'status_board'), eq(schema.cardMessages.subjectId, p('suggestionId')), isNull(schema.cardMessages.retiredAt)))
     .prepare();
 
   return {

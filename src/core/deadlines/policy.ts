@@ -50,6 +50,13 @@ export const policySchema = z.object({
     /** Send reminders on rest days too (normally the sweep sends nothing on a non-working day). */
     onRestDays: z.boolean().default(false),
   }),
+  /**
+   * A Lark card can be pressed or updated for 14 days after it was sent (SPEC §4): the sweep
+   * re-posts a card that is still needed once it is this old. At most 12: with one sweep a day a
+   * card is re-posted between this age and a day later, and the old card must still take the
+   * update that points to the new one.
+   */
+  cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
 });
 
 export type Policy = z.infer<typeof policySchema>;

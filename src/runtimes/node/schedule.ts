@@ -6,7 +6,8 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../../app/context.ts';
-import { runScheduledJob, SCHEDULED_JOBS, scheduleOf, type ScheduledJob } from '../../transports/schedule/scheduled-jobs.ts';
+import { isMovableClock } from '../../core/clock.ts';
+import { jobFiresBetween, runScheduledJob, SCHEDULED_JOBS, scheduleOf, type ScheduledJob } from '../../transports/schedule/scheduled-jobs.ts';
 
 export interface Schedules {
   stop(): Promise<void>;
@@ -31,8 +32,18 @@ export function startSchedules(runtime: AppContext, onQueued: () => void): Sched
   const tasks: ScheduledTask[] = SCHEDULED_JOBS.filter((job) => scheduleOf(runtime.config, job) !== 'off').map((job) =>
     cron.schedule(scheduleOf(runtime.config, job), guarded(job), { ...options, name: `duban-${job}` }),
   );
+  // The sandbox's clock is moved forward days at a time (SPEC §9) while node-cron keeps the wall
+  // clock: when a move passes the sweep's time, the sweep runs once at the new time (it catches up
+  // what fell due meanwhile, as after a day the server was down).
+  const stopCatchingUp =
+    isMovableClock(runtime.clock) && scheduleOf(runtime.config, 'sweep') !== 'off'
+      ? runtime.clock.onAdvance((now, before) => {
+          if (jobFiresBetween(runtime.config, 'sweep', before, now)) setImmediate(guarded('sweep'));
+        })
+      : undefined;
   return {
     async stop() {
+      stopCatchingUp?.();
       await Promise.all(tasks.map((t) => t.destroy()));
       await Promise.all(running);
     },

@@ -6,7 +6,7 @@
  * (waiting for work in progress), stop taking requests, stop the sandbox, close the database.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../core/clock.ts';
+import { isMovableClock, movableClock, type Clock } from '../../core/clock.ts';
 import { createOutboxSender, type OutboxSender } from '../../adapters/lark/outbox-sender.ts';
 import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
 
@@ -35,14 +35,17 @@ export interface StartOptions {
   hostname?: string;
   /** Options for the outbox worker (tests shorten the poll interval). */
   outbox?: Parameters<typeof createOutboxSender>[0]['limits'];
-  /** Sandbox settings for tests: its clock, limits, port, event retries and long connection's ClientConfig. */
+  /** Sandbox settings for tests: its limits, port, event retries and long connection's ClientConfig (its clock is duban's). */
   sandbox?: { port?: number; limits?: false | Record<string, number>; retries?: { delaysMs: number[] }; longConnection?: Partial<ClientConfig> };
 }
 
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
 export async function startDuban(env: Record<string, string | undefined> = process.env, clock?: Clock, options: StartOptions = {}): Promise<RunningDuban> {
-  const runtime = buildRuntime(env, clock);
+  // One clock for duban and the sandbox (SPEC §9): moving the sandbox's (POST /sandbox/clock) moves
+  // duban's today with it. Against Lark nobody moves it, and it is the given clock or the system's.
+  const shared = clock && isMovableClock(clock) ? clock : movableClock(clock);
+  const runtime = buildRuntime(env, shared);
   const sandboxMode = runtime.config.sandbox;
   if (sandboxMode) {
     // Fresh credentials each start: the sandbox and the bot share them, nobody else needs them.
@@ -79,7 +82,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       ...(options.sandbox?.retries !== undefined && { retries: options.sandbox.retries }),
       ...(options.sandbox?.longConnection !== undefined && { longConnection: options.sandbox.longConnection }),
       subscription: websocket ? 'long_connection' : 'webhook',
-      ...(clock && { clock }),
+      clock: shared,
     });
     runtime.config = { ...runtime.config, lark: { ...lark, baseUrl: sandbox.url } };
   }
@@ -90,7 +93,13 @@ export async function startDuban(env: Record<string, string | undefined> = proce
 
   worker = createOutboxSender({
     db: runtime.db,
-    lark: createSdkLarkClient({ appId: runtime.config.lark.appId!, appSecret: runtime.config.lark.appSecret!, baseUrl: runtime.config.lark.baseUrl, logger: runtime.logger }),
+    lark: createSdkLarkClient({
+      appId: runtime.config.lark.appId!,
+      appSecret: runtime.config.lark.appSecret!,
+      baseUrl: runtime.config.lark.baseUrl,
+      now: () => shared().getTime(),
+      logger: runtime.logger,
+    }),
     clock: runtime.clock,
     logger: runtime.logger,
     policy: runtime.policy,

@@ -8,5 +8,6 @@ import m0000 from '../../../migrations/0000_init.sql';
 import m0001 from '../../../migrations/0001_lark.sql';
 import m0002 from '../../../migrations/0002_supervision.sql';
 import m0003 from '../../../migrations/0003_group_loss.sql';
+import m0004 from '../../../migrations/0004_living_cards.sql';
 
-export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003 } };
+export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004 } };

@@ -5,6 +5,7 @@
  * not stored twice.
  */
 import { checkCard, isTemplateCard, isV2Card } from '../card-check.ts';
+import { pastCardLifetime } from '../card-lifetime.ts';
 import { newMessageId, newThreadId } from '../ids.ts';
 import type { FakeChat, FakeMessage, MessageMention } from '../sandbox-state.ts';
 import { existingChat, p2pChatWith } from './chats.ts';
@@ -13,7 +14,6 @@ import { checkUuid, fieldViolation, requireString, usability } from './request-c
 
 const HOUR = 3600_000;
 const MESSAGE_UUID_WINDOW = 1 * HOUR;
-const PATCH_WINDOW = 14 * 24 * HOUR;
 
 const MSG_TYPES = new Set(['text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user']);
 
@@ -249,7 +249,7 @@ export function patchMessage(core: FakeCore, { params, body }: RouteInput): Rout
   if (message.msgType !== 'interactive') {
     throw new LarkError(230001, 'Your request contains an invalid request parameter, ext=only interactive messages can be updated');
   }
-  if (core.now() - message.createTime > PATCH_WINDOW) {
+  if (pastCardLifetime(message, core.now())) {
     throw new LarkError(230031, 'The message has been sent for more than 14 days and cannot be edited.');
   }
   const content = readContent(core, 'interactive', rawContent);

@@ -25,6 +25,10 @@ const TIME_FORMAT = new Intl.DateTimeFormat('sv-SE', {
   second: '2-digit',
 });
 
+export function formatTime(ms: number): string {
+  return TIME_FORMAT.format(new Date(ms));
+}
+
 interface RenderContext {
   fake: FakeLark;
   as: string;
@@ -190,12 +194,13 @@ export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, messag
     buttonIndex: new Map(collectButtons(message.body).map((ref, i) => [ref.button, i])),
   };
   const who = message.sender.senderType === 'app' ? `🤖 ${fake.botName}` : fake.personName(message.sender.id);
-  const time = TIME_FORMAT.format(new Date(message.createTime));
+  const time = formatTime(message.createTime);
   const notes: string[] = [];
   if (message.parentId) notes.push(`↳ reply to ${message.parentId}`);
   if (message.threadId) notes.push(`thread ${message.threadId}`);
   if (message.revisions.length > 0) notes.push(`updated ${message.revisions.length}×`);
   if (message.deleted) notes.push('recalled');
+  if (fake.pressRefusal(message.messageId)) notes.push('sent more than 14 days ago: Lark no longer lets anyone press or update this card');
   const urgents = message.urgents
     .map((u) => `<div class="urgent">⚡ urgent_${escapeHtml(u.kind)} → ${escapeHtml(u.userIds.map((id) => fake.personName(id)).join(', '))}</div>`)
     .join('');

@@ -7,10 +7,13 @@
  * This file answers the UI's requests; page.ts and message-html.ts draw it.
  */
 import type { Hono } from 'hono';
+import { DAY_MS } from '../../core/clock.ts';
 import { buttonValue } from '../card-check.ts';
 import { actOnChat, CHAT_ACTIONS, type ChatAction } from '../chat-controls.ts';
+import { advanceDaysOf } from '../clock-routes.ts';
 import type { FakeLark } from '../fake-lark.ts';
 import { collectButtons, formFields, textOf } from './card-reading.ts';
+import { formatTime } from './message-html.ts';
 import { pageUrl, renderPage } from './page.ts';
 
 function larkDate(value: string): string {
@@ -24,6 +27,17 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
   });
 
   app.get('/sandbox/ui/version', (c) => c.json({ version: fake.state.version }));
+
+  // Moves the sandbox's clock (and duban's, which reads it) forward, from the page's header.
+  app.post('/sandbox/ui/clock', async (c) => {
+    const form = await c.req.parseBody();
+    const back = (extra: Record<string, string>) => c.redirect(pageUrl({ as: String(form.as ?? ''), chat: String(form.chat ?? ''), ...extra }), 303);
+    const days = advanceDaysOf({ advance_days: Number(form.days) });
+    if (typeof days !== 'number') return back({ error: days.error });
+    fake.clock.advance(days * DAY_MS);
+    fake.state.version++;
+    return back({ flash: `The sandbox clock moved ${days} day(s) forward: it is now ${formatTime(fake.clock().getTime())} (Beijing time).` });
+  });
 
   app.post('/sandbox/ui/say', async (c) => {
     const form = await c.req.parseBody();

@@ -5,7 +5,7 @@
 import type { FakeLark } from '../fake-lark.ts';
 import type { FakeChat } from '../sandbox-state.ts';
 import { escapeHtml } from './escape-html.ts';
-import { renderMessage } from './message-html.ts';
+import { formatTime, renderMessage } from './message-html.ts';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2329;background:#f5f6f7}
@@ -124,6 +124,9 @@ export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; 
 <form method="get" action="/">${chat ? `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}">` : ''}
 <label>Act as <select name="as" onchange="this.form.submit()">${personOptions || '<option value="">(no directory)</option>'}</select></label>
 <noscript><button>Switch</button></noscript></form>
+<form method="post" action="/sandbox/ui/clock"><input type="hidden" name="as" value="${escapeHtml(as)}">${chat ? `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}">` : ''}
+<label title="Cards age with it: past 14 days Lark no longer lets them be pressed or updated">Sandbox time ${escapeHtml(formatTime(fake.clock().getTime()))}${fake.clock.movedMs > 0 ? ` (moved ${escapeHtml(String(Math.round((fake.clock.movedMs / 86_400_000) * 100) / 100))} days)` : ''}</label>
+<input name="days" type="number" min="0.01" step="any" value="1" style="width:4em"> days <button class="btn">Advance</button></form>
 <span><a href="/sandbox/state">state JSON</a>${refused ? ` · ${refused} refused calls` : ''}</span></header>
 <main><nav>${chatLinks || '<p class="muted">No chats yet.</p>'}</nav><section>${flash}${body}</section></main>
 <script>${POLL}</script></body></html>`;

@@ -114,7 +114,7 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
   api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), (c) => {
     const q = c.req.valid('query');
     const result = runSweep(ctx, { now: q.now ? new Date(q.now) : ctx.clock(), dryRun: q.dry_run === 'true' });
-    if (!result.dryRun && result.reminders.length) onQueued();
+    if (!result.dryRun && (result.reminders.length || result.lights.length || result.cards.refreshed.length)) onQueued();
     return c.json(result);
   });
 

@@ -13,7 +13,7 @@
 import type { ActionValue } from '../../adapters/cards/card-model.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
-import { assignmentForPresser, auditUnreadablePress, currentCard } from '../../app/card-presses.ts';
+import { assignmentForPresser, auditUnreadablePress, currentCard, supersededCardRefusal } from '../../app/card-presses.ts';
 import type { AppContext } from '../../app/context.ts';
 import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
 import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
@@ -120,6 +120,12 @@ export function createEventHandlers(deps: EventHandlerDeps) {
       const current = messageId ? currentCard(ctx, messageId) : undefined;
       return current ? { card: { type: 'raw' as const, data: current } } : {};
     };
+    // A re-posted card's earlier copy acts no more (SPEC §4): say where the current one is.
+    const superseded = messageId ? supersededCardRefusal(ctx, messageId) : undefined;
+    if (superseded) {
+      logger.info({ eventId: event.id, operator, messageId, reason: superseded.en }, 'card press refused: the card was re-posted');
+      return { toast: toast('warning', superseded.zh, superseded.en), ...card() };
+    }
     let value: ActionValue | undefined;
     try {
       value = parseActionValue(ev.action?.value);

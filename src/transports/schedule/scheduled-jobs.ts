@@ -40,3 +40,12 @@ export function jobsDueAt(config: Pick<Config, 'schedule' | 'digestSchedule' | '
     return matcher.match(instant);
   });
 }
+
+/** Whether `job` fires at some minute after `from` and up to `to` (the first found ends the search). */
+export function jobFiresBetween(config: Pick<Config, 'schedule' | 'digestSchedule' | 'timeZone'>, job: ScheduledJob, from: Date, to: Date): boolean {
+  const MINUTE = 60_000;
+  for (let t = Math.floor(from.getTime() / MINUTE + 1) * MINUTE; t <= to.getTime(); t += MINUTE) {
+    if (jobsDueAt(config, new Date(t)).includes(job)) return true;
+  }
+  return false;
+}

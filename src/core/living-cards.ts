@@ -1,0 +1,88 @@
+/**
+ * Cards live 14 days in Lark (SPEC §4): a card can be pressed or updated for 14 days after it was
+ * sent, and no longer. The handling outlives that — the deputy has 20 working days to evaluate an
+ * answer, a commitment runs for months — so the sweep re-posts every card that is still needed
+ * (src/app/living-cards.ts). Which cards are still needed is decided here, once, from what each
+ * card's buttons do and whether the card will still be updated:
+ *
+ * | card | lives while |
+ * |---|---|
+ * | 状态看板 status board | the suggestion is open (its forms; it is updated on every change), or after closing while a commitment is still open (its 已完成 buttons; commitment changes update it) |
+ * | 交办通知 assignment | it waits for 签收; a re-assignment request from it is pending (the card is updated when it is decided); signed, while the re-assignment window is open (its 申请改办 form) |
+ * | 改办审批 re-assignment | the request is pending |
+ * | 沟通确认 contact | not yet confirmed, while the suggestion is open |
+ * | 答复审核 approval | the answer waits for the head |
+ * | 答复 answer | its evaluation is open (the answer in force, a deputy has not evaluated it yet, the suggestion open), or a commitment of it waits for the deputy's 确认承诺 |
+ * | 承诺 commitment | confirmed (已完成) or claimed done (确认完成) |
+ * | 提醒 reminder, digest | never: they say what was true that day |
+ *
+ * Nothing lives in a withdrawn suggestion: nothing can be done there. After the re-assignment
+ * window a signed unit may still ask for re-assignment, but the card is not re-posted for it (that
+ * would post it every 12 days for the whole handling); nor is an unconfirmed contact after the
+ * suggestion is closed.
+ */
+import type { IsoDate } from './calendar/working-day-calendar.ts';
+import { DAY_MS } from './clock.ts';
+import type { CardKind } from './card-kind.ts';
+import type { Deadline } from './deadlines/deadlines.ts';
+import type { CardRef } from './effects.ts';
+import { latestApprovedAnswer } from './lifecycle/rules.ts';
+import type { CommitmentState, SuggestionAggregate } from './model.ts';
+
+/** Lark's limit: a card can be pressed or updated this long after it was sent (230031 after). */
+export const CARD_LIFETIME_DAYS = 14;
+
+/** Whether Lark still lets a card sent at `sentAt` be pressed or updated at `now`. */
+export function cardExpired(sentAt: string | null, now: Date): boolean {
+  return sentAt !== null && now.getTime() - Date.parse(sentAt) >= CARD_LIFETIME_DAYS * DAY_MS;
+}
+
+/** The kinds of card that never outlive Lark's 14 days: they say what was true that day, and are never updated. */
+export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest'] as const satisfies readonly CardKind[];
+
+/** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
+const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
+
+export interface LivingCardContext {
+  today: IsoDate;
+  /** The aggregate's open deadlines (the re-assignment window is read from them). */
+  deadlines: ReadonlyArray<Pick<Deadline, 'kind' | 'subjectId' | 'due'>>;
+}
+
+/** Whether a card still waits for a press or will still be updated: whether it must outlive Lark's 14 days. */
+export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: LivingCardContext): boolean {
+  const s = agg.suggestion;
+  if (s.status === 'withdrawn') return false;
+  const open = s.status === 'open';
+  switch (card.kind) {
+    case 'status_board':
+      return open || agg.commitments.some((c) => OPEN_COMMITMENTS.has(c.state));
+    case 'assignment': {
+      const a = agg.assignments.find((x) => x.id === card.subjectId);
+      if (!open || !a) return false;
+      if (a.state === 'pending_sign' || a.state === 'reassign_requested') return true;
+      return a.state === 'signed' && ctx.deadlines.some((d) => d.kind === 'reassign_window' && d.subjectId === a.id && d.due >= ctx.today);
+    }
+    case 'reassign':
+      return open && agg.reassignmentRequests.some((r) => r.id === card.subjectId && r.status === 'pending');
+    case 'contact':
+      return open && agg.contacts.some((c) => c.id === card.subjectId && !c.confirmedAt);
+    case 'approval':
+      return agg.answers.some((an) => an.id === card.subjectId && an.status === 'pending_approval');
+    case 'answer': {
+      const answer = agg.answers.find((an) => an.id === card.subjectId);
+      if (!answer || answer.status !== 'approved') return false;
+      const awaitsConfirmation = agg.commitments.some((c) => c.answerId === answer.id && c.state === 'proposed');
+      const evaluated = new Set(agg.evaluations.filter((e) => e.answerId === answer.id).map((e) => e.deputyId));
+      const evaluationOpen =
+        open && latestApprovedAnswer(agg, answer.assignmentId)?.id === answer.id && agg.deputies.some((d) => !evaluated.has(d.deputyId));
+      return awaitsConfirmation || evaluationOpen;
+    }
+    case 'commitment':
+      return agg.commitments.some((c) => c.id === card.subjectId && (c.state === 'confirmed' || c.state === 'done_claimed'));
+    case 'reminder':
+    case 'digest':
+    case 'closing':
+      return false;
+  }
+}
