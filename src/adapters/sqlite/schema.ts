@@ -1,6 +1,8 @@
 /**
  * The database schema (SPEC §2). drizzle-kit generates migrations/ from this file; never edit an
- * applied migration, change this file and run `npm run db:generate` instead.
+ * applied migration, change this file and run `npm run db:generate` instead. It is one file,
+ * though long, because it is one thing: every table the stores share, read together when a
+ * migration is reviewed (each table is a short declaration; the length is their number).
  *
  * Conventions:
  * - ids are short prefixed text ids made by src/core/ids.ts, so that card buttons and API
