@@ -22,7 +22,8 @@ const MESSAGE_CONTENT_LIMIT = 150 * 1024;
 export const envelopeHeaderSchema = z.object({
   event_id: larkId,
   event_type: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'an event type such as im.message.receive_v1'),
-  create_time: larkMillis.optional(),
+  /** Milliseconds, or microseconds on card callbacks; not used, so only its form is checked. */
+  create_time: z.string().regex(/^\d{1,19}$/, 'a time as a string of digits').optional(),
   token: z.string().max(256).optional(),
   app_id: z.string().max(128).optional(),
   tenant_key: z.string().max(128).optional(),
