@@ -49,7 +49,7 @@ export const messageEventSchema = z.object({
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
 /** One form field's value: what Lark's inputs, selects, pickers and checkers send. */
-const formFieldValue = z.union([z.string().max(64 * 1024), z.number().finite(), z.boolean(), z.null(), z.array(z.union([z.string().max(1024), z.number().finite()])).max(100)]);
+const formFieldValue = z.union([z.string().max(512 * 1024), z.number().finite(), z.boolean(), z.null(), z.array(z.union([z.string().max(1024), z.number().finite()])).max(100)]);
 
 export const cardActionEventSchema = z.object({
   operator: z.object({ open_id: larkId }),
