@@ -107,6 +107,8 @@ describe('handling: progress, contacts, co-handler opinion', () => {
 
     w.expectRefused('0001', jtw.liaison, { type: 'record_contact', assignmentId: lead.id, method: 'face_to_face', date: '2026-02-11', note: '' }, 'invalid_input', '不能晚于今天');
     w.expectRefused('0001', jtw.liaison, { type: 'record_contact', assignmentId: lead.id, method: 'face_to_face', date: '2026-02-30', note: '' }, 'invalid_input', 'YYYY-MM-DD');
+    w.expectRefused('0001', jtw.liaison, { type: 'record_contact', assignmentId: lead.id, method: 'face_to_face', date: '1900-01-01', note: '' }, 'invalid_input', '不能早于交办日期');
+    w.expectRefused('0001', jtw.liaison, { type: 'report_progress', assignmentId: lead.id, text: '进'.repeat(1001) }, 'invalid_input', '（progress）最多 1000 字，现为 1001 字');
     const { aggregate } = w.act(jtw.liaison, { type: 'record_contact', assignmentId: lead.id, method: 'face_to_face', date: '2026-02-10', note: '当面听取意见' });
     const contact = aggregate.contacts[0]!;
     expect(contact).toMatchObject({ method: 'face_to_face', date: '2026-02-10', confirmedAt: null });
@@ -158,6 +160,7 @@ describe('answer, approval, evaluation, re-handling, commitments', () => {
     w.expectRefused('0001', d01, answer(lead.id), 'forbidden', '仅主办（分办）单位联络员或负责人可提交答复');
     w.expectRefused('0001', jtw.liaison, answer(lead.id, { public: false }), 'invalid_input', '不公开的答复须说明理由');
     w.expectRefused('0001', jtw.liaison, answer(lead.id, { commitments: [{ dueOn: '2026-01-01', content: 'x' }] }), 'invalid_input', '不能早于今天');
+    w.expectRefused('0001', jtw.liaison, answer(lead.id, { commitments: [{ dueOn: '9999-12-31', content: 'x' }] }), 'invalid_input', '不能晚于 5 年后');
     w.expectRefused('0001', jtw.liaison, { ...answer(lead.id), summary: ' ' }, 'invalid_input', '答复摘要');
   });
 

@@ -36,8 +36,18 @@ export function assignmentForPresser(ctx: Pick<AppContext, 'db'>, suggestionId: 
   return chosen.id;
 }
 
-/** A press whose value is not one of ours is still written down: someone tried something. */
-export function auditUnreadablePress(ctx: Pick<AppContext, 'db' | 'clock'>, operator: string, error: DomainError, event: { id: string; type: string }): void {
+/**
+ * A press refused before it reached dispatch — a value that is not one of ours, or a form that
+ * does not read (a field over its limit, 2026-02-30, a malformed commitment line) — is still
+ * written down: someone tried something, and every refusal is audited whatever raised it.
+ */
+export function auditUnreadablePress(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  operator: string,
+  error: DomainError,
+  event: { id: string; type: string },
+  press?: { action: string; subjectId: string },
+): void {
   const now = ctx.clock();
   ctx.db.transaction((tx) => {
     if (!claimEvent(tx, event, now)) return;
@@ -46,12 +56,12 @@ export function auditUnreadablePress(ctx: Pick<AppContext, 'db' | 'clock'>, oper
         at: now.toISOString(),
         actor: operator,
         source: 'card',
-        action: 'card_press',
+        action: press?.action ?? 'card_press',
         outcome: 'refused',
         subjectType: 'command',
-        subjectId: 'unknown',
+        subjectId: press?.subjectId ?? 'unknown',
         message: error.zh,
-        details: { code: error.code, en: error.en },
+        details: { code: error.code, en: error.en, ...(error.details && typeof error.details === 'object' ? { about: error.details } : {}) },
       },
     ]);
   });

@@ -11,6 +11,7 @@ import { localTime } from '../core/clock.ts';
 import { STATE_LABELS, type AssignmentState } from '../core/model.ts';
 import { DEADLINE_LABELS } from '../core/deadlines/policy.ts';
 import type { getSuggestionDetail } from './suggestion-queries.ts';
+import { markdownBlock, markdownInline, tableCell } from '../adapters/report/markdown-text.ts';
 import { contentDisposition } from '../adapters/report/render.ts';
 
 export type SuggestionDetail = ReturnType<typeof getSuggestionDetail>;
@@ -85,7 +86,7 @@ function stateLabel(state: string | null): string {
 
 function cell(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
-  return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return tableCell(String(value));
 }
 
 function table(headers: string[], rows: Array<Array<string | number | null | undefined>>): string {
@@ -96,9 +97,11 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const time = localTimeOf(timeZone);
   const secret = detail.classified;
-  const free = (text: string | null | undefined) => (secret ? HIDDEN : text);
+  // Every piece of text a person or an import wrote is made inert for Markdown (markdown-text.ts).
+  const user = (text: string | null | undefined) => (text ? markdownInline(text) : text);
+  const free = (text: string | null | undefined) => (secret ? HIDDEN : user(text));
 
-  const unitOfAssignment = new Map(detail.assignments.map((a) => [a.id, a.unitName]));
+  const unitOfAssignment = new Map(detail.assignments.map((a) => [a.id, markdownInline(a.unitName)]));
   const unitOfSubject = new Map<string, string>(unitOfAssignment);
   for (const x of [...detail.answers, ...detail.contacts, ...detail.commitments, ...detail.coOpinions, ...detail.progressReports]) {
     const unit = unitOfAssignment.get(x.assignmentId);
@@ -109,7 +112,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
   const label = (openId: string, role: string | null | undefined, subjectId: string | undefined): string | undefined => {
     if (SYSTEM_ACTOR[openId]) return SYSTEM_ACTOR[openId];
     const deputy = deputyByOpenId.get(openId);
-    if (deputy && (!role || role === 'deputy')) return `${deputy.name}（代表）`;
+    if (deputy && (!role || role === 'deputy')) return `${markdownInline(deputy.name)}（代表）`;
     if (!role) return undefined;
     const unit = subjectId && (role === 'head' || role === 'liaison') ? (unitOfSubject.get(subjectId) ?? '') : '';
     return `${unit}${ACTOR_ROLE[role] ?? role}（${openId}）`;
@@ -128,22 +131,22 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
   };
 
   const out: string[] = [];
-  out.push(`# 建议办理档案：第${detail.number}号 ${detail.title}`, '');
-  const lead = detail.deputies.filter((d) => d.role === 'lead').map((d) => d.name);
-  const co = detail.deputies.filter((d) => d.role === 'co').map((d) => d.name);
+  out.push(`# 建议办理档案：第${user(detail.number)}号 ${user(detail.title)}`, '');
+  const lead = detail.deputies.filter((d) => d.role === 'lead').map((d) => markdownInline(d.name));
+  const co = detail.deputies.filter((d) => d.role === 'co').map((d) => markdownInline(d.name));
   out.push(
     table(
       ['项目', '内容'],
       [
-        ['届次', detail.session],
-        ['编号', detail.number],
+        ['届次', user(detail.session)],
+        ['编号', user(detail.number)],
         ['类型', KIND[detail.kind]],
         ['提出时间', TIMING[detail.timing]],
-        ['类别', detail.category],
+        ['类别', user(detail.category)],
         ['领衔代表', lead.join('、')],
         ['附议代表', co.join('、')],
         ['交办日期', detail.assignedOn],
-        ['重点督办', detail.key ? `是${detail.keyLeader ? `（督办领导：${detail.keyLeader}）` : ''}` : '否'],
+        ['重点督办', detail.key ? `是${detail.keyLeader ? `（督办领导：${user(detail.keyLeader)}）` : ''}` : '否'],
         ['涉密', secret ? '是' : '否'],
         ['办理状态', SUGGESTION_STATUS[detail.status] ?? detail.status],
         ['期限提示', LIGHT[detail.light] ?? detail.light],
@@ -152,14 +155,14 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
     '',
   );
 
-  out.push('## 建议内容', '', secret ? '（涉密建议，正文不予显示。）' : detail.body.trim() || '（无正文）', '');
+  out.push('## 建议内容', '', secret ? '（涉密建议，正文不予显示。）' : markdownBlock(detail.body) || '（无正文）', '');
 
   out.push(
     '## 承办单位',
     '',
     table(
       ['承办单位', '方式', '状态', '交办日期', '签收时间', '办结时间', '轮次'],
-      detail.assignments.map((a) => [a.unitName, ROLE[a.role], a.stateLabel?.zh_cn ?? a.state, a.assignedOn, time(a.signedAt), time(a.closedAt), a.round]),
+      detail.assignments.map((a) => [markdownInline(a.unitName), ROLE[a.role], a.stateLabel?.zh_cn ?? a.state, a.assignedOn, time(a.signedAt), time(a.closedAt), a.round]),
     ),
     '',
   );
@@ -178,7 +181,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
           REQUEST_STATUS[r.status] ?? r.status,
           time(r.decidedAt),
           person(r.decidedBy),
-          r.newAssignmentId ? unitOfAssignment.get(r.newAssignmentId) : r.newUnitId,
+          r.newAssignmentId ? unitOfAssignment.get(r.newAssignmentId) : user(r.newUnitId),
           r.decisionReason ? free(r.decisionReason) : null,
         ]),
       ),
@@ -198,7 +201,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
             person(e.actor, e.actorRole, e.subjectId),
             ACTION[e.action] ?? e.action,
             e.beforeState || e.afterState ? `${stateLabel(e.beforeState) || '—'} → ${stateLabel(e.afterState) || '—'}` : null,
-            secret && !PLAIN_MESSAGES.has(e.action) ? (e.message ? HIDDEN : null) : e.message,
+            secret && !PLAIN_MESSAGES.has(e.action) ? (e.message ? HIDDEN : null) : user(e.message),
           ]),
         )
       : '（无记录）',
@@ -262,7 +265,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
           ['评价时间', '代表', '轮次', '评价', '意见', '记录人'],
           [...detail.evaluations]
             .sort((x, y) => x.evaluatedAt.localeCompare(y.evaluatedAt))
-            .map((e) => [time(e.evaluatedAt), deputyById.get(e.deputyId)?.name ?? e.deputyId, `第${e.round}轮`, GRADE[e.grade] ?? e.grade, e.comment ? free(e.comment) : null, person(e.evaluatedBy)]),
+            .map((e) => [time(e.evaluatedAt), user(deputyById.get(e.deputyId)?.name ?? e.deputyId), `第${e.round}轮`, GRADE[e.grade] ?? e.grade, e.comment ? free(e.comment) : null, person(e.evaluatedBy)]),
         )
       : '（尚无评价）',
     '',
@@ -300,7 +303,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
             d.due,
             d.overdue ? '已逾期' : '未逾期',
             // A commitment's explanation quotes its content.
-            secret && d.kind === 'commitment' ? `承诺于 ${d.due} 前完成` : d.explanation.zh_cn,
+            secret && d.kind === 'commitment' ? `承诺于 ${d.due} 前完成` : user(d.explanation.zh_cn),
           ]),
         )
       : '（无未到期或未完成的期限）',
@@ -316,7 +319,7 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
     out.push(
       `群内共有消息${messages.length}条，其中成员发言${userMessages.length}条如下（机器人卡片${messages.length - userMessages.length}条从略）。`,
       '',
-      table(['时间', '发言人', '内容'], userMessages.map((m) => [time(m.at), person(m.sender), m.text])),
+      table(['时间', '发言人', '内容'], userMessages.map((m) => [time(m.at), person(m.sender), user(m.text)])),
       '',
     );
   }

@@ -6,6 +6,7 @@
 import type { CardKind } from './card-kind.ts';
 import { changesAggregate, type AuditDraft } from './lifecycle/index.ts';
 import type { SuggestionAggregate } from './model.ts';
+import { forTextMessage } from './outbound-text.ts';
 
 export interface CardRef {
   kind: CardKind;
@@ -67,7 +68,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'refresh_cards', card: { kind: 'assignment', subjectId: e.subjectId } });
         break;
       case 'report_progress':
-        out.push({ type: 'post_text', zh: `【进展】${unitName(e.subjectId)}：${e.message}`, en: `[Progress] ${e.message}` });
+        out.push({ type: 'post_text', zh: `【进展】${forTextMessage(unitName(e.subjectId))}：${forTextMessage(e.message)}`, en: `[Progress] ${forTextMessage(e.message)}` });
         break;
       case 'record_contact':
         out.push({ type: 'post_card', card: { kind: 'contact', subjectId: e.subjectId } });
@@ -76,7 +77,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'refresh_cards', card: { kind: 'contact', subjectId: e.subjectId } });
         break;
       case 'submit_opinion':
-        out.push({ type: 'post_text', zh: `【协办意见】${unitName(e.subjectId)}：${e.message}`, en: `[Co-handler opinion] ${e.message}` });
+        out.push({ type: 'post_text', zh: `【协办意见】${forTextMessage(unitName(e.subjectId))}：${forTextMessage(e.message)}`, en: `[Co-handler opinion] ${forTextMessage(e.message)}` });
         break;
       case 'submit_answer':
         out.push({ type: 'post_card', card: { kind: 'approval', subjectId: e.subjectId } });
@@ -91,8 +92,8 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
       case 'evaluate': {
         out.push({ type: 'refresh_cards', card: { kind: 'answer', subjectId: String(details(e).answerId) } });
         if (details(e).escalate) {
-          const zh = `【督办】第${s.number}号建议「${s.title}」经重新办理后代表仍不满意，请督办人员组织有关方面共同研究。`;
-          const en = `[Escalation] Suggestion ${s.number}: the deputy is still unsatisfied after re-handling; supervisors, please convene the parties.`;
+          const zh = `【督办】第${forTextMessage(s.number, 40)}号建议「${forTextMessage(s.title, 200)}」经重新办理后代表仍不满意，请督办人员组织有关方面共同研究。`;
+          const en = `[Escalation] Suggestion ${forTextMessage(s.number, 40)}: the deputy is still unsatisfied after re-handling; supervisors, please convene the parties.`;
           out.push({ type: 'post_text', zh, en, mentionSupervisors: true });
           out.push({ type: 'notify_supervisors', zh, en });
         }
@@ -113,7 +114,7 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'post_card', card: { kind: 'commitment', subjectId: e.subjectId } });
         break;
       case 'withdraw_suggestion':
-        if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
+        if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${forTextMessage(e.message)}`, en: `This suggestion has been withdrawn: ${forTextMessage(e.message)}` });
         break;
       case 'suggestion_closed':
         out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });

@@ -4,6 +4,7 @@
  * disbanded it (`im.chat.disbanded_v1`, or 232009). What it is called, what the supervisors are
  * told, and the reason every call to it fails with.
  */
+import { forTextMessage } from './outbound-text.ts';
 import type { Bilingual } from './bilingual.ts';
 import type { SuggestionRow } from './model.ts';
 
@@ -27,16 +28,17 @@ const WHAT: Record<GroupLossReason, Bilingual> = {
 export const groupLossAction = (reason: GroupLossReason): string => `group_${reason}`;
 
 const byWhom = (by: string, lang: keyof Bilingual): string => {
-  if (by.startsWith('ou_')) return lang === 'zh_cn' ? `（操作人：<at user_id="${by}"></at>）` : ` (by <at user_id="${by}"></at>)`;
-  return lang === 'zh_cn' ? `（飞书返回 ${by.replace(/^lark:/, '')}）` : ` (Lark answered ${by.replace(/^lark:/, '')})`;
+  if (/^ou_[A-Za-z0-9_-]{1,128}$/.test(by)) return lang === 'zh_cn' ? `（操作人：<at user_id="${by}"></at>）` : ` (by <at user_id="${by}"></at>)`;
+  const answer = forTextMessage(by.replace(/^lark:/, ''), 40);
+  return lang === 'zh_cn' ? `（飞书返回 ${answer}）` : ` (Lark answered ${answer})`;
 };
 
 /** The text for the supervisors' group, naming the suggestion. */
 export function groupLostNotice(s: Pick<SuggestionRow, 'number' | 'title' | 'session'>, loss: Pick<GroupLoss, 'reason' | 'by'>): Bilingual {
   const what = WHAT[loss.reason];
   return {
-    zh_cn: `【群组失联】${s.session}第${s.number}号建议「${s.title}」的群组：${what.zh_cn}${byWhom(loss.by, 'zh_cn')}。督办不再向该群发送消息和卡片，请督办人员处理（如重新拉入机器人）。`,
-    en_us: `[Group lost] Suggestion ${s.number} (${s.session}): ${what.en_us}${byWhom(loss.by, 'en_us')}. duban no longer posts there; supervisors, please see to it (e.g. add the bot back).`,
+    zh_cn: `【群组失联】${forTextMessage(s.session, 40)}第${forTextMessage(s.number, 40)}号建议「${forTextMessage(s.title, 200)}」的群组：${what.zh_cn}${byWhom(loss.by, 'zh_cn')}。督办不再向该群发送消息和卡片，请督办人员处理（如重新拉入机器人）。`,
+    en_us: `[Group lost] Suggestion ${forTextMessage(s.number, 40)} (${forTextMessage(s.session, 40)}): ${what.en_us}${byWhom(loss.by, 'en_us')}. duban no longer posts there; supervisors, please see to it (e.g. add the bot back).`,
   };
 }
 

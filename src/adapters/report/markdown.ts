@@ -3,6 +3,7 @@
  * published reports (domain/seeds/), then the tables, then the definitions of every figure.
  * Every number in the prose comes from the statistics, formatted by the one rounding rule.
  */
+import { markdownInline, tableCell } from './markdown-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
@@ -137,14 +138,15 @@ function overview(stats: Stats): string[] {
       ? `（七）逾期情况。截至${chineseDate(stats.asOf)}，无逾期事项。`
       : `（七）逾期情况。截至${chineseDate(stats.asOf)}，逾期事项${o.total}项，涉及${o.byUnit.length}个承办单位（${o.byUnit
           .slice(0, OVERDUE_UNITS_NAMED)
-          .map((u) => `${u.unitName}${u.count}项`)
+          .map((u) => `${markdownInline(u.unitName)}${u.count}项`)
           .join('、')}${o.byUnit.length > OVERDUE_UNITS_NAMED ? '等' : ''}），清单见第五部分。`,
   );
   return paragraphs;
 }
 
+/** A table cell: names, categories and titles come from people and imports, so they are made inert (markdown-text.ts). */
 function escapeCell(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return tableCell(markdownInline(value));
 }
 
 function cellText(cell: Cell): string {
@@ -163,7 +165,7 @@ export function markdownTable(table: ReportTable): string {
 export function renderReportMarkdown(stats: Stats): string {
   const out: string[] = [];
   out.push(`# ${reportTitle(stats)}`, '');
-  out.push(`> 统计日期：${chineseDate(stats.asOf)}。统计范围：${stats.scope.length ? stats.scope.join('；') : '全部'}。数据来源：duban 督办记录；各项口径见文末“统计口径”。`, '');
+  out.push(`> 统计日期：${chineseDate(stats.asOf)}。统计范围：${stats.scope.length ? stats.scope.map(markdownInline).join('；') : '全部'}。数据来源：duban 督办记录；各项口径见文末“统计口径”。`, '');
   out.push('## 一、总体情况', '');
   for (const p of overview(stats)) out.push(p, '');
   out.push('## 二、按承办单位', '', markdownTable(unitTable(stats)), '');

@@ -4,6 +4,7 @@
  * with the format 0.0% so Excel shows exactly what the Markdown report prints.
  */
 import ExcelJS from 'exceljs';
+import { stripInvisible } from '../../core/outbound-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { reportTables, type ReportTable } from './tables.ts';
 
@@ -16,7 +17,8 @@ function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
   for (const row of table.rows) {
-    const added = sheet.addRow(row.map((cell) => (cell !== null && typeof cell === 'object' ? (cell.tenths === null ? null : cell.tenths / 1000) : cell)));
+    // Text cells are typed strings (never formulas); what only hides or reorders text is dropped.
+    const added = sheet.addRow(row.map((cell) => (cell !== null && typeof cell === 'object' ? (cell.tenths === null ? null : cell.tenths / 1000) : typeof cell === 'string' ? stripInvisible(cell) : cell)));
     row.forEach((cell, i) => {
       if (cell !== null && typeof cell === 'object') added.getCell(i + 1).numFmt = PERCENT_FORMAT;
     });

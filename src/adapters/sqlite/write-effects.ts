@@ -4,6 +4,7 @@
  */
 import type { EffectDraft } from '../../core/effects.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
+import { stripInvisible } from '../../core/outbound-text.ts';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
 import { followPeopleChange, initialMembers, MEMBERS_PER_CALL, queueMemberChanges } from './group-membership.ts';
@@ -26,8 +27,9 @@ export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: Effec
         const members = initialMembers(tx, agg);
         enqueue({
           kind: 'create_chat',
-          name: truncate(`第${s.number}号 ${s.title}`, 60),
-          description: `${s.session} · duban 督办`,
+          // A chat name is plain text to Lark; what only hides or reorders text is dropped all the same.
+          name: truncate(oneLine(`第${s.number}号 ${s.title}`), 60),
+          description: `${truncate(oneLine(s.session), 40)} · duban 督办`,
           memberOpenIds: members.slice(0, MEMBERS_PER_CALL),
         });
         // Lark creates a chat with at most 50 people; the rest join right after.
@@ -58,6 +60,8 @@ export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: Effec
 function supervisorIds(tx: DbOrTx): string[] {
   return tx.select().from(schema.supervisors).all().map((r) => r.openId);
 }
+
+const oneLine = (text: string): string => stripInvisible(text).replace(/\s+/g, ' ').trim();
 
 function truncate(text: string, max: number): string {
   const chars = [...text];

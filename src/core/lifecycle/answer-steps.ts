@@ -6,6 +6,7 @@
 import { refuse } from '../errors.ts';
 import type { AnswerRow, AssignmentRow, CommitmentRow } from '../model.ts';
 import { isIsoDate, requireState, requireText, stateLabelZh } from './checks.ts';
+import { COMMITMENT_HORIZON_YEARS, commitmentHorizon } from './field-limits.ts';
 import type { CommandOf } from './commands.ts';
 import { findAnswer, findAssignment } from './lookups.ts';
 import { requireEvaluator, requireHead, requireSupervisor, requireUnitStaff, type ActingRole } from './permissions.ts';
@@ -28,6 +29,9 @@ export function submitAnswer(command: CommandOf<'submit_answer'>, { next, audit,
   for (const c of command.commitments) {
     if (!isIsoDate(c.dueOn)) refuse('invalid_input', `承诺完成日期格式应为 YYYY-MM-DD：${c.dueOn}`, `A commitment due date must be YYYY-MM-DD: ${c.dueOn}`);
     if (c.dueOn < ctx.today) refuse('invalid_input', `承诺完成日期不能早于今天：${c.dueOn}`, `A commitment cannot be due in the past: ${c.dueOn}`);
+    if (c.dueOn > commitmentHorizon(ctx.today)) {
+      refuse('invalid_input', `承诺完成日期不能晚于 ${COMMITMENT_HORIZON_YEARS} 年后（${commitmentHorizon(ctx.today)}）：${c.dueOn}`, `A commitment cannot be due more than ${COMMITMENT_HORIZON_YEARS} years ahead (${commitmentHorizon(ctx.today)}): ${c.dueOn}`);
+    }
     requireText(c.content, '承诺事项内容不能为空', 'A commitment needs its content');
   }
   const answerId = ctx.newId('an');

@@ -146,6 +146,9 @@ export function recordContact(command: CommandOf<'record_contact'>, { next, audi
   if (command.date > ctx.today) {
     refuse('invalid_input', `沟通日期不能晚于今天：${command.date}`, `The contact date cannot be in the future: ${command.date}`);
   }
+  if (command.date < a.assignedOn) {
+    refuse('invalid_input', `沟通日期不能早于交办日期（${a.assignedOn}）：${command.date}`, `The contact date cannot be before the assignment (${a.assignedOn}): ${command.date}`);
+  }
   const id = ctx.newId('ct');
   next.contacts.push({
     id,

@@ -15,6 +15,7 @@ import { approveAnswer, evaluate, extendAnswerDeadline, returnAnswer, submitAnsw
 import { approveReassign, confirmContact, recordContact, rejectReassign, reportProgress, requestReassign, sign, submitOpinion } from './assignment-steps.ts';
 import { changesAggregate, type AuditDraft, type Command, type CommandType, type DecideContext, type Decision } from './commands.ts';
 import { claimCommitmentDone, confirmCommitmentDone, confirmCommitments, showCommitment } from './commitment-steps.ts';
+import { requireCommandWithinLimits } from './field-limits.ts';
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
@@ -49,6 +50,8 @@ export function decide(current: SuggestionAggregate, command: Command, actor: Ac
   if (suggestion.status === 'withdrawn') {
     refuse('invalid_state', '该建议已撤回，不能再操作', 'This suggestion has been withdrawn; nothing more can be done on it');
   }
+
+  requireCommandWithinLimits(command);
 
   // The table is keyed by command type, so the step found under `command.type` takes this very
   // command; TypeScript cannot follow that correlation through the lookup, hence the widening.

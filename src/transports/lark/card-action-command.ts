@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ActionValue, CardAction } from '../../adapters/cards/card-model.ts';
 import { refuse } from '../../core/errors.ts';
-import { isIsoDate, type Command } from '../../core/lifecycle/index.ts';
+import { isIsoDate, requireWithinLimit, type Command, type FormFieldName } from '../../core/lifecycle/index.ts';
 import { CONTACT_METHODS, RESULT_CLASSES } from '../../core/model.ts';
 
 const CARD_ACTIONS = [
@@ -44,11 +44,12 @@ export function parseActionValue(value: unknown): ActionValue {
 
 type FormValue = Record<string, unknown>;
 
-const field = (form: FormValue, name: string): string => {
-  const v = form[name];
-  if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.map(String).join(',');
-  return String(v).trim();
+/** A form field as text, refused (naming the field and its limit) when it is longer than allowed. */
+const field = (form: FormValue, name: FormFieldName): string => {
+  const v = Object.hasOwn(form, name) ? form[name] : undefined;
+  const text = v === undefined || v === null ? '' : Array.isArray(v) ? v.map(String).join(',') : String(v).trim();
+  requireWithinLimit(name, text);
+  return text;
 };
 
 /** Lark's date picker answers `2024-04-01 +0800`; a typed date is `2024-04-01`. */
@@ -68,11 +69,15 @@ export function parseCommitmentLines(text: string): Array<{ dueOn: string; conte
       const m = /^(\d{4}[-/]\d{1,2}[-/]\d{1,2})\s*[:：、,，]?\s*(.+)$/.exec(line);
       const dueOn = m ? parseFormDate(m[1]!) : '';
       if (!m || !isIsoDate(dueOn)) {
-        return refuse('invalid_input', `承诺事项第 ${i + 1} 行应为“YYYY-MM-DD 内容”：${line}`, `Commitment line ${i + 1} must be "YYYY-MM-DD content": ${line}`);
+        const shown = clipForMessage(line);
+        return refuse('invalid_input', `承诺事项第 ${i + 1} 行应为“YYYY-MM-DD 内容”：${shown}`, `Commitment line ${i + 1} must be "YYYY-MM-DD content": ${shown}`);
       }
       return { dueOn, content: m[2]!.trim() };
     });
 }
+
+/** A line quoted back in a refusal: short enough for a toast. */
+const clipForMessage = (line: string): string => (line.length > 40 ? `${Array.from(line).slice(0, 40).join('')}…` : line);
 
 const yesNo = (raw: string): boolean => {
   if (raw === 'yes' || raw === '是' || raw === '公开') return true;

@@ -5,24 +5,19 @@
  * the bot added (`im.chat.member.bot.added_v1`). One entry per event type, for the handler table
  * of event-handlers.ts.
  */
-import type { Logger } from '../../adapters/logger.ts';
+import type { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { noticeBotAdded, noticeGroupLost, type ChatEvent } from '../../app/group-events.ts';
+import { chatEventSchema } from './event-schemas.ts';
 import type { LarkEnvelope } from './webhook.ts';
 
-interface ChatEventBody {
-  chat_id?: string;
-  operator_id?: { open_id?: string };
-}
+/** Reads an event's body against its schema; undefined (recorded as refused) when it does not fit. */
+export type BodyReader = <T>(envelope: LarkEnvelope, schema: z.ZodType<T>) => T | undefined;
 
-export function chatEventHandlers(ctx: AppContext, onQueued: () => void): Record<string, (envelope: LarkEnvelope) => unknown> {
-  const logger: Logger = ctx.logger;
+export function chatEventHandlers(ctx: AppContext, onQueued: () => void, readBody: BodyReader): Record<string, (envelope: LarkEnvelope) => unknown> {
   const read = (envelope: LarkEnvelope): ChatEvent | undefined => {
-    const body = envelope.event as ChatEventBody;
-    if (typeof body?.chat_id !== 'string' || !body.chat_id) {
-      logger.warn({ eventId: envelope.header.event_id, type: envelope.header.event_type }, 'chat event without chat_id: ignored');
-      return undefined;
-    }
+    const body = readBody(envelope, chatEventSchema);
+    if (!body) return undefined;
     return { id: envelope.header.event_id, type: envelope.header.event_type, chatId: body.chat_id, operatorOpenId: body.operator_id?.open_id || undefined };
   };
   const lost = (reason: 'bot_removed' | 'disbanded') => (envelope: LarkEnvelope) => {

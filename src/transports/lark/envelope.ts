@@ -4,6 +4,7 @@
  * when one is configured. Each check answers the reason it fails, for the log and the refusal.
  */
 import { constantTimeEqual } from './crypto.ts';
+import { envelopeHeaderSchema, firstIssue } from './event-schemas.ts';
 
 export interface LarkEnvelope {
   schema?: string;
@@ -11,7 +12,10 @@ export interface LarkEnvelope {
   event: Record<string, unknown>;
 }
 
-/** Why `plain` is not a schema 2.0 event the handlers can take, or undefined when it is one. */
+/**
+ * Why `plain` is not a schema 2.0 event the handlers can take, or undefined when it is one. The
+ * header is checked field by field (envelopeHeaderSchema); the event body is each handler's to check.
+ */
 export function envelopeProblem(plain: unknown): string | undefined {
   const envelope = plain as Partial<LarkEnvelope> | null;
   const ok =
@@ -22,8 +26,11 @@ export function envelopeProblem(plain: unknown): string | undefined {
     typeof envelope.header.event_id === 'string' &&
     typeof envelope.header.event_type === 'string' &&
     typeof envelope.event === 'object' &&
-    envelope.event !== null;
-  return ok ? undefined : 'not a schema 2.0 event: header.event_id, header.event_type and event are required';
+    envelope.event !== null &&
+    !Array.isArray(envelope.event);
+  if (!ok) return 'not a schema 2.0 event: header.event_id, header.event_type and event are required';
+  const header = envelopeHeaderSchema.safeParse(envelope.header);
+  return header.success ? undefined : `not a schema 2.0 event: header.${firstIssue(header.error)}`;
 }
 
 /** Why `token` is not the configured verification token (none configured: nothing to check). */

@@ -10,6 +10,7 @@
  *   toast saying what happened or why not, and the pressed card as it is now.
  * - the bot removed from a group, the group disbanded, the bot added back: chat-events.ts.
  */
+import type { z } from 'zod';
 import type { ActionValue } from '../../adapters/cards/card-model.ts';
 import type { Logger } from '../../adapters/logger.ts';
 import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
@@ -17,9 +18,11 @@ import { assignmentForPresser, auditUnreadablePress, currentCard, supersededCard
 import type { AppContext } from '../../app/context.ts';
 import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
 import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
+import { recordRefusedEvent } from '../../app/refused-events.ts';
 import { DomainError } from '../../core/errors.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import { chatEventHandlers } from './chat-events.ts';
+import { cardActionEventSchema, firstIssue, messageEventSchema } from './event-schemas.ts';
 import type { LarkEnvelope } from './webhook.ts';
 
 export interface EventHandlerDeps {
@@ -53,48 +56,39 @@ const SUCCESS: Record<ActionValue['a'], [string, string]> = {
 
 const toast = (type: 'success' | 'error' | 'info' | 'warning', zh: string, en: string) => ({ type, content: zh, i18n: { zh_cn: zh, en_us: en } });
 
-interface MessageEvent {
-  sender?: { sender_id?: { open_id?: string }; sender_type?: string };
-  message?: {
-    message_id?: string;
-    root_id?: string;
-    parent_id?: string;
-    thread_id?: string;
-    chat_id?: string;
-    create_time?: string;
-    message_type?: string;
-    content?: string;
-    mentions?: Array<{ key?: string }>;
-  };
-}
-
-interface CardActionEvent {
-  operator?: { open_id?: string };
-  action?: { value?: unknown; form_value?: Record<string, unknown>; name?: string };
-  context?: { open_message_id?: string; open_chat_id?: string };
-}
-
 export function createEventHandlers(deps: EventHandlerDeps) {
   const ctx = deps.context;
   const logger: Logger = ctx.logger;
 
+  /**
+   * The event's body checked against its schema; undefined (recorded as refused, and logged) when
+   * it does not fit, so a handler never reads a field of the wrong type.
+   */
+  function readBody<T>(envelope: LarkEnvelope, schema: z.ZodType<T>, actorOf?: (event: Record<string, unknown>) => unknown): T | undefined {
+    const parsed = schema.safeParse(envelope.event);
+    if (parsed.success) return parsed.data;
+    const reason = firstIssue(parsed.error);
+    const actor = actorOf?.(envelope.event);
+    const event = { id: envelope.header.event_id, type: envelope.header.event_type };
+    logger.warn({ eventId: event.id, type: event.type, reason }, 'lark event refused: it does not fit its schema');
+    recordRefusedEvent(ctx, { ...event, reason, actor: typeof actor === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(actor) ? actor : undefined });
+    return undefined;
+  }
+
   async function handleMessage(envelope: LarkEnvelope): Promise<unknown> {
-    const ev = envelope.event as MessageEvent;
+    const ev = readBody(envelope, messageEventSchema);
+    if (!ev) return {};
     const m = ev.message;
-    if (ev.sender?.sender_type !== 'user') return {}; // the bot's own messages, and other apps'
-    if (!m?.message_id || !m.chat_id || typeof m.content !== 'string') {
-      logger.warn({ eventId: envelope.header.event_id }, 'message event without message_id, chat_id or content: ignored');
-      return {};
-    }
-    const text = messageText(m.message_type ?? '', m.content);
+    if (ev.sender.sender_type !== 'user') return {}; // the bot's own messages, and other apps'
+    const text = messageText(m.message_type, m.content);
     const { queued } = await recordGroupMessage(
       ctx,
       deps.messages,
       {
         messageId: m.message_id,
         chatId: m.chat_id,
-        senderOpenId: ev.sender?.sender_id?.open_id ?? null,
-        msgType: m.message_type ?? 'unknown',
+        senderOpenId: ev.sender.sender_id?.open_id ?? null,
+        msgType: m.message_type,
         text,
         content: m.content,
         rootId: m.root_id ?? null,
@@ -109,12 +103,12 @@ export function createEventHandlers(deps: EventHandlerDeps) {
   }
 
   function handleCardAction(envelope: LarkEnvelope): unknown {
-    const ev = envelope.event as CardActionEvent;
-    const operator = ev.operator?.open_id;
-    const messageId = ev.context?.open_message_id;
-    const chatId = ev.context?.open_chat_id;
+    const ev = readBody(envelope, cardActionEventSchema, (body) => (body.operator as { open_id?: unknown } | undefined)?.open_id);
+    if (!ev) return { toast: toast('error', '无法识别的操作，已拒收', 'This press could not be read and was refused') };
+    const operator = ev.operator.open_id;
+    const messageId = ev.context.open_message_id;
+    const chatId = ev.context.open_chat_id;
     const event = { id: envelope.header.event_id, type: envelope.header.event_type };
-    if (!operator || !chatId) return { toast: toast('error', '无法识别操作人或群', 'The presser or the chat is missing') };
     // The pressed card as it is now, for Lark to show in place (it may be stale).
     const card = () => {
       const current = messageId ? currentCard(ctx, messageId) : undefined;
@@ -127,9 +121,11 @@ export function createEventHandlers(deps: EventHandlerDeps) {
       return { toast: toast('warning', superseded.zh, superseded.en), ...card() };
     }
     let value: ActionValue | undefined;
+    let dispatched = false;
     try {
-      value = parseActionValue(ev.action?.value);
-      const command = commandOfPress(value, ev.action?.form_value ?? {}, (suggestionId, purpose) => assignmentForPresser(ctx, suggestionId, operator, purpose));
+      value = parseActionValue(ev.action.value);
+      const command = commandOfPress(value, ev.action.form_value ?? {}, (suggestionId, purpose) => assignmentForPresser(ctx, suggestionId, operator, purpose));
+      dispatched = true; // from here on, dispatch audits its own refusals
       dispatch(dispatchDeps(ctx), { command, actor: operator, source: 'card', event, chatId });
       deps.onQueued();
       const [zh, en] = SUCCESS[value.a];
@@ -137,7 +133,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     } catch (error) {
       if (error instanceof DuplicateEvent) return { toast: toast('info', '该操作已处理', 'This press was already handled'), ...card() };
       if (!(error instanceof DomainError)) throw error;
-      if (value === undefined) auditUnreadablePress(ctx, operator, error, event);
+      if (!dispatched) auditUnreadablePress(ctx, operator, error, event, value && { action: value.a, subjectId: value.id });
       logger.info({ eventId: event.id, operator, action: value?.a, code: error.code, reason: error.en }, 'card press refused');
       return { toast: toast(error.code === 'forbidden' ? 'error' : 'warning', error.zh, error.en), ...card() };
     }
@@ -148,7 +144,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     Object.entries({
       'im.message.receive_v1': handleMessage,
       'card.action.trigger': handleCardAction,
-      ...chatEventHandlers(ctx, deps.onQueued),
+      ...chatEventHandlers(ctx, deps.onQueued, readBody),
     }),
   );
 

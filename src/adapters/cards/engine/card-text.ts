@@ -1,8 +1,10 @@
 /**
  * User text on a card: clipped to a length, folded to one line, and escaped for Lark markdown so
  * a title holding `<at id=all></at>` or `**` shows literally instead of mentioning everyone or
- * turning bold.
+ * turning bold. Characters that only hide or reorder text (bidi overrides, zero-width) are
+ * dropped everywhere on a card, plain text included (src/core/outbound-text.ts).
  */
+import { SCHEME_COLON, stripInvisible } from '../../../core/outbound-text.ts';
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
@@ -14,7 +16,7 @@ export function clip(text: string, max: number): string {
 
 /** Control characters dropped and line breaks folded into single spaces. */
 export function oneLine(text: string): string {
-  return text.replace(CONTROL_CHARS, '').replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return stripInvisible(text).replace(CONTROL_CHARS, '').replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 const MD_ENTITIES: Record<string, string> = {
@@ -29,6 +31,8 @@ const MD_ENTITIES: Record<string, string> = {
   '>': '&#62;',
   '|': '&#124;',
   $: '&#36;',
+  '{': '&#123;',
+  '}': '&#125;',
 };
 
 /**
@@ -40,14 +44,16 @@ export function escapeMarkdownLine(line: string): string {
   return line
     .replace(/^[ \t]+/, '')
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&#38;')
-    .replace(/[\\`*_~[\]<>|$]/g, (c) => MD_ENTITIES[c] ?? c)
+    .replace(/[\\`*_~[\]<>|${}]/g, (c) => MD_ENTITIES[c] ?? c)
+    // No link forms from a scheme (`javascript:`, `https://`): its colon is written as an entity.
+    .replace(SCHEME_COLON, '$1&#58;')
     .replace(/^([#+\-=])/, (c) => `&#${c.charCodeAt(0)};`)
     .replace(/^(\d+)([.)])/, (_m, digits: string, mark: string) => `${digits}&#${mark.charCodeAt(0)};`);
 }
 
 /** Escapes user text for markdown, keeping its line breaks. */
 export function escapeMarkdown(text: string): string {
-  return text
+  return stripInvisible(text)
     .replace(CONTROL_CHARS, '')
     .replace(/\r\n?/g, '\n')
     .split('\n')

@@ -6,7 +6,10 @@
  */
 import type { Bilingual, DigestModel } from '../card-model.ts';
 import type { JsonObject, LarkCard } from '../engine/card-json.ts';
-import { escapeMarkdown } from '../engine/card-text.ts';
+import { clip, escapeMarkdown, oneLine } from '../engine/card-text.ts';
+
+/** A title or a commitment in a list line: one line, clipped, so a long import cannot push the digest past Lark's 30 KB. */
+const short = (text: string, max: number): string => escapeMarkdown(clip(oneLine(text), max));
 
 const LIGHT_ZH = { blue: '正常', yellow: '临期', red: '逾期' } as const;
 const LIGHT_COLOR = { blue: '#3370ff', yellow: '#ffc60a', red: '#f54a45' } as const;
@@ -39,7 +42,7 @@ export function renderDigestCard(model: DigestModel): LarkCard {
   for (const unit of model.overdueByUnit.slice(0, MAX_UNITS)) {
     const lines = unit.items
       .slice(0, MAX_ITEMS_PER_UNIT)
-      .map((i) => `- 第${escapeMarkdown(i.number)}号 ${escapeMarkdown(i.title)}：${i.deadline.zh_cn}逾期 ${i.workingDaysOverdue} 个工作日`);
+      .map((i) => `- 第${short(i.number, 20)}号 ${short(i.title, 60)}：${i.deadline.zh_cn}逾期 ${i.workingDaysOverdue} 个工作日`);
     if (unit.items.length > MAX_ITEMS_PER_UNIT) lines.push(`- …及其他 ${unit.items.length - MAX_ITEMS_PER_UNIT} 项`);
     const en = unit.items.slice(0, MAX_ITEMS_PER_UNIT).map((i) => `- No. ${escapeMarkdown(i.number)}: ${i.deadline.en_us} ${i.workingDaysOverdue} working days overdue`);
     elements.push(md(`**${escapeMarkdown(unit.unitName)}**（${unit.items.length} 项）\n${lines.join('\n')}`, `**${escapeMarkdown(unit.unitName)}** (${unit.items.length})\n${en.join('\n')}`));
@@ -50,7 +53,7 @@ export function renderDigestCard(model: DigestModel): LarkCard {
   elements.push(
     commitments.length
       ? md(
-          commitments.map((c) => `- ${c.dueOn} 第${escapeMarkdown(c.number)}号 ${escapeMarkdown(c.unitName)}：${escapeMarkdown(c.content)}${c.overdue ? '（已逾期）' : ''}`).join('\n'),
+          commitments.map((c) => `- ${c.dueOn} 第${short(c.number, 20)}号 ${short(c.unitName, 40)}：${short(c.content, 80)}${c.overdue ? '（已逾期）' : ''}`).join('\n'),
           commitments.map((c) => `- ${c.dueOn} No. ${escapeMarkdown(c.number)} ${escapeMarkdown(c.unitName)}${c.overdue ? ' (overdue)' : ''}`).join('\n'),
         )
       : md('本月没有到期的承诺事项。', 'No commitments are due this month.'),
