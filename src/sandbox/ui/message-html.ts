@@ -37,6 +37,8 @@ export interface CardProblems {
   messageId: string;
   /** field name → why Lark refuses it */
   fields: Record<string, string>;
+  /** field name → what the person had filled in (kept on the card, as Lark keeps it) */
+  values?: Record<string, string> | undefined;
   error?: string | undefined;
 }
 
@@ -61,12 +63,16 @@ function buttonLabel(el: Json): string {
   return escapeHtml(textOf(el.text) || el.name || 'button');
 }
 
-function renderField(ctx: RenderContext, el: Json): string {
+function renderField(ctx: RenderContext, field: Json): string {
+  let el = field;
   const name = `field:${String(el.name)}`;
   const label = textOf(el.label) || textOf(el.placeholder) || String(el.name);
   // Not the browser's `required`: Lark checks on press and marks the field on the card (see mount-ui).
   const required = el.required === true ? ' aria-required="true"' : '';
-  const problem = ctx.problems?.messageId === ctx.message.messageId ? ctx.problems.fields[String(el.name)] : undefined;
+  const mine = ctx.problems?.messageId === ctx.message.messageId ? ctx.problems : undefined;
+  const problem = mine?.fields[String(el.name)];
+  const kept = mine?.values?.[String(el.name)];
+  if (kept !== undefined) el = { ...el, default_value: kept, initial_option: kept, initial_date: kept };
   let control: string;
   switch (el.tag) {
     case 'input':

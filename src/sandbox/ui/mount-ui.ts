@@ -38,7 +38,7 @@ function formProblems(fields: Json[], value: Record<string, unknown>): Record<st
   return problems;
 }
 
-/** The card problems a press left in the page's address (`card`, `card_error`, `invalid.<field>`). */
+/** The card problems a press left in the page's address (`card`, `card_error`, `invalid.<field>`, `value.<field>`). */
 function readProblems(q: Record<string, string>): CardProblems | undefined {
   if (!q.card) return undefined;
   const fields = Object.fromEntries(
@@ -46,7 +46,12 @@ function readProblems(q: Record<string, string>): CardProblems | undefined {
       .filter(([k]) => k.startsWith('invalid.'))
       .map(([k, v]) => [k.slice('invalid.'.length), v]),
   );
-  return { messageId: q.card, fields, error: q.card_error };
+  const values = Object.fromEntries(
+    Object.entries(q)
+      .filter(([k]) => k.startsWith('value.'))
+      .map(([k, v]) => [k.slice('value.'.length), v]),
+  );
+  return { messageId: q.card, fields, values, error: q.card_error };
 }
 
 export function mountSandboxUi(app: Hono, fake: FakeLark): void {
@@ -132,7 +137,13 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
       const problems = formProblems(formFields(ref.form), formValue);
       if (Object.keys(problems).length > 0) {
         // Nothing is sent: Lark's client marks the fields on the card.
-        return back({ card: messageId, ...Object.fromEntries(Object.entries(problems).map(([k, v]) => [`invalid.${k}`, v])) });
+        // What was filled in stays on the card, as in Lark.
+        const kept = Object.entries(formValue).filter(([, v]) => typeof v === 'string' && v !== '');
+        return back({
+          card: messageId,
+          ...Object.fromEntries(Object.entries(problems).map(([k, v]) => [`invalid.${k}`, v])),
+          ...Object.fromEntries(kept.map(([k, v]) => [`value.${k}`, String(v).replace(/ \+0800$/, '')])),
+        });
       }
     }
     const result = await fake.events.pressButton({
