@@ -261,6 +261,7 @@ export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, messag
     `<div class="msg${message.sender.senderType === 'app' ? ' bot' : ''}${message.sender.id === as ? ' mine' : ''}" id="${escapeHtml(message.messageId)}">` +
     `<div class="meta"><b>${escapeHtml(who)}</b> · ${escapeHtml(time)} · <code>${escapeHtml(message.messageId)}</code>` +
     (notes.length ? ` · ${escapeHtml(notes.join(' · '))}` : '') +
+    (badges.length ? ` ${badges.join(' ')}` : '') +
     `</div>${renderMessageBody(ctx)}${urgents}</div>`
   );
 }
