@@ -58,10 +58,11 @@ box-shadow:0 4px 16px rgba(31,35,41,.2);border-left:4px solid #3370ff;max-width:
 .toast-success{border-left-color:#34c724}.toast-warning{border-left-color:#ff8800}.toast-error{border-left-color:#f54a45}
 `;
 
-// Reloads when the fake's state changes, unless the person is typing or has filled in a form.
+// Reloads when the fake's state changes, unless the person is typing, has filled in a form, or
+// has just pressed (a reload would abandon the press's answer, and with it the toast).
 const POLL = `
-(function(){var v=document.body.dataset.version,dirty=false;
-document.addEventListener('input',function(){dirty=true});document.addEventListener('change',function(){dirty=true});
+(function(){var v=document.body.dataset.version,dirty=false,hold=function(){dirty=true};
+document.addEventListener('input',hold);document.addEventListener('change',hold);document.addEventListener('submit',hold);
 setInterval(function(){
 var a=document.activeElement;if(dirty||(a&&/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName)))return;
 fetch('/sandbox/ui/version').then(function(r){return r.json()}).then(function(j){if(String(j.version)!==v)location.reload()}).catch(function(){});
