@@ -28,11 +28,12 @@ describe('the sandbox console in a browser', () => {
   let browser: Browser;
   let page: Page;
   let chatId: string;
+  let databasePath: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (.ci/run does)`);
     mkdirSync(SHOTS, { recursive: true });
-    const databasePath = freshDbPath();
+    databasePath = freshDbPath();
     const demo = runCli(['demo'], databasePath, {}, 120_000);
     expect(demo.stderr).toBe('');
     expect(demo.status).toBe(0);
@@ -40,7 +41,15 @@ describe('the sandbox console in a browser', () => {
     duban = await startDuban({ DATABASE_PATH: databasePath, PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'silent' }, undefined, { hostname: '127.0.0.1', outbox: { pollMs: 20 } });
     await drainOutbox(duban.server.url, 120_000);
     const list = await adminApi(duban.server.url, 'GET', '/api/suggestions?limit=100');
-    const id = list.body.items.find((s: { number: string }) => s.number === NUMBER).id;
+    // A living picture: dated relative to today, moved along, one overdue and no wall of red.
+    const items = list.body.items as Array<{ number: string; id: string; assignedOn: string; overdue: boolean; assignments: Array<{ state: string }> }>;
+    expect(items).toHaveLength(30);
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(items.find((s) => s.number === NUMBER)!.assignedOn).toBe(today);
+    expect(items.filter((s) => s.overdue).map((s) => s.number)).toEqual(['0008']);
+    const states = new Set(items.flatMap((s) => s.assignments.map((a) => a.state)));
+    for (const state of ['pending_sign', 'signed', 'answer_pending_approval', 'answered', 'closed', 'withdrawn']) expect(states).toContain(state);
+    const id = items.find((s) => s.number === NUMBER)!.id;
     chatId = (await adminApi(duban.server.url, 'GET', `/api/suggestions/${id}`)).body.chatId;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
@@ -162,4 +171,12 @@ describe('the sandbox console in a browser', () => {
     expect(done.assignments.map((a: { state: string }) => a.state)).toEqual(['closed']);
     expect(done.status).toBe('closed');
   }, 600_000);
+
+  it('demo refuses a database that already holds suggestions, changing nothing', async () => {
+    const again = runCli(['demo'], databasePath, {}, 120_000);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already holds suggestions');
+    const list = await adminApi(duban.server.url, 'GET', '/api/suggestions?limit=100');
+    expect(list.body.items).toHaveLength(30);
+  }, 180_000);
 });

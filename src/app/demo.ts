@@ -1,6 +1,6 @@
 /**
  * `duban demo` (SPEC §7): the sample directory and 30 suggestions dated relative to today, several
- * moved along by the same commands people give from their cards (dispatch, as a card press would),
+ * moved along by the same commands people give from their cards (dispatched in their names, audited as from the CLI),
  * each at its own moment in the past few weeks: signed, contacted and confirmed, a co-handler's
  * opinion, answers waiting for approval, approved, evaluated, a commitment confirmed, one
  * re-assigned, one left unsigned past its deadline (overdue), and today's left to sign. The
@@ -112,7 +112,7 @@ export function runDemo(ctx: AppContext, directory: Directory, rows: RawRow[]): 
   };
   const steps: Record<string, number> = {};
   const act = (daysAgo: number, actor: string, command: Command) => {
-    dispatch(dispatchDeps({ ...ctx, clock: () => momentOf(daysAgo) }), { actor, command, source: 'card' });
+    dispatch(dispatchDeps({ ...ctx, clock: () => momentOf(daysAgo) }), { actor, command, source: 'cli' });
     steps[command.type] = (steps[command.type] ?? 0) + 1;
   };
   const who = actorsOf(directory);
