@@ -152,6 +152,7 @@ describe('the sandbox console in a browser', () => {
     const approval = card('答复审核');
     await approval.waitFor();
     expect(await approval.locator('.md b').count()).toBeGreaterThan(0);
+    await approval.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'sandbox-approval.png') });
     expect(await press(approval.getByRole('button', { name: '审核通过', exact: true }))).toMatch(/审核|通过/);
     await settle();
