@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../app/suggestion-queries.ts';
+import { REPORT_FORMATS } from '../../adapters/report/render.ts';
 
 const trueOrFalse = (name: string) => z.enum(['true', 'false'], { message: `${name} must be true or false` });
 
@@ -49,7 +50,8 @@ export const extendBody = z.object({
 
 export const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 
-export const reportFormatQuery = z.object({ format: z.enum(['md', 'csv', 'xlsx']).optional().describe('default md') });
+/** `GET /api/report`'s own parameter beside the statistics filters (report-routes checks it against the same list). */
+export const reportFormatQuery = z.object({ format: z.enum(REPORT_FORMATS).optional().describe('default md') });
 
 /** SPEC §7's error shape, every 4xx and 5xx. */
 export const errorSchema = z.object({
