@@ -6,7 +6,7 @@
  *
  * Safety: the whole text is HTML-escaped first and markup is recognised in the escaped text, so
  * nothing a person wrote can become HTML; colours are names (letters, digits, -, _) turned into
- * class names, and links keep only http(s) and lark schemes.
+ * class names, and links keep only the http(s), lark and mailto schemes.
  */
 import { escapeHtml } from './escape-html.ts';
 
@@ -37,7 +37,7 @@ export interface MarkdownOptions {
 /** Bold, italics, strike and links within one line (already escaped). */
 function inline(line: string): string {
   return line
-    .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (whole, text: string, url: string) =>
+    .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_whole, text: string, url: string) =>
       SAFE_URL.test(url.replace(/&amp;/g, '&')) ? `<a href="${url}" target="_blank" rel="noreferrer">${text}</a>` : text,
     )
     .replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')
