@@ -30,6 +30,11 @@ const suggestion = (number: string, extra: Record<string, unknown> = {}) => ({
 
 describe('admin API', () => {
   let t: TestServer;
+  /** One page of the list (SPEC §7: `{ items, next_cursor }`), as `{ status, body: items }`. */
+  const listed = async (path: string) => {
+    const res = await t.json('GET', path);
+    return { status: res.status, body: res.status === 200 ? res.body.items : res.body };
+  };
   beforeAll(async () => {
     t = await startTestServer();
   });
@@ -127,20 +132,20 @@ describe('admin API', () => {
     const imported = await t.json('POST', '/api/suggestions', items);
     expect(imported.body.created).toBe(csvRows);
 
-    const all = await t.json('GET', '/api/suggestions');
+    const all = await listed('/api/suggestions');
     expect(all.body).toHaveLength(csvRows + 2); // 9001 and 9002 from the test above
-    const byUnit = await t.json('GET', '/api/suggestions?unit=jtw');
+    const byUnit = await listed('/api/suggestions?unit=jtw');
     expect(byUnit.body.length).toBeGreaterThan(0);
     expect(byUnit.body.every((s: any) => s.assignments.some((a: any) => a.unitId === 'jtw'))).toBe(true);
     expect(byUnit.body.length).toBeLessThan(all.body.length);
-    const byCategory = await t.json('GET', `/api/suggestions?category=${encodeURIComponent('交通邮电')}`);
+    const byCategory = await listed(`/api/suggestions?category=${encodeURIComponent('交通邮电')}`);
     expect(byCategory.body.length).toBeGreaterThan(0);
     expect(byCategory.body.every((s: any) => s.category === '交通邮电')).toBe(true);
 
     // On 2026-02-10 nothing is overdue; on 2026-02-13 the unsigned items of 02-10 are (sign-for: 2 working days).
-    expect((await t.json('GET', '/api/suggestions?overdue=true')).body).toHaveLength(0);
+    expect((await listed('/api/suggestions?overdue=true')).body).toHaveLength(0);
     t.setNow('2026-02-13T02:00:00Z');
-    const overdue = await t.json('GET', '/api/suggestions?overdue=true');
+    const overdue = await listed('/api/suggestions?overdue=true');
     expect(overdue.body.length).toBe(all.body.filter((s: any) => s.assignedOn === '2026-02-10').length);
     expect(overdue.body[0]).toMatchObject({ overdue: true, light: 'red', nextDeadline: { kind: 'sign', due: '2026-02-12', overdue: true } });
 
@@ -149,12 +154,12 @@ describe('admin API', () => {
     for (const a of s0001.assignments) {
       dispatch({ db: t.runtime.db, clock: t.runtime.clock, timeZone: 'Asia/Shanghai' }, { actor: unit(a.unitId).liaison, command: { type: 'sign', assignmentId: a.id }, source: 'card' });
     }
-    const stillOverdue = await t.json('GET', '/api/suggestions?overdue=true');
+    const stillOverdue = await listed('/api/suggestions?overdue=true');
     expect(stillOverdue.body.map((s: any) => s.number)).not.toContain('0001');
-    const pending = await t.json('GET', '/api/suggestions?status=pending_sign');
+    const pending = await listed('/api/suggestions?status=pending_sign');
     expect(pending.body.map((s: any) => s.number)).not.toContain('0001');
-    expect((await t.json('GET', '/api/suggestions?status=signed')).body.map((s: any) => s.number)).toContain('0001');
-    expect((await t.json('GET', '/api/suggestions?status=open')).body).toHaveLength(all.body.length);
+    expect((await listed('/api/suggestions?status=signed')).body.map((s: any) => s.number)).toContain('0001');
+    expect((await listed('/api/suggestions?status=open')).body).toHaveLength(all.body.length);
 
     const badStatus = await t.json('GET', '/api/suggestions?status=lost');
     expect(badStatus).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: expect.stringContaining('Unknown status "lost"') } } });
@@ -165,7 +170,7 @@ describe('admin API', () => {
   });
 
   it('GET /api/suggestions/:id shows assignments, deadlines and the timeline; an unknown id is a 404', async () => {
-    const list = await t.json('GET', '/api/suggestions?unit=jtw');
+    const list = await listed('/api/suggestions?unit=jtw');
     const s0001 = list.body.find((s: any) => s.number === '0001');
     const detail = await t.json('GET', `/api/suggestions/${s0001.id}`);
     expect(detail.status).toBe(200);

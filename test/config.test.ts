@@ -96,6 +96,14 @@ describe('readConfig defaults', () => {
     expect(readConfig({ LARK_EVENT_MODE: 'websocket' }).lark.eventMode).toBe('websocket');
   });
 
+  it('puts the sandbox on SANDBOX_PORT, else PORT + 1 (a free port when PORT is 0)', () => {
+    expect(readConfig({}).sandboxPort).toBe(3001);
+    expect(readConfig({ PORT: '8080' }).sandboxPort).toBe(8081);
+    expect(readConfig({ PORT: '8080', SANDBOX_PORT: '9000' }).sandboxPort).toBe(9000);
+    expect(readConfig({ PORT: '0' }).sandboxPort).toBe(0);
+    expect(configError({ SANDBOX_PORT: 'x' }).message).toContain('SANDBOX_PORT');
+  });
+
   it('accepts `off` for both schedules', () => {
     const config = readConfig({ DUBAN_SCHEDULE: 'off', DUBAN_DIGEST_SCHEDULE: 'off' });
     expect(config.schedule).toBe('off');

@@ -129,7 +129,7 @@ describe('a group lost to the bot', () => {
   });
 
   it('the bot added back: the group is reachable again and a failed call can be retried', async () => {
-    const [id] = (await w.api('GET', '/api/suggestions')).body.filter((s: { number: string }) => s.number === '0951').map((s: { id: string }) => s.id);
+    const [id] = (await w.api('GET', '/api/suggestions')).body.items.filter((s: { number: string }) => s.number === '0951').map((s: { id: string }) => s.id);
     const chatId = await chatOf(id);
     w.sandbox.fake.addPersonToChat(chatId, jtw.head); // (still a member: only the bot left)
     await control(chatId, 'add-bot', jtw.head);
@@ -188,7 +188,7 @@ describe('a group lost to the bot', () => {
   it('an event about a chat that is no suggestion’s group changes nothing', async () => {
     const other = w.sandbox.fake.openGroupMadeByPeople({ name: '别的群', members: [d01] });
     const timelines = async () => {
-      const list = (await w.api('GET', '/api/suggestions')).body as Array<{ id: string }>;
+      const list = (await w.api('GET', '/api/suggestions')).body.items as Array<{ id: string }>;
       return Promise.all(
         list.map(async ({ id }) => {
           const d = await detail(id);

@@ -56,6 +56,7 @@ const envSchema = z
     LARK_EVENT_MODE: withDefault(z.enum(EVENT_MODES, { message: 'must be webhook or websocket' }), 'webhook'),
     DATABASE_PATH: withDefault(z.string().min(1), './data/duban.db'),
     PORT: withDefault(port, '3000'),
+    SANDBOX_PORT: optional(port),
     HOST: withDefault(z.string().trim().regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'must be an interface address such as 127.0.0.1, 0.0.0.0 or ::'), '127.0.0.1'),
     ADMIN_TOKEN: optional(z.string().min(12, 'must be at least 12 characters: it guards the whole admin API')),
     DUBAN_POLICY: optional(z.string()),
@@ -103,6 +104,8 @@ export interface Config {
   lark: { appId?: string; appSecret?: string; verificationToken?: string; encryptKey?: string; baseUrl: string; eventMode: EventMode };
   databasePath: string;
   port: number;
+  /** The built-in sandbox's port (loopback only): SANDBOX_PORT, else PORT + 1; 0 (a free port) when PORT is 0. */
+  sandboxPort: number;
   /** The interface the HTTP server listens on. */
   host: string;
   adminToken?: string;
@@ -143,6 +146,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     },
     databasePath: e.DATABASE_PATH,
     port: e.PORT,
+    sandboxPort: e.SANDBOX_PORT ?? (e.PORT === 0 || e.PORT === 65535 ? 0 : e.PORT + 1),
     host: e.HOST,
     ...(e.ADMIN_TOKEN && { adminToken: e.ADMIN_TOKEN }),
     ...(e.DUBAN_POLICY && { policyPath: e.DUBAN_POLICY }),

@@ -2,7 +2,8 @@
  * Read models for operators (SPEC §7): the suggestion list with its filters, and one suggestion
  * with everything recorded about it, its open deadlines and its timeline.
  */
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { Buffer } from 'node:buffer';
 import { localDate } from '../core/clock.ts';
 import { isOverdue, lightOf, openDeadlines, type Deadline, type Light } from '../core/deadlines/deadlines.ts';
 import { DomainError } from '../core/errors.ts';
@@ -97,8 +98,63 @@ function unitNameMap(ctx: QueryRuntime): Map<string, string> {
   return new Map(ctx.db.select().from(schema.units).all().map((u) => [u.id, u.name]));
 }
 
-export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters) {
+/** SPEC §7: a page holds 100 suggestions unless `limit` says otherwise, and never more than 1000. */
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
+/** Where a page ends: the (session, number) of its last item, the list's order and a unique key. */
+interface PageKey {
+  session: string;
+  number: string;
+}
+
+/**
+ * The cursor is the last item's key, not an offset: a suggestion imported while someone pages
+ * lands before or after that key, so no item already listed moves and none is seen twice or missed.
+ * Opaque to clients (base64url of a small JSON array).
+ */
+export function encodeCursor(key: PageKey): string {
+  return Buffer.from(JSON.stringify([key.session, key.number]), 'utf8').toString('base64url');
+}
+
+/** The key a cursor names, or undefined when it is not one this server wrote. */
+export function decodeCursor(cursor: string): PageKey | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { session: value[0], number: value[1] };
+    }
+  } catch {
+    // not JSON: refused below like any other unknown cursor
+  }
+  return undefined;
+}
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+type SuggestionSummary = ReturnType<typeof summary>;
+
+export interface SuggestionPage {
+  items: SuggestionSummary[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters, page: PageRequest = {}): SuggestionPage {
   const { db } = ctx;
+  const limit = page.limit ?? DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+    throw new DomainError('invalid_input', `limit 必须是 1 到 ${MAX_PAGE_LIMIT} 之间的整数`, `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
+  }
+  let after: PageKey | undefined;
+  if (page.cursor !== undefined) {
+    after = decodeCursor(page.cursor);
+    if (!after) throw new DomainError('invalid_input', 'cursor 无效：请使用上一页返回的 next_cursor', 'cursor is not valid: pass the next_cursor of the previous page');
+  }
   const where: SQL[] = [];
   if (filters.session) where.push(eq(schema.suggestions.session, filters.session));
   if (filters.category) where.push(eq(schema.suggestions.category, filters.category));
@@ -118,15 +174,37 @@ export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters) {
     const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.unitId, filters.unit));
     where.push(inArray(schema.suggestions.id, ids));
   }
-  const rows = db
-    .select({ id: schema.suggestions.id })
-    .from(schema.suggestions)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(asc(schema.suggestions.session), asc(schema.suggestions.number))
-    .all();
   const unitNames = unitNameMap(ctx);
-  const items = rows.map((r) => summary(ctx, loadAggregate(db, r.id)!, unitNames));
-  return filters.overdue === undefined ? items : items.filter((i) => i.overdue === filters.overdue);
+  // `overdue` is computed, not stored, so rows are read in batches after the cursor until one
+  // more than a page matches (that one only tells that a next page exists).
+  const matched: SuggestionSummary[] = [];
+  let scanFrom = after;
+  for (;;) {
+    const rows = db
+      .select({ id: schema.suggestions.id, session: schema.suggestions.session, number: schema.suggestions.number })
+      .from(schema.suggestions)
+      .where(and(...where, ...(scanFrom ? [afterKey(scanFrom)] : [])))
+      .orderBy(asc(schema.suggestions.session), asc(schema.suggestions.number))
+      .limit(limit + 1)
+      .all();
+    for (const row of rows) {
+      const item = summary(ctx, loadAggregate(db, row.id)!, unitNames);
+      if (filters.overdue === undefined || item.overdue === filters.overdue) matched.push(item);
+      if (matched.length > limit) break;
+    }
+    if (matched.length > limit || rows.length <= limit) break;
+    scanFrom = rows[rows.length - 1]!;
+  }
+  const items = matched.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, next_cursor: matched.length > limit && last ? encodeCursor(last) : null };
+}
+
+function afterKey(key: PageKey): SQL {
+  return or(
+    gt(schema.suggestions.session, key.session),
+    and(eq(schema.suggestions.session, key.session), gt(schema.suggestions.number, key.number)),
+  )!;
 }
 
 export function getSuggestionDetail(ctx: QueryRuntime, id: string) {

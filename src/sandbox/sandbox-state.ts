@@ -69,6 +69,8 @@ export interface FakeMessage {
   content: string;
   /** The latest content parsed as JSON. */
   body: unknown;
+  /** The content as first sent, parsed (the UI tells what an update changed). */
+  originalBody: unknown;
   sender: { id: string; idType: 'app_id' | 'open_id'; senderType: 'app' | 'user' };
   rootId: string | undefined;
   parentId: string | undefined;

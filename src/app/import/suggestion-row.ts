@@ -112,7 +112,7 @@ const isoDate = z.preprocess(
   z.string().refine((s) => s === '' || isIsoDate(s), { error: (issue) => `交办日期应为 YYYY-MM-DD：${String(issue.input)}（assigned_on must be YYYY-MM-DD）` }),
 );
 
-const rowSchema = z
+export const suggestionRowSchema = z
   .object({
     session: requiredText('届次', 'session', '缺少届次'),
     number: requiredText('编号', 'number', '缺少编号'),
@@ -145,7 +145,7 @@ const rowSchema = z
     if (repeatedDeputy) fail(`代表重复：${repeatedDeputy}（deputy listed twice）`);
   });
 
-export type SuggestionInput = z.infer<typeof rowSchema>;
+export type SuggestionInput = z.infer<typeof suggestionRowSchema>;
 
 export type RowResult =
   | { ok: true; input: SuggestionInput; unknownColumns: string[] }
@@ -165,7 +165,7 @@ export function parseSuggestionRow(values: Record<string, unknown>): RowResult {
     if (field) mapped[field] = value;
     else unknownColumns.push(header.trim());
   }
-  const parsed = rowSchema.safeParse(mapped);
+  const parsed = suggestionRowSchema.safeParse(mapped);
   if (!parsed.success) {
     const plain = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
     const session = plain(mapped.session);

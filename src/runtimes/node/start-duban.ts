@@ -77,7 +77,8 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       verificationToken: lark.verificationToken!,
       webhookUrl: `${server.url}/lark/events`,
       directory: { people: sandboxPeople(runtime.db) },
-      ...(options.sandbox?.port !== undefined && { port: options.sandbox.port }),
+      // A fixed port (SANDBOX_PORT, default PORT + 1) so the URL to open stays the same between starts.
+      port: options.sandbox?.port ?? runtime.config.sandboxPort,
       ...(options.sandbox?.limits !== undefined && { limits: options.sandbox.limits }),
       ...(options.sandbox?.retries !== undefined && { retries: options.sandbox.retries }),
       ...(options.sandbox?.longConnection !== undefined && { longConnection: options.sandbox.longConnection }),

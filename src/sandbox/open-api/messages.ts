@@ -122,6 +122,7 @@ export function storeMessage(core: FakeCore, chat: FakeChat, m: NewMessage): Fak
     msgType: m.msgType,
     content: m.content,
     body: m.body,
+    originalBody: m.body,
     sender: m.sender,
     rootId: m.rootId,
     parentId: m.parentId,

@@ -1,12 +1,15 @@
 /**
- * A message as HTML: who sent it and when, its text or its card drawn crudely but usably (buttons
- * and forms post back to /sandbox/ui/press), its updates and urgent deliveries.
+ * A message as HTML: who sent it and when, its text or its card drawn as Lark draws it (markdown,
+ * names, chips, columns, header colours, panels; buttons and forms post back to
+ * /sandbox/ui/press, and a form Lark would not submit shows its errors on the card), its updates,
+ * whether an update took its buttons away (superseded), and urgent deliveries.
  */
 import { childElements, isTemplateCard, rootElements } from '../card-check.ts';
 import type { FakeLark } from '../fake-lark.ts';
 import type { FakeChat, FakeMessage } from '../sandbox-state.ts';
 import { collectButtons, FORM_FIELD_TAGS, isObject, textOf, type Json } from './card-reading.ts';
 import { escapeHtml } from './escape-html.ts';
+import { larkMarkdownToHtml } from './lark-markdown.ts';
 
 function withNames(fake: FakeLark, text: string): string {
   return text.replace(/<at\s+(?:user_)?id\s*=\s*["']?([^"'>\s]+)["']?\s*>(.*?)<\/at>/g, (_, id: string, name: string) =>
@@ -29,7 +32,18 @@ export function formatTime(ms: number): string {
   return TIME_FORMAT.format(new Date(ms));
 }
 
+/** What the last press on a card left to show on it: fields Lark would not submit, or Lark's error. */
+export interface CardProblems {
+  messageId: string;
+  /** field name → why Lark refuses it */
+  fields: Record<string, string>;
+  /** field name → what the person had filled in (kept on the card, as Lark keeps it) */
+  values?: Record<string, string> | undefined;
+  error?: string | undefined;
+}
+
 interface RenderContext {
+  problems?: CardProblems | undefined;
   fake: FakeLark;
   as: string;
   chat: FakeChat;
@@ -49,10 +63,16 @@ function buttonLabel(el: Json): string {
   return escapeHtml(textOf(el.text) || el.name || 'button');
 }
 
-function renderField(el: Json): string {
+function renderField(ctx: RenderContext, field: Json): string {
+  let el = field;
   const name = `field:${String(el.name)}`;
   const label = textOf(el.label) || textOf(el.placeholder) || String(el.name);
-  const required = el.required === true ? ' required' : '';
+  // Not the browser's `required`: Lark checks on press and marks the field on the card (see mount-ui).
+  const required = el.required === true ? ' aria-required="true"' : '';
+  const mine = ctx.problems?.messageId === ctx.message.messageId ? ctx.problems : undefined;
+  const problem = mine?.fields[String(el.name)];
+  const kept = mine?.values?.[String(el.name)];
+  if (kept !== undefined) el = { ...el, default_value: kept, initial_option: kept, initial_date: kept };
   let control: string;
   switch (el.tag) {
     case 'input':
@@ -84,7 +104,13 @@ function renderField(el: Json): string {
     default:
       control = `<input name="${escapeHtml(name)}" type="text">`;
   }
-  return `<label class="field"><span>${escapeHtml(label)}${required ? ' *' : ''}</span>${control}</label>`;
+  const placeholder = textOf(el.placeholder);
+  if (placeholder && el.tag === 'input') control = control.replace(/^<(input|textarea) /, `<$1 placeholder="${escapeHtml(placeholder)}" `);
+  return (
+    `<label class="field${problem ? ' invalid' : ''}"><span>${escapeHtml(label)}${required ? ' <i class="req">*</i>' : ''}</span>${control}` +
+    (problem ? `<em class="fielderror">${escapeHtml(problem)}</em>` : '') +
+    '</label>'
+  );
 }
 
 function renderElements(ctx: RenderContext, elements: Json[], inForm: boolean): string {
@@ -95,11 +121,12 @@ function renderElement(ctx: RenderContext, el: Json, inForm: boolean): string {
   switch (el.tag) {
     case 'markdown':
     case 'lark_md':
+      return `<div class="md">${markdown(ctx, textOf(el))}</div>`;
     case 'plain_text':
-      return `<div class="md">${escapeHtml(withNames(ctx.fake, textOf(el)))}</div>`;
+      return `<div class="plain">${escapeHtml(textOf(el))}</div>`;
     case 'div': {
-      const fields = Array.isArray(el.fields) ? el.fields.filter(isObject).map((f) => textOf(f.text)) : [];
-      return `<div class="md">${escapeHtml(withNames(ctx.fake, [textOf(el.text), ...fields].filter(Boolean).join('\n')))}</div>`;
+      const fields = Array.isArray(el.fields) ? el.fields.filter(isObject).map((f) => f.text) : [];
+      return `<div class="md">${[el.text, ...fields].filter(Boolean).map((t) => textObject(ctx, t)).join('')}</div>`;
     }
     case 'hr':
       return '<hr>';
@@ -108,11 +135,11 @@ function renderElement(ctx: RenderContext, el: Json, inForm: boolean): string {
         .map((col) => `<div class="col">${renderElements(ctx, childElements(col), inForm)}</div>`)
         .join('')}</div>`;
     case 'collapsible_panel':
-      return `<details${el.expanded === true ? ' open' : ''}><summary>${escapeHtml(textOf(isObject(el.header) ? el.header.title : undefined) || 'Details')}</summary>${renderElements(ctx, childElements(el), inForm)}</details>`;
+      return `<details class="panel"${el.expanded === true ? ' open' : ''}><summary>${textObject(ctx, isObject(el.header) ? el.header.title : undefined) || 'Details'}</summary>${renderElements(ctx, childElements(el), inForm)}</details>`;
     case 'action':
       return `<div class="actions">${renderElements(ctx, childElements(el), inForm)}</div>`;
     case 'note':
-      return `<div class="note">${escapeHtml(childElements(el).map(textOf).join(' '))}</div>`;
+      return `<div class="note">${childElements(el).map((t) => textObject(ctx, t)).join(' ')}</div>`;
     case 'form':
       return (
         `<form class="cardform" method="post" action="/sandbox/ui/press">${hidden(ctx)}` +
@@ -139,10 +166,20 @@ function renderElement(ctx: RenderContext, el: Json, inForm: boolean): string {
       return `<div class="muted">[image ${escapeHtml(el.img_key)}]</div>`;
     default:
       if (typeof el.tag === 'string' && FORM_FIELD_TAGS.has(el.tag)) {
-        return inForm ? renderField(el) : `<div class="muted">[${escapeHtml(el.tag)} outside a form: not interactive in the sandbox]</div>`;
+        return inForm ? renderField(ctx, el) : `<div class="muted">[${escapeHtml(el.tag)} outside a form: not interactive in the sandbox]</div>`;
       }
       return `<div class="muted">[${escapeHtml(el.tag)}] ${escapeHtml(withNames(ctx.fake, textOf(el.text) || textOf(el)))}</div>`;
   }
+}
+
+function markdown(ctx: RenderContext, text: string): string {
+  return larkMarkdownToHtml(text, { nameOf: (id) => ctx.fake.personName(id) });
+}
+
+/** A text object: `lark_md` (and markdown) drawn as markdown, plain text escaped as it is. */
+function textObject(ctx: RenderContext, value: unknown): string {
+  if (isObject(value) && (value.tag === 'lark_md' || value.tag === 'markdown')) return markdown(ctx, textOf(value));
+  return escapeHtml(textOf(value));
 }
 
 function collectsCallback(button: Json): boolean {
@@ -157,10 +194,16 @@ function renderCard(ctx: RenderContext, card: unknown): string {
   const header = isObject(card.header) ? card.header : undefined;
   const title = header ? textOf(header.title) : '';
   const subtitle = header ? textOf(header.subtitle) : '';
-  const color = header && typeof header.template === 'string' ? header.template : 'default';
+  const color = header && typeof header.template === 'string' && /^[a-z_-]{1,20}$/.test(header.template) ? header.template : 'default';
+  const tags = header && Array.isArray(header.text_tag_list) ? header.text_tag_list.filter(isObject) : [];
+  const chips = tags.map((t) => `<span class="chip chip-${escapeHtml(String(t.color ?? 'neutral').replace(/[^a-z_-]/g, ''))}">${escapeHtml(textOf(t.text))}</span>`).join('');
+  const problems = ctx.problems?.messageId === ctx.message.messageId ? ctx.problems : undefined;
   return (
     `<div class="card">` +
-    (title ? `<div class="cardhead t-${escapeHtml(color)}"><b>${escapeHtml(title)}</b>${subtitle ? `<div>${escapeHtml(subtitle)}</div>` : ''}</div>` : '') +
+    (title
+      ? `<div class="cardhead t-${escapeHtml(color)}"><b class="cardtitle">${escapeHtml(title)}</b>${chips}${subtitle ? `<div class="subtitle">${escapeHtml(subtitle)}</div>` : ''}</div>`
+      : '') +
+    (problems?.error ? `<div class="carderror" role="alert">${escapeHtml(problems.error)}</div>` : '') +
     `<div class="cardbody">${renderElements(ctx, rootElements(card), false)}</div></div>`
   );
 }
@@ -185,8 +228,16 @@ function renderMessageBody(ctx: RenderContext): string {
   return `<pre>${escapeHtml(m.content)}</pre>`;
 }
 
-export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, message: FakeMessage): string {
+/** An update took every button away from a card that had some: it was superseded (e.g. re-posted, closed). */
+function superseded(message: FakeMessage): boolean {
+  if (message.msgType !== 'interactive' || message.revisions.length === 0) return false;
+  const before = message.revisions.length > 1 ? message.revisions[message.revisions.length - 2]!.body : message.originalBody;
+  return collectButtons(message.body).length === 0 && collectButtons(before).length > 0;
+}
+
+export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, message: FakeMessage, problems?: CardProblems): string {
   const ctx: RenderContext = {
+    problems,
     fake,
     as,
     chat,
@@ -198,7 +249,9 @@ export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, messag
   const notes: string[] = [];
   if (message.parentId) notes.push(`↳ reply to ${message.parentId}`);
   if (message.threadId) notes.push(`thread ${message.threadId}`);
-  if (message.revisions.length > 0) notes.push(`updated ${message.revisions.length}×`);
+  const badges: string[] = [];
+  if (message.revisions.length > 0) badges.push(`<span class="badge updated" title="${escapeHtml(message.revisions.map((r) => `${formatTime(r.at)} ${r.source}`).join('\n'))}">已更新 ${message.revisions.length} 次 · updated ${message.revisions.length}×</span>`);
+  if (superseded(message)) badges.push('<span class="badge superseded">已失效 · superseded</span>');
   if (message.deleted) notes.push('recalled');
   if (fake.pressRefusal(message.messageId)) notes.push('sent more than 14 days ago: Lark no longer lets anyone press or update this card');
   const urgents = message.urgents
@@ -208,6 +261,7 @@ export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, messag
     `<div class="msg${message.sender.senderType === 'app' ? ' bot' : ''}${message.sender.id === as ? ' mine' : ''}" id="${escapeHtml(message.messageId)}">` +
     `<div class="meta"><b>${escapeHtml(who)}</b> · ${escapeHtml(time)} · <code>${escapeHtml(message.messageId)}</code>` +
     (notes.length ? ` · ${escapeHtml(notes.join(' · '))}` : '') +
+    (badges.length ? ` ${badges.join(' ')}` : '') +
     `</div>${renderMessageBody(ctx)}${urgents}</div>`
   );
 }

@@ -12,7 +12,8 @@ import { buttonValue } from '../card-check.ts';
 import { actOnChat, CHAT_ACTIONS, type ChatAction } from '../chat-controls.ts';
 import { advanceDaysOf } from '../clock-routes.ts';
 import type { FakeLark } from '../fake-lark.ts';
-import { collectButtons, formFields, textOf } from './card-reading.ts';
+import { collectButtons, formFields, textOf, type Json } from './card-reading.ts';
+import type { CardProblems } from './message-html.ts';
 import { formatTime } from './message-html.ts';
 import { pageUrl, renderPage } from './page.ts';
 
@@ -20,10 +21,43 @@ function larkDate(value: string): string {
   return value ? `${value} +0800` : '';
 }
 
+/** Lark's client checks a form before it sends anything: required fields, and an input's max_length. */
+const REQUIRED = '此项为必填项 · This field is required';
+
+function formProblems(fields: Json[], value: Record<string, unknown>): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const field of fields) {
+    const name = String(field.name);
+    const given = value[name];
+    const empty = given === undefined || given === '' || (Array.isArray(given) && given.length === 0);
+    if (field.required === true && empty && field.tag !== 'checker') problems[name] = REQUIRED;
+    else if (field.tag === 'input' && typeof field.max_length === 'number' && typeof given === 'string' && [...given].length > field.max_length) {
+      problems[name] = `最多 ${field.max_length} 个字 · At most ${field.max_length} characters`;
+    }
+  }
+  return problems;
+}
+
+/** The card problems a press left in the page's address (`card`, `card_error`, `invalid.<field>`, `value.<field>`). */
+function readProblems(q: Record<string, string>): CardProblems | undefined {
+  if (!q.card) return undefined;
+  const fields = Object.fromEntries(
+    Object.entries(q)
+      .filter(([k]) => k.startsWith('invalid.'))
+      .map(([k, v]) => [k.slice('invalid.'.length), v]),
+  );
+  const values = Object.fromEntries(
+    Object.entries(q)
+      .filter(([k]) => k.startsWith('value.'))
+      .map(([k, v]) => [k.slice('value.'.length), v]),
+  );
+  return { messageId: q.card, fields, values, error: q.card_error };
+}
+
 export function mountSandboxUi(app: Hono, fake: FakeLark): void {
   app.get('/', (c) => {
     const q = c.req.query();
-    return c.html(renderPage(fake, { as: q.as, chat: q.chat, flash: q.flash, error: q.error }));
+    return c.html(renderPage(fake, { as: q.as, chat: q.chat, flash: q.flash, error: q.error, toast: q.toast, problems: readProblems(q) }));
   });
 
   app.get('/sandbox/ui/version', (c) => c.json({ version: fake.state.version }));
@@ -100,6 +134,17 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
           if (values[0]) formValue[name] = values[0];
         } else formValue[name] = values[0] ?? '';
       }
+      const problems = formProblems(formFields(ref.form), formValue);
+      if (Object.keys(problems).length > 0) {
+        // Nothing is sent: Lark's client marks the fields on the card.
+        // What was filled in stays on the card, as in Lark.
+        const kept = Object.entries(formValue).filter(([, v]) => typeof v === 'string' && v !== '');
+        return back({
+          card: messageId,
+          ...Object.fromEntries(Object.entries(problems).map(([k, v]) => [`invalid.${k}`, v])),
+          ...Object.fromEntries(kept.map(([k, v]) => [`value.${k}`, String(v).replace(/ \+0800$/, '')])),
+        });
+      }
     }
     const result = await fake.events.pressButton({
       chatId,
@@ -113,8 +158,8 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
       const outcome = fake.applyCardCallbackResponse(messageId, result.body);
       if (outcome.clientError) result.clientError = outcome.clientError;
     }
-    if (result.clientError) return back({ error: `Lark would show error ${result.clientError.code}: ${result.clientError.msg}` });
+    if (result.clientError) return back({ card: messageId, card_error: `Lark would show error ${result.clientError.code}: ${result.clientError.msg}` });
     const toast = result.toast ? textOf(result.toast) || String(Object.values(result.toast.i18n ?? {})[0] ?? '') : '';
-    return back(toast ? { flash: `${result.toast?.type ?? 'info'}: ${toast}` } : {});
+    return back(toast ? { toast: `${result.toast?.type ?? 'info'}: ${toast}` } : {});
   });
 }

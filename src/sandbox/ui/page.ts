@@ -5,7 +5,7 @@
 import type { FakeLark } from '../fake-lark.ts';
 import type { FakeChat } from '../sandbox-state.ts';
 import { escapeHtml } from './escape-html.ts';
-import { formatTime, renderMessage } from './message-html.ts';
+import { formatTime, renderMessage, type CardProblems } from './message-html.ts';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2329;background:#f5f6f7}
@@ -37,11 +37,34 @@ form.inline{display:inline}
 .flash{background:#fff7e8;border:1px solid #ffc60a;border-radius:8px;padding:8px 12px;margin-bottom:8px}
 .flash.error{background:#fde2e2;border-color:#f54a45}
 .say{display:flex;gap:8px;max-width:760px}.say textarea{flex:1}
+.md p{margin:0 0 4px}.md ul,.md ol{margin:2px 0 4px;padding-left:22px}.md h3,.md h4,.md h5,.md h6{margin:4px 0}.md a{color:#3370ff}
+.plain{white-space:pre-wrap}
+.at{color:#3370ff}
+.chip{display:inline-block;padding:0 6px;margin:0 2px;border-radius:4px;font-size:12px;line-height:20px;background:#eff0f1;color:#646a73}
+.chip-blue,.chip-wathet,.chip-indigo{background:#e1eaff;color:#245bdb}.chip-green,.chip-turquoise,.chip-lime{background:#d9f5d6;color:#237b19}
+.chip-red,.chip-carmine{background:#fde2e2;color:#d83931}.chip-orange,.chip-yellow{background:#feead2;color:#b35900}
+.chip-violet,.chip-purple{background:#ece2fe;color:#6425d0}
+.font-red,.font-carmine{color:#f54a45}.font-green{color:#2ea121}.font-blue{color:#3370ff}.font-orange,.font-yellow{color:#ff8800}.font-grey{color:#8f959e}
+.font-violet,.font-purple{color:#7f3bf5}
+.cardtitle{margin-right:6px}.subtitle{font-size:12px;color:#646a73}
+details.panel{border:1px solid #dee0e3;border-radius:6px;padding:4px 8px}details.panel summary{cursor:pointer}
+.badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:11px;background:#eff0f1;color:#646a73}
+.badge.superseded{background:#fde2e2;color:#d83931}
+.field.invalid input,.field.invalid textarea,.field.invalid select{border-color:#f54a45}
+.fielderror{display:block;color:#f54a45;font-size:12px;font-style:normal}.req{color:#f54a45;font-style:normal}
+.carderror{background:#fde2e2;color:#d83931;padding:6px 12px;font-size:12px}
+.toast{position:fixed;top:16px;left:50%;transform:translateX(-50%);z-index:10;padding:8px 16px;border-radius:8px;background:#fff;
+box-shadow:0 4px 16px rgba(31,35,41,.2);border-left:4px solid #3370ff;max-width:80%}
+.toast-success{border-left-color:#34c724}.toast-warning{border-left-color:#ff8800}.toast-error{border-left-color:#f54a45}
 `;
 
+// Reloads when the fake's state changes, unless the person is typing, has filled in a form, or
+// has just pressed (a reload would abandon the press's answer, and with it the toast).
 const POLL = `
-(function(){var v=document.body.dataset.version;setInterval(function(){
-var a=document.activeElement;if(a&&/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName))return;
+(function(){var v=document.body.dataset.version,dirty=false,hold=function(){dirty=true};
+document.addEventListener('input',hold);document.addEventListener('change',hold);document.addEventListener('submit',hold);
+setInterval(function(){
+var a=document.activeElement;if(dirty||(a&&/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName)))return;
 fetch('/sandbox/ui/version').then(function(r){return r.json()}).then(function(j){if(String(j.version)!==v)location.reload()}).catch(function(){});
 },1500)})();`;
 
@@ -67,7 +90,18 @@ function chatActions(fake: FakeLark, as: string, chat: FakeChat): string {
   return `<p class="note">${actions.map(form).join('')}</p>`;
 }
 
-export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; flash?: string; error?: string }): string {
+export interface PageQuery {
+  as?: string | undefined;
+  chat?: string | undefined;
+  flash?: string | undefined;
+  error?: string | undefined;
+  /** `type: text` of the toast the bot answered a press with. */
+  toast?: string | undefined;
+  /** What the last press left to show on its card (mount-ui's press). */
+  problems?: CardProblems | undefined;
+}
+
+export function renderPage(fake: FakeLark, query: PageQuery): string {
   const people = fake.directory.people;
   const as = query.as && fake.person(query.as) ? query.as : (people[0]?.openId ?? '');
   const chats = fake.chats().slice().sort((a, b) => b.createTime - a.createTime);
@@ -95,7 +129,7 @@ export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; 
     body = `<p class="muted">No chat yet${people.length ? ' for this person' : ''}. Chats appear when the bot creates them.</p>`;
   } else {
     const member = chat.members.includes(as);
-    const messages = fake.messagesIn(chat.chatId).map((m) => renderMessage(fake, as, chat, m)).join('');
+    const messages = fake.messagesIn(chat.chatId).map((m) => renderMessage(fake, as, chat, m, query.problems)).join('');
     const memberNames = chat.members.map((id) => fake.personName(id)).join(', ');
     body =
       `<h2>${escapeHtml(chat.name || chat.chatId)}</h2>` +
@@ -116,6 +150,10 @@ export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; 
     : query.flash
       ? `<div class="flash">${escapeHtml(query.flash)}</div>`
       : '';
+  const toastMatch = query.toast ? /^(success|info|warning|error): ([\s\S]*)$/.exec(query.toast) : null;
+  const toast = query.toast
+    ? `<div class="toast toast-${toastMatch ? toastMatch[1] : 'info'}" role="status">${escapeHtml(toastMatch ? toastMatch[2] : query.toast)}</div>`
+    : '';
 
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>duban sandbox</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
@@ -128,7 +166,7 @@ export function renderPage(fake: FakeLark, query: { as?: string; chat?: string; 
 <label title="Cards age with it: past 14 days Lark no longer lets them be pressed or updated">Sandbox time ${escapeHtml(formatTime(fake.clock().getTime()))}${fake.clock.movedMs > 0 ? ` (moved ${escapeHtml(String(Math.round((fake.clock.movedMs / 86_400_000) * 100) / 100))} days)` : ''}</label>
 <input name="days" type="number" min="0.01" step="any" value="1" style="width:4em"> days <button class="btn">Advance</button></form>
 <span><a href="/sandbox/state">state JSON</a>${refused ? ` · ${refused} refused calls` : ''}</span></header>
-<main><nav>${chatLinks || '<p class="muted">No chats yet.</p>'}</nav><section>${flash}${body}</section></main>
+<main><nav>${chatLinks || '<p class="muted">No chats yet.</p>'}</nav><section>${flash}${body}</section></main>${toast}
 <script>${POLL}</script></body></html>`;
 }
 

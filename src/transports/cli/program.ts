@@ -15,6 +15,10 @@ import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
+import { DemoError, runDemo } from '../../app/demo.ts';
+
+/** The demo's directory and suggestions, shipped with duban (demo/ at the package's root). */
+const DEMO_DIR = new URL('../../../demo/', import.meta.url);
 
 /** What the command line needs from the runtime it runs on (src/runtimes/node/cli.ts). */
 export interface CliHost {
@@ -68,6 +72,7 @@ export function createProgram(host: CliHost): Command {
             `No LARK_APP_ID: running against the built-in Lark sandbox at ${sandboxUrl}`,
             `  Open ${sandboxUrl}/ in a browser to act as a deputy, a liaison, a head or a supervisor,`,
             '  see the groups and cards, and press buttons. Load people and suggestions first, e.g.:',
+            '    npx duban demo     (sample data dated relative to today, some of it moved along), or',
             '    npx duban import directory test/fixtures/directory.yaml',
             '    npx duban import suggestions test/fixtures/suggestions.csv',
             '',
@@ -146,6 +151,28 @@ export function createProgram(host: CliHost): Command {
       });
     });
 
+  program
+    .command('demo')
+    .description('load a sample directory and 30 suggestions dated relative to today, some moved along, into an empty database: then npm start shows them in the sandbox')
+    .action(async () => {
+      const directory = parseDirectory(readFileSync(new URL('directory.yaml', DEMO_DIR), 'utf8'));
+      const rows = await readTable(readFileSync(new URL('suggestions.csv', DEMO_DIR)), 'csv');
+      return withApp(({ context }) => {
+        const result = runDemo(context, directory, rows);
+        const steps = Object.entries(result.steps)
+          .map(([type, n]) => `${type} ×${n}`)
+          .join(', ');
+        console.log(
+          [
+            `演示数据已载入 Demo loaded into ${resolve(context.config.databasePath)} (today ${result.today})`,
+            `  ${result.suggestions} suggestions; moved along by ${steps}`,
+            `  overdue: No. ${result.overdue}; waiting to be signed today: No. ${result.fresh.join(', ')}`,
+            `  Now run \`npm start\` and open the sandbox URL it prints (SANDBOX_PORT, default PORT + 1).`,
+          ].join('\n'),
+        );
+      });
+    });
+
   registerReportCommand(program, withApp);
   return program;
 }
@@ -158,7 +185,7 @@ function readInput(file: string): Buffer {
   }
 }
 
-const USER_ERRORS = [UserError, DirectoryFileError, TableReadError];
+const USER_ERRORS = [UserError, DirectoryFileError, TableReadError, DemoError];
 
 /** Runs the command line; an error the user can fix is one line on stderr and exit code 1. */
 export async function runCli(argv: string[], host: CliHost): Promise<void> {

@@ -4,47 +4,21 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { systemActor } from '../../core/actor.ts';
 import { localDate } from '../../core/clock.ts';
 import { DirectoryFileError, validateDirectory } from '../../app/import/read-directory.ts';
 import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestions } from '../../app/import/import-suggestions.ts';
-import { getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
+import { decodeCursor, getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
+import { detailQuery, extendBody, listQuery, outboxQuery, sweepQuery } from './api-schemas.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
-
-const listQuery = z
-  .object({
-    status: z.string().optional(),
-    unit: z.string().optional(),
-    category: z.string().optional(),
-    session: z.string().optional(),
-    overdue: z.enum(['true', 'false'], { message: 'overdue must be true or false' }).optional(),
-  })
-  .strict();
-
-const sweepQuery = z
-  .object({
-    now: z.iso.datetime({ offset: true, message: 'now must be an ISO-8601 date-time, e.g. 2026-03-02T09:00:00+08:00' }).optional(),
-    dry_run: z.enum(['true', 'false'], { message: 'dry_run must be true or false' }).optional(),
-  })
-  .strict();
-
-/** A supervisor's extension of an answer deadline (SPEC §4), made through the admin API in their name. */
-const extendBody = z.object({
-  by: z.string().regex(/^ou_/, 'by must be the supervisor\'s open_id'),
-  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'until must be YYYY-MM-DD'),
-  reason: z.string().min(1, 'a reason is required'),
-});
-
-const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 
 const invalidQuery = (result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }) => {
   if (!result.success && result.error) throw new HttpError(400, 'invalid_query', 'Invalid query parameters', describeIssues(result.error));
@@ -89,20 +63,27 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
 
   api.get('/suggestions', zValidator('query', listQuery, invalidQuery), (c) => {
     const q = c.req.valid('query');
+    if (q.cursor !== undefined && !decodeCursor(q.cursor)) {
+      throw new HttpError(400, 'invalid_query', 'Invalid query parameters', ['cursor: not a cursor this server gave: pass the next_cursor of the previous page']);
+    }
     return c.json(
-      listSuggestions(ctx, {
-        ...(q.status && { status: q.status }),
-        ...(q.unit && { unit: q.unit }),
-        ...(q.category && { category: q.category }),
-        ...(q.session && { session: q.session }),
-        ...(q.overdue && { overdue: q.overdue === 'true' }),
-      }),
+      listSuggestions(
+        ctx,
+        {
+          ...(q.status && { status: q.status }),
+          ...(q.unit && { unit: q.unit }),
+          ...(q.category && { category: q.category }),
+          ...(q.session && { session: q.session }),
+          ...(q.overdue && { overdue: q.overdue === 'true' }),
+        },
+        { ...(q.limit !== undefined && { limit: Number(q.limit) }), ...(q.cursor !== undefined && { cursor: q.cursor }) },
+      ),
     );
   });
 
-  api.get('/suggestions/:id', (c) => {
+  api.get('/suggestions/:id', zValidator('query', detailQuery, invalidQuery), (c) => {
     const detail = getSuggestionDetail(ctx, c.req.param('id'));
-    if (c.req.query('format') === 'md') {
+    if (c.req.valid('query').format === 'md') {
       return c.body(renderDossierMarkdown(detail, { timeZone: ctx.config.timeZone }), 200, {
         'content-type': DOSSIER_CONTENT_TYPE,
         'content-disposition': dossierContentDisposition(detail),

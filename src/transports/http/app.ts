@@ -15,6 +15,8 @@ import { adminRoutes } from './admin-routes.ts';
 import { errorBody, HttpError, sendError } from './errors.ts';
 import type { RawRequestReader } from './raw-request.ts';
 import { reportRoutes } from './report-routes.ts';
+import { openApiDocument } from './openapi.ts';
+import { VERSION } from '../../app/version.ts';
 
 /** A suggestions import of a few thousand rows fits well within this; the largest body any route takes. */
 export const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
@@ -53,6 +55,8 @@ export function createApp(deps: HttpDeps): Hono {
   app.use('/api/*', adminAuth(ctx.config.adminToken));
   app.route('/api', adminRoutes(ctx, onQueued));
   app.route('/api', reportRoutes(ctx));
+  let described: ReturnType<typeof openApiDocument> | undefined;
+  app.get('/api/openapi.json', (c) => c.json((described ??= openApiDocument(VERSION))));
 
   const handlers = createEventHandlers({ context: ctx, messages: deps.messages, onQueued });
   app.route(

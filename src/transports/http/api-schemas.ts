@@ -1,0 +1,102 @@
+/**
+ * The zod schemas of the admin API's queries, bodies and answers. The routes validate with them
+ * and `GET /api/openapi.json` is generated from them (openapi.ts), so what is described is what
+ * is checked.
+ */
+import { z } from 'zod';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../app/suggestion-queries.ts';
+import { REPORT_FORMATS } from '../../adapters/report/render.ts';
+
+const trueOrFalse = (name: string) => z.enum(['true', 'false'], { message: `${name} must be true or false` });
+
+export const listQuery = z
+  .object({
+    status: z.string().optional().describe('a suggestion status (open, closed, withdrawn) or an assignment state'),
+    unit: z.string().optional().describe('a unit id: suggestions with an assignment to it'),
+    category: z.string().optional(),
+    session: z.string().optional(),
+    overdue: trueOrFalse('overdue').optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`)
+      .refine((v) => Number(v) >= 1 && Number(v) <= MAX_PAGE_LIMIT, `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`)
+      .optional()
+      .describe(`page size, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'cursor must be the next_cursor of a previous page')
+      .optional()
+      .describe('the next_cursor of the previous page'),
+  })
+  .strict();
+
+export const detailQuery = z
+  .object({ format: z.enum(['json', 'md'], { message: 'format must be json or md' }).optional().describe('md: the dossier as Markdown') })
+  .strict();
+
+export const sweepQuery = z
+  .object({
+    now: z.iso.datetime({ offset: true, message: 'now must be an ISO-8601 date-time, e.g. 2026-03-02T09:00:00+08:00' }).optional(),
+    dry_run: trueOrFalse('dry_run').optional(),
+  })
+  .strict();
+
+/** A supervisor's extension of an answer deadline (SPEC §4), made through the admin API in their name. */
+export const extendBody = z.object({
+  by: z.string().regex(/^ou_/, "by must be the supervisor's open_id"),
+  until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'until must be YYYY-MM-DD'),
+  reason: z.string().min(1, 'a reason is required'),
+});
+
+export const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
+
+/** `GET /api/report`'s own parameter beside the statistics filters (report-routes checks it against the same list). */
+export const reportFormatQuery = z.object({ format: z.enum(REPORT_FORMATS).optional().describe('default md') });
+
+/** SPEC §7's error shape, every 4xx and 5xx. */
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('machine-readable, e.g. invalid_query, unauthorized, not_found'),
+    message: z.string(),
+    details: z.unknown().optional().describe('what exactly was wrong: one line per problem, or the rejected rows'),
+  }),
+});
+
+
+export const suggestionSummary = z.object({
+  id: z.string(),
+  session: z.string(),
+  number: z.string(),
+  title: z.string(),
+  kind: z.enum(['suggestion', 'motion', 'proposal']),
+  timing: z.enum(['session', 'interim']),
+  category: z.string(),
+  status: z.enum(['open', 'closed', 'withdrawn']),
+  key: z.boolean(),
+  classified: z.boolean(),
+  assignedOn: z.string(),
+  assignments: z.array(z.object({ id: z.string(), unitId: z.string(), unitName: z.string(), role: z.string(), state: z.string() })),
+  light: z.enum(['blue', 'yellow', 'red']),
+  overdue: z.boolean(),
+  nextDeadline: z.object({ kind: z.string(), due: z.string(), overdue: z.boolean() }).loose().nullable(),
+});
+
+export const suggestionPage = z.object({
+  items: z.array(suggestionSummary),
+  next_cursor: z.string().nullable().describe('pass as cursor for the next page; null on the last page'),
+});
+
+export const importReport = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    total: z.number().int(),
+    rejected: z.array(z.object({ row: z.number().int(), number: z.string().optional(), reason: z.string() })),
+  })
+  .loose();
+
+export const health = z.object({ ok: z.boolean(), version: z.string(), db: z.unknown() }).loose();
+
+/** Answers described only as "an object": their shape is documented in SPEC §7 and README. */
+export const anyObject = z.object({}).loose();
