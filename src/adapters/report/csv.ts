@@ -3,7 +3,6 @@
  * title alone, with an empty line between tables. UTF-8 with a byte-order mark and CRLF line ends,
  * so Excel opens the Chinese text correctly; percentages as printed in the report ("91.8%").
  */
-import { formatTenths } from '../../core/stats/percent.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { reportTables, type Cell, type ReportTable } from './tables.ts';
 
@@ -22,7 +21,7 @@ export function csvField(value: string | number): string {
 
 function cellValue(cell: Cell): string | number {
   if (cell === null) return '';
-  if (typeof cell === 'object') return formatTenths(cell.tenths);
+  if (typeof cell === 'object') return cell.text;
   return cell;
 }
 
