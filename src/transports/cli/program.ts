@@ -14,6 +14,7 @@ import { appliedMigrations } from '../../app/health.ts';
 import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerLedgerCommand } from './ledger-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 
 /** What the command line needs from the runtime it runs on (src/runtimes/node/cli.ts). */
@@ -147,6 +148,7 @@ export function createProgram(host: CliHost): Command {
     });
 
   registerReportCommand(program, withApp);
+  registerLedgerCommand(program, withApp);
   return program;
 }
 
