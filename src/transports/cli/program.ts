@@ -15,6 +15,7 @@ import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerLedgerCommand } from './ledger-command.ts';
+import { registerPublishCommand } from './publish-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 
 /** What the command line needs from the runtime it runs on (src/runtimes/node/cli.ts). */
@@ -149,6 +150,7 @@ export function createProgram(host: CliHost): Command {
 
   registerReportCommand(program, withApp);
   registerLedgerCommand(program, withApp);
+  registerPublishCommand(program, withApp);
   return program;
 }
 
