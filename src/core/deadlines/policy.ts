@@ -64,6 +64,16 @@ export const policySchema = z.object({
    * breakdowns of one whole (A/B/C/D, the grades) are forced to add up to 100% (Chongqing 2024)
    * or each rounded plainly (Chengdu 2023, Wuchang 2023).
    */
+  /**
+   * The handling rhythm (SPEC §4, the Chongqing "1171" practice; src/core/deadlines/rhythm.ts):
+   * weekly progress prompts while the answer is open, the internal draft date (`draftDays` after
+   * assignment, null for none) and daily warnings in the answer's last week. null: off.
+   */
+  rhythm: z
+    .object({ weeklyPrompt: z.boolean(), draftDays: count.nullable(), lastWeekDailies: z.boolean() })
+    .strict()
+    .nullable()
+    .default(null),
   report: z
     .object({ percentDecimals: z.union([z.literal(1), z.literal(2)]), sharesSumTo100: z.boolean() })
     .strict()
