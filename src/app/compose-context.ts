@@ -34,7 +34,7 @@ export const parseInlineJson: ReadJsonSetting = (value, what) => {
   }
 };
 
-/** DUBAN_POLICY: a built-in profile's name (default, chongqing, shanghai, beijing) or a policy document. */
+/** DUBAN_POLICY: a built-in profile's name (default, chongqing, shanghai, beijing, chengdu, wuchang) or a policy document. */
 export function resolvePolicy(setting: string | undefined, readJson: ReadJsonSetting): Policy {
   if (!setting) return defaultPolicy;
   const builtIn = BUILT_IN_POLICIES[setting];

@@ -83,7 +83,44 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
   });
 
   const notice = nextYearCalendarNotice(calendar, today);
-  return { kind: 'digest', today, ...(notice && { notices: [notice] }), suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, commitmentsDueThisMonth, chart };
+  const interimByUnit = isFirstDigestOfMonth(today) ? interimSection(ctx, units) : undefined;
+  return { kind: 'digest', today, ...(notice && { notices: [notice] }), suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, commitmentsDueThisMonth, chart, ...(interimByUnit && { interimByUnit }) };
+}
+
+/** The digest is weekly; the interim section is monthly: it rides on the digest of the month's first seven days. */
+const isFirstDigestOfMonth = (today: string): boolean => Number(today.slice(8, 10)) <= 7;
+
+/** Open 闭会 (interim) assignments of open suggestions, by unit, each with its next open deadline. */
+function interimSection(ctx: Pick<AppContext, 'db'>, units: Map<string, string>): NonNullable<DigestModel['interimByUnit']> {
+  const { db } = ctx;
+  const open = db
+    .select({ id: schema.assignments.id, unitId: schema.assignments.unitId, state: schema.assignments.state, number: schema.suggestions.number, title: schema.suggestions.title, classified: schema.suggestions.classified })
+    .from(schema.assignments)
+    .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.assignments.suggestionId))
+    .where(and(eq(schema.suggestions.status, 'open'), eq(schema.suggestions.timing, 'interim')))
+    .all()
+    .filter((a) => !FINISHED_STATES.has(a.state) && a.state !== 'opinion_submitted');
+  const next = new Map<string, { kind: DeadlineKind; dueOn: string }>();
+  if (open.length) {
+    const ids = new Set(open.map((a) => a.id));
+    for (const d of db.select().from(schema.openDeadlines).innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.openDeadlines.suggestionId)).where(eq(schema.suggestions.timing, 'interim')).all()) {
+      const row = d.open_deadlines;
+      if (!ids.has(row.assignmentId) || row.kind === 'reassign_window') continue; // a window is no obligation
+      const seen = next.get(row.assignmentId);
+      if (!seen || row.dueOn < seen.dueOn) next.set(row.assignmentId, { kind: row.kind, dueOn: row.dueOn });
+    }
+  }
+  const byUnit = new Map<string, NonNullable<DigestModel['interimByUnit']>[number]>();
+  for (const a of open) {
+    const unitName = units.get(a.unitId) ?? a.unitId;
+    const entry = byUnit.get(unitName) ?? { unitName, items: [] };
+    const n = next.get(a.id);
+    entry.items.push({ number: a.number, title: a.title, classified: a.classified, next: n ? { deadline: DEADLINE_LABELS[n.kind], dueOn: n.dueOn } : null });
+    byUnit.set(unitName, entry);
+  }
+  return [...byUnit.values()]
+    .map((u) => ({ ...u, items: u.items.sort((x, y) => (x.next?.dueOn ?? '9999').localeCompare(y.next?.dueOn ?? '9999') || x.number.localeCompare(y.number)) }))
+    .sort((x, y) => y.items.length - x.items.length || x.unitName.localeCompare(y.unitName));
 }
 
 /** Queues the digest card to the supervisors' group; without DUBAN_SUPERVISOR_CHAT_ID there is nowhere to send it. */

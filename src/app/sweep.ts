@@ -34,6 +34,7 @@ import {
   urgentOf,
   type ReminderLevel,
 } from '../core/deadlines/reminder-ladder.ts';
+import { rhythmDue, rhythmRecipients, type RhythmPrompt } from '../core/deadlines/rhythm.ts';
 
 export type { ReminderLevel };
 
@@ -59,6 +60,8 @@ export interface PlannedReminder {
   /** A card in the supervisors' group too. */
   toSupervisors: boolean;
   why: Bilingual;
+  /** A prompt of the handling rhythm (policy `rhythm`), not a rung of the reminder ladder. */
+  rhythm?: { prompt: RhythmPrompt; todo: Bilingual } | undefined;
 }
 
 export interface SweepResult {
@@ -103,8 +106,10 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
   const noticeHorizon = addCalendarDays(today, policy.reminders.noticeDaysBefore);
   const warningHorizon = calendar.addWorkingDays(today, 1);
   const deadlines = store.deadlinesInView(today, warningHorizon > noticeHorizon ? warningHorizon : noticeHorizon);
-  if (deadlines.length === 0) return result;
-  const suggestions = store.suggestionFacts([...new Set(deadlines.map((d) => d.suggestionId))]);
+  // The rhythm follows every open answer, on working days only (whatever onRestDays says).
+  const rhythmDeadlines = policy.rhythm && result.workingDay ? store.openAnswerDeadlines() : [];
+  if (deadlines.length === 0 && rhythmDeadlines.length === 0) return result;
+  const suggestions = store.suggestionFacts([...new Set([...deadlines, ...rhythmDeadlines].map((d) => d.suggestionId))]);
 
   const staff = memoize(store.unitStaff);
   const deputyOpenIds = (suggestionId: string) => store.deputies(suggestionId).map((d) => d.openId);
@@ -132,6 +137,31 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
         urgent: urgentOf(level, staff(d.unitId), policy),
         toSupervisors: isEscalation(level),
         why: explainReminder(d.kind, level, d.dueOn, daysLeft, workingDaysOverdue),
+      });
+    }
+  }
+  for (const d of rhythmDeadlines) {
+    const s = suggestions.get(d.suggestionId);
+    if (!s || s.status !== 'open') continue;
+    for (const r of rhythmDue(d, today, calendar, policy)) {
+      candidates.push({
+        key: r.key,
+        suggestionId: s.id,
+        number: s.number,
+        title: s.title,
+        unitId: d.unitId,
+        kind: 'answer',
+        subjectId: d.subjectId,
+        dueOn: d.dueOn,
+        level: r.level,
+        day: r.day,
+        daysLeft: calendarDaysBetween(today, d.dueOn),
+        workingDaysOverdue: 0,
+        recipients: rhythmRecipients(r.prompt, staff(d.unitId)),
+        urgent: undefined,
+        toSupervisors: false,
+        why: r.why,
+        rhythm: { prompt: r.prompt, todo: r.todo },
       });
     }
   }
@@ -183,9 +213,9 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
           kind: 'reminder',
           suggestion: cardSuggestion(r.suggestionId),
           level: r.level,
-          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, workingDaysOverdue: r.workingDaysOverdue, explanation: deadline?.explanation ?? r.why },
+          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, workingDaysOverdue: r.workingDaysOverdue, explanation: r.rhythm ? r.why : (deadline?.explanation ?? r.why) },
           unitName: unitNames.get(r.unitId) ?? r.unitId,
-          todo: REMINDER_TODO[r.kind],
+          todo: r.rhythm?.todo ?? REMINDER_TODO[r.kind],
           withProgressButton: isObligation(r) && r.kind !== 'commitment',
           assignmentId: deadline?.assignmentId ?? r.subjectId,
           mentions: r.recipients,

@@ -36,6 +36,8 @@ import {
 import { outboxWriter } from '../../src/adapters/sqlite/outbox-writer.ts';
 import * as schema from '../../src/adapters/sqlite/schema.ts';
 import { loadStatsAggregates, unitNames } from '../../src/adapters/sqlite/stats-store.ts';
+import { loadLedgerSource } from '../../src/adapters/sqlite/ledger-store.ts';
+import { loadPublication } from '../../src/adapters/sqlite/publication-store.ts';
 import { sweepStore, type ReminderClaim } from '../../src/adapters/sqlite/sweep-store.ts';
 import { dispatch, type DispatchDeps } from '../../src/app/dispatch.ts';
 import { recordGroupMessage } from '../../src/app/group-messages.ts';
@@ -1497,7 +1499,54 @@ const APP: StoreCase[] = [
 ];
 
 /** Every case, by name; the same list on both drivers. */
-export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...APP, ...GROUP_CASES];
+/** 0001 and 0002 answered and approved (0001 public with a confirmed commitment, 0002 not public); 0006 untouched. */
+function answeredPair(db: SqliteDb, world: CaseWorld) {
+  const { id } = seed(db, world, ['0001', '0002', '0006']);
+  const at = '2026-02-11T02:00:00.000Z';
+  for (const [number, isPublic] of [['0001', true], ['0002', false]] as const) {
+    const before = loadAggregate(db, id(number))!;
+    const next = nextOf(before, 'ou_liaison', at);
+    Object.assign(next.answers[0]!, { status: 'approved', public: isPublic, privateReason: isPublic ? null : '涉及未公开规划', summary: `${number} 的答复`, decidedBy: 'ou_head', decidedAt: at });
+    Object.assign(next.commitments[0]!, { state: 'confirmed', confirmedBy: 'ou_deputy', confirmedAt: at });
+    db.transaction((tx) => saveAggregate(tx, before, next));
+  }
+  return id;
+}
+
+const LEDGER: StoreCase[] = [
+  returning(
+    'ledger-store: loadLedgerSource reads the approved answers, their commitments and evaluations of the filtered suggestions',
+    (db, world) => {
+      answeredPair(db, world);
+      const all = loadLedgerSource(db, {});
+      const none = loadLedgerSource(db, { session: '市六届人大一次会议' });
+      return {
+        suggestions: all.suggestions.size,
+        answers: all.answers.map((a) => `${a.summary} ${a.status} ${a.public}`).sort(),
+        commitments: all.commitments.map((c) => `${c.content} ${c.state} ${c.dueOn}`),
+        units: all.unitNames.get('jtw'),
+        none: [none.suggestions.size, none.answers.length, none.commitments.length],
+      };
+    },
+    {
+      suggestions: 3,
+      answers: ['0001 的答复 approved true', '0002 的答复 approved false'],
+      commitments: ['年内新增微循环线路 3 条 confirmed 2026-12-31', '年内新增微循环线路 3 条 confirmed 2026-12-31'],
+      units: '市交通运输委员会',
+      none: [0, 0, 0],
+    },
+  ),
+  returning(
+    'publication-store: loadPublication returns only public approved answers of non-classified suggestions, with bodies and deputies',
+    (db, world) => {
+      answeredPair(db, world);
+      return loadPublication(db, {}).map((p) => ({ number: p.number, body: p.body.length > 0, deputies: p.deputies.length > 0, answers: p.answers.map((a) => `${a.unitId} ${a.round} ${a.summary}`) }));
+    },
+    [{ number: '0001', body: true, deputies: true, answers: ['jtw 1 0001 的答复'] }],
+  ),
+];
+
+export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES];
 
 export function storeCase(name: string): StoreCase | undefined {
   return STORE_CASES.find((c) => c.name === name);

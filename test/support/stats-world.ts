@@ -48,11 +48,12 @@ export interface AnswerSpec {
   summary?: string;
 }
 
-export function statsWorld(directory: Directory, start: string) {
+/** `env` adds settings such as DUBAN_POLICY (a built-in profile's name) to the runtime's environment. */
+export function statsWorld(directory: Directory, start: string, env: Record<string, string> = {}) {
   const path = join(tempDir('duban-stats-'), 'duban.db');
   let now = new Date(start);
   const clock = () => now;
-  const runtime = buildRuntime({ DATABASE_PATH: path, LOG_LEVEL: 'silent' }, clock);
+  const runtime = buildRuntime({ DATABASE_PATH: path, LOG_LEVEL: 'silent', ...env }, clock);
   const { db } = runtime;
   loadDirectory(db, directory);
   const deps = { db, clock, timeZone: runtime.config.timeZone, deadlines: { policy: runtime.policy, calendar: runtime.calendar, timeZone: runtime.config.timeZone } };

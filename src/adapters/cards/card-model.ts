@@ -208,6 +208,11 @@ export interface DigestModel {
   chart: Array<{ unitName: string; light: Light; count: number }>;
   /** What the supervisors should know first (e.g. next year's holiday schedule is not loaded); older digests have none. */
   notices?: Bilingual[];
+  /**
+   * The monthly section (the first digest of each month; SPEC §4, the Wuchang monthly supervision
+   * of interim items): open 闭会 assignments by unit, each with its next deadline (null: none open).
+   */
+  interimByUnit?: Array<{ unitName: string; items: Array<{ number: string; title: string; classified: boolean; next: { deadline: Bilingual; dueOn: string } | null }> }>;
 }
 
 /**

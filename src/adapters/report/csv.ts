@@ -4,7 +4,6 @@
  * so Excel opens the Chinese text correctly; percentages as printed in the report ("91.8%").
  */
 import { stripInvisible } from '../../core/outbound-text.ts';
-import { formatTenths } from '../../core/stats/percent.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { reportTables, type Cell, type ReportTable } from './tables.ts';
 
@@ -25,7 +24,7 @@ export function csvField(value: string | number): string {
 
 function cellValue(cell: Cell): string | number {
   if (cell === null) return '';
-  if (typeof cell === 'object') return formatTenths(cell.tenths);
+  if (typeof cell === 'object') return cell.text;
   return cell;
 }
 

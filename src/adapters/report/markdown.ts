@@ -7,7 +7,6 @@ import { markdownInline, tableCell } from './markdown-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
-import { formatTenths } from '../../core/stats/percent.ts';
 import { categoryTable, commitmentTable, overdueTable, unitTable, type Cell, type ReportTable } from './tables.ts';
 
 /** How many units the prose names in the overdue paragraph (most overdue first); the table lists all. */
@@ -89,7 +88,8 @@ function overview(stats: Stats): string[] {
     }
     const sameAsFinal = fr.evaluations === f.evaluations && fr.satisfied.count === f.satisfied.count && fr.basicallySatisfied.count === f.basicallySatisfied.count && fr.unsatisfied.count === f.unsatisfied.count;
     if (!sameAsFinal && fr.evaluations > 0) {
-      third += `首次评价${fr.evaluations}件，其中满意${fr.satisfied.count}件、基本满意${fr.basicallySatisfied.count}件、不满意${fr.unsatisfied.count}件，首次满意或基本满意率${fr.satisfiedOrBasic.text}；评价不满意的答复经重新办理后再次答复。`;
+      // The first-round shares beside the final (SPEC §10: Wuchang prints 满意 113 件 91.87%).
+      third += `首次评价${fr.evaluations}件，其中满意${fr.satisfied.count}件、占${fr.satisfied.text}，基本满意${fr.basicallySatisfied.count}件、占${fr.basicallySatisfied.text}，不满意${fr.unsatisfied.count}件、占${fr.unsatisfied.text}，首次满意或基本满意率${fr.satisfiedOrBasic.text}；评价不满意的答复经重新办理后再次答复。`;
     }
   }
   if (stats.satisfaction.notReturned) third += `另有${stats.satisfaction.notReturned}件答复尚未收到评价回执。`;
@@ -151,7 +151,7 @@ function escapeCell(value: string): string {
 
 function cellText(cell: Cell): string {
   if (cell === null) return '';
-  if (typeof cell === 'object') return formatTenths(cell.tenths);
+  if (typeof cell === 'object') return cell.text;
   return escapeCell(String(cell));
 }
 

@@ -10,6 +10,10 @@ import type { Rate, Share } from '../../core/stats/percent.ts';
 
 export interface PercentCell {
   tenths: number | null;
+  /** The printed figure in units of its precision (policy `report.percentDecimals`) and its text. */
+  units: number | null;
+  decimals: 1 | 2;
+  text: string;
 }
 export type Cell = string | number | PercentCell | null;
 
@@ -30,7 +34,7 @@ export interface ReportTable {
 const text = (header: string, width = 12): Column => ({ header, kind: 'text', width });
 const int = (header: string, width = 10): Column => ({ header, kind: 'int', width });
 const pct = (header: string, width = 10): Column => ({ header, kind: 'percent', width });
-const p = (x: Rate | Share): PercentCell => ({ tenths: x.tenths });
+const p = (x: Rate | Share): PercentCell => ({ tenths: x.tenths, units: x.units, decimals: x.decimals, text: x.text });
 
 export const TABLE_NAMES = {
   summary: '总体情况',

@@ -9,12 +9,8 @@ import type { StatsFilters } from '../../core/stats/filters.ts';
 import type { DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
-/**
- * Reads every row of the suggestions matching the suggestion-level filters, grouped into
- * aggregates (people and progress reports are not needed for any figure, nor any free text: those
- * fields are left empty).
- */
-export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): SuggestionAggregate[] {
+/** The suggestion-level filters (everything but `unit`) as one SQL condition; shared with the ledgers. */
+export function suggestionFilter(filters: StatsFilters): SQL | undefined {
   const s = schema.suggestions;
   const conditions: SQL[] = [];
   if (filters.session) conditions.push(eq(s.session, filters.session));
@@ -23,7 +19,17 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   if (filters.category) conditions.push(filters.category === UNCATEGORISED ? inArray(s.category, ['', UNCATEGORISED]) : eq(s.category, filters.category));
   if (filters.from) conditions.push(gte(s.assignedOn, filters.from));
   if (filters.to) conditions.push(lte(s.assignedOn, filters.to));
-  const where = conditions.length ? and(...conditions) : undefined;
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+/**
+ * Reads every row of the suggestions matching the suggestion-level filters, grouped into
+ * aggregates (people and progress reports are not needed for any figure, nor any free text: those
+ * fields are left empty).
+ */
+export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): SuggestionAggregate[] {
+  const s = schema.suggestions;
+  const where = suggestionFilter(filters);
   const ids = db.select({ id: s.id }).from(s).where(where);
   // Long free text (bodies, summaries, notes, comments, evidence) is never counted, so it is not
   // read: those fields are absent from the rows below, which only this module's walk sees.

@@ -110,6 +110,16 @@ function createSweepStore(db: DbOrTx) {
           .map((row) => ({ ...row, kind, explanation: row.explanation as Bilingual })),
       );
     },
+    /** Every answer deadline still open, however far: the handling rhythm (policy `rhythm`) follows each one. */
+    openAnswerDeadlines(): IndexedDeadline[] {
+      const t = schema.openDeadlines;
+      return db
+        .select()
+        .from(t)
+        .where(eq(t.kind, 'answer'))
+        .all()
+        .map((row) => ({ ...row, kind: 'answer' as const, explanation: row.explanation as Bilingual }));
+    },
     suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
       const out = new Map<string, SuggestionFacts>();
       // Long id lists are read in parts: a statement binds at most MAX_BOUND_VALUES values.

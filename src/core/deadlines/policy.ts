@@ -7,6 +7,8 @@ import beijingPolicyJson from './policies/beijing.json' with { type: 'json' };
 import chongqingPolicyJson from './policies/chongqing.json' with { type: 'json' };
 import defaultPolicyJson from './policies/default.json' with { type: 'json' };
 import shanghaiPolicyJson from './policies/shanghai.json' with { type: 'json' };
+import chengduPolicyJson from './policies/chengdu.json' with { type: 'json' };
+import wuchangPolicyJson from './policies/wuchang.json' with { type: 'json' };
 import { describeIssues } from '../zod-issues.ts';
 
 const count = z.number().int().min(0);
@@ -57,6 +59,25 @@ export const policySchema = z.object({
    * update that points to the new one.
    */
   cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
+  /**
+   * How the handling report prints percentages (SPEC §10): 1 or 2 decimals, and whether the
+   * breakdowns of one whole (A/B/C/D, the grades) are forced to add up to 100% (Chongqing 2024)
+   * or each rounded plainly (Chengdu 2023, Wuchang 2023).
+   */
+  /**
+   * The handling rhythm (SPEC §4, the Chongqing "1171" practice; src/core/deadlines/rhythm.ts):
+   * weekly progress prompts while the answer is open, the internal draft date (`draftDays` after
+   * assignment, null for none) and daily warnings in the answer's last week. null: off.
+   */
+  rhythm: z
+    .object({ weeklyPrompt: z.boolean(), draftDays: count.nullable(), lastWeekDailies: z.boolean() })
+    .strict()
+    .nullable()
+    .default(null),
+  report: z
+    .object({ percentDecimals: z.union([z.literal(1), z.literal(2)]), sharesSumTo100: z.boolean() })
+    .strict()
+    .default({ percentDecimals: 1, sharesSumTo100: true }),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -77,6 +98,8 @@ export const BUILT_IN_POLICIES: Record<string, Policy> = {
   chongqing: parsePolicy(chongqingPolicyJson, 'src/core/deadlines/policies/chongqing.json'),
   shanghai: parsePolicy(shanghaiPolicyJson, 'src/core/deadlines/policies/shanghai.json'),
   beijing: parsePolicy(beijingPolicyJson, 'src/core/deadlines/policies/beijing.json'),
+  chengdu: parsePolicy(chengduPolicyJson, 'src/core/deadlines/policies/chengdu.json'),
+  wuchang: parsePolicy(wuchangPolicyJson, 'src/core/deadlines/policies/wuchang.json'),
 };
 
 export const DEADLINE_LABELS: Record<DeadlineKind, { zh_cn: string; en_us: string }> = {

@@ -16,7 +16,7 @@ import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, Sugge
 import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/policy.ts';
 import { describeFilters, type StatsFilters } from './filters.ts';
 import type { CommitmentCounts, GradeBreakdown, OverdueItem, Stats, UnitRow } from './figures.ts';
-import { formatTenths, independentShares, rate, wholeShares, type Rate, type Share } from './percent.ts';
+import { independentShares, printed, rate as rateAt, sharesOf, type PercentStyle, type Rate, type Share } from './percent.ts';
 
 /** What the figures are computed from: the selected suggestions as aggregates, and the rules. */
 export interface StatsInput {
@@ -54,6 +54,8 @@ type UnitAcc = Omit<UnitRow, 'unitName' | 'satisfiedOrBasic' | 'faceToFace'> & {
 
 export function computeStats(input: StatsInput, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
   const { timeZone, now, policy, calendar, unitNames, aggregates } = input;
+  const style = percentStyle(policy);
+  const rate = (numerator: number, denominator: number): Rate => rateAt(numerator, denominator, style.decimals);
   const asOf = options.asOf ?? localDate(now, timeZone);
   const due = memoizedDeadlines(calendar);
   const nameOf = (unitId: string) => unitNames.get(unitId) ?? unitId;
@@ -257,8 +259,9 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   }
 
   totals.unitsInvolved = units.size;
-  const [sA, sB, sC, sD] = wholeShares([classes.A, classes.B, classes.C, classes.D]) as [Share, Share, Share, Share];
+  const [sA, sB, sC, sD] = sharesOf([classes.A, classes.B, classes.C, classes.D], style) as [Share, Share, Share, Share];
   const cd = classes.C + classes.D;
+  const cdUnits = sC.units === null || sD.units === null ? null : sC.units + sD.units;
   const cdTenths = sC.tenths === null || sD.tenths === null ? null : sC.tenths + sD.tenths;
   const unitRows: UnitRow[] = [...units.values()]
     .map((u) => ({
@@ -273,7 +276,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
       overdue: u.overdue,
       classes: u.classes,
       grades: u.grades,
-      satisfiedOrBasic: satisfiedOrBasic(u.grades),
+      satisfiedOrBasic: satisfiedOrBasic(u.grades, style),
       faceToFace: rate(u.faceToFace, u.leadOrSplit),
       commitments: u.commitments,
     }))
@@ -283,6 +286,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   const categoryShares = independentShares(
     ranked.map(([, n]) => n),
     totals.suggestions,
+    style.decimals,
   );
 
   const byUnit = new Map<string, number>();
@@ -302,10 +306,10 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
       B: sB,
       C: sC,
       D: sD,
-      CD: { count: cd, of: answered, tenths: cdTenths, percent: cdTenths === null ? null : cdTenths / 10, text: formatTenths(cdTenths) },
+      CD: { count: cd, of: answered, ...printed(cdUnits, style.decimals, cdTenths) },
     },
     publication: { rate: rate(publicAnswers, answered), public: publicAnswers, notPublic: answered - publicAnswers },
-    satisfaction: { firstRound: grades(firstGrades), final: grades(finalGrades), notReturned },
+    satisfaction: { firstRound: grades(firstGrades, style), final: grades(finalGrades, style), notReturned },
     faceToFace: rate(faceToFace, answering),
     reassignment: { rate: rate(reassignedTasks, originalAssignments), approvedDecisions },
     coOpinions: { expected: totals.assignments.co, received: coReceived, rate: rate(coReceived, totals.assignments.co) },
@@ -322,16 +326,21 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   };
 }
 
-function grades(counts: Record<Grade, number>): GradeBreakdown {
-  const [satisfied, basicallySatisfied, unsatisfied] = wholeShares([counts.satisfied, counts.basically_satisfied, counts.unsatisfied]) as [Share, Share, Share];
-  return { evaluations: evaluationsOf(counts), satisfied, basicallySatisfied, unsatisfied, satisfiedOrBasic: satisfiedOrBasic(counts) };
+/** The policy's printing convention (SPEC §10: `report.percentDecimals`, `report.sharesSumTo100`). */
+export function percentStyle(policy: Policy): PercentStyle {
+  return { decimals: policy.report.percentDecimals, sharesSumTo100: policy.report.sharesSumTo100 };
+}
+
+function grades(counts: Record<Grade, number>, style: PercentStyle): GradeBreakdown {
+  const [satisfied, basicallySatisfied, unsatisfied] = sharesOf([counts.satisfied, counts.basically_satisfied, counts.unsatisfied], style) as [Share, Share, Share];
+  return { evaluations: evaluationsOf(counts), satisfied, basicallySatisfied, unsatisfied, satisfiedOrBasic: satisfiedOrBasic(counts, style) };
 }
 
 const evaluationsOf = (counts: Record<Grade, number>): number => counts.satisfied + counts.basically_satisfied + counts.unsatisfied;
 
 /** (满意 + 基本满意) ÷ evaluations. */
-function satisfiedOrBasic(counts: Record<Grade, number>): Rate {
-  return rate(counts.satisfied + counts.basically_satisfied, evaluationsOf(counts));
+function satisfiedOrBasic(counts: Record<Grade, number>, style: PercentStyle): Rate {
+  return rateAt(counts.satisfied + counts.basically_satisfied, evaluationsOf(counts), style.decimals);
 }
 
 /** on_time_rate: approved on or before the deadline of its round (round 1: as extended, if it was). */

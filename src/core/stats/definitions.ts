@@ -45,12 +45,13 @@ export const ROUNDING = [
   'Each is rounded half-up from the exact fraction of its two counts (integer arithmetic, no floating-point drift); a fraction that is not exactly 1 never prints as 100% (at most 99.9%) and one that is not exactly 0 never prints as 0.0% (at least 0.1%). Nothing to divide by prints "—".',
   'Breakdowns of one whole — the result classes A/B/C/D of the answers and the grades 满意/基本满意/不满意 of the evaluations — are printed so that they sum to exactly 100.0%: every part but the largest is rounded on its own, and the largest part is 100% minus the others. This is what the Chongqing 2024 report does: 1178 of 1284 answers is 91.74%, printed 91.8% beside B 1.2% and C+D 7.0%. The largest part can therefore differ from its own rounding by a few tenths.',
   'The C、D类合计 share is the sum of the printed C and D shares. Category shares are each rounded on their own, so they may not sum to exactly 100.0%.',
+  'That is the default and the `chongqing` policy. A policy\'s `report` settings change it (SPEC §10): `percentDecimals: 2` prints two decimals with trailing zeros dropped (the Chengdu 2023 article prints 609 of 667 as 91.3% and 49 of 667 as 7.35%), and `sharesSumTo100: false` rounds every share of a breakdown on its own, so they may not sum to exactly 100% (the `chengdu` and `wuchang` policies; Wuchang prints 113, 9 and 1 of 123 as 91.87%, 7.32%, 0.81%). The first-round grades are printed with their shares beside the final ones.',
   'Every share is computed from counts, never from other percentages, and the counts add up: A+B+C+D = answers, public + not public = answers, 满意+基本满意+不满意 = evaluations, made = done + claimed + overdue + not yet due, and the per-unit rows sum to the totals.',
 ].join(' ');
 
 /** The rounding rule in one Chinese sentence, for the report's 统计口径 appendix. */
 export const ROUNDING_ZH =
-  '百分比保留一位小数，按两个件数之比四舍五入，全部为100%时印“100%”；不是全部的不印为100%，不是零的不印为0.0%。A、B、C、D类及满意、基本满意、不满意各项占比合计为100%：除最大一项外各自四舍五入，最大一项取100%减去其余各项（与重庆市2024年报告一致：1178÷1284＝91.74%，印为91.8%）；C、D类合计占比为两类占比之和；各类别占比各自四舍五入，合计可能不恰为100%。';
+  '按默认及重庆市政策：百分比保留一位小数，按两个件数之比四舍五入，全部为100%时印“100%”；不是全部的不印为100%，不是零的不印为0.0%。A、B、C、D类及满意、基本满意、不满意各项占比合计为100%：除最大一项外各自四舍五入，最大一项取100%减去其余各项（与重庆市2024年报告一致：1178÷1284＝91.74%，印为91.8%）；C、D类合计占比为两类占比之和；各类别占比各自四舍五入，合计可能不恰为100%。成都市、武昌区政策：保留两位小数（末位0不印，如91.3%），各项各自四舍五入，合计可能不恰为100%。';
 
 /** What the filters select. */
 export const SCOPE = [

@@ -14,6 +14,8 @@ import { appliedMigrations } from '../../app/health.ts';
 import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerLedgerCommand } from './ledger-command.ts';
+import { registerPublishCommand } from './publish-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 import { DemoError, runDemo } from '../../app/demo.ts';
 
@@ -174,6 +176,8 @@ export function createProgram(host: CliHost): Command {
     });
 
   registerReportCommand(program, withApp);
+  registerLedgerCommand(program, withApp);
+  registerPublishCommand(program, withApp);
   return program;
 }
 

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../app/suggestion-queries.ts';
 import { REPORT_FORMATS } from '../../adapters/report/render.ts';
+import { LEDGER_FORMATS, LEDGER_KINDS } from '../../adapters/report/ledger.ts';
+import { PUBLICATION_FORMATS } from '../../adapters/report/publication.ts';
 
 const trueOrFalse = (name: string) => z.enum(['true', 'false'], { message: `${name} must be true or false` });
 
@@ -52,6 +54,8 @@ export const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed
 
 /** `GET /api/report`'s own parameter beside the statistics filters (report-routes checks it against the same list). */
 export const reportFormatQuery = z.object({ format: z.enum(REPORT_FORMATS).optional().describe('default md') });
+export const ledgerQuery = z.object({ kind: z.enum(LEDGER_KINDS).describe('which ledger'), format: z.enum(LEDGER_FORMATS).optional().describe('default json') });
+export const publicationFormatQuery = z.object({ format: z.enum(PUBLICATION_FORMATS).optional().describe('default json') });
 
 /** SPEC §7's error shape, every 4xx and 5xx. */
 export const errorSchema = z.object({

@@ -1,7 +1,9 @@
 /**
  * The statistics and the handling report over HTTP (SPEC §7, §10): `GET /stats` (JSON) and
  * `GET /report?format=md|csv|xlsx`, both with the filters session, kind, timing, unit, category,
- * from, to. Mounted under /api behind the admin guard. Bad filters answer 400 in the SPEC §7
+ * from, to; and the two ledgers, `GET /ledger?kind=commitments|answers&format=json|csv|xlsx`, with
+ * the same filters; and `GET /publication?format=json|md|html`, the answers that may be published.
+ * Mounted under /api behind the admin guard. Bad filters answer 400 in the SPEC §7
  * error shape; the routes answer their own errors so they behave the same wherever mounted.
  */
 import { Hono, type Context } from 'hono';
@@ -9,6 +11,10 @@ import { errorBody } from './errors.ts';
 import type { AppContext } from '../../app/context.ts';
 import { contentDisposition, renderReport, REPORT_FORMATS, type ReportFormat } from '../../adapters/report/render.ts';
 import { checkFilters, computeStats } from '../../app/stats.ts';
+import { buildLedger } from '../../app/ledger.ts';
+import { buildPublication } from '../../app/publication.ts';
+import { PUBLICATION_CONTENT_TYPES, PUBLICATION_FORMATS, renderPublication, type PublicationFormat } from '../../adapters/report/publication.ts';
+import { LEDGER_FORMATS, LEDGER_KINDS, renderLedger, type LedgerFormat, type LedgerKind } from '../../adapters/report/ledger.ts';
 import type { StatsFilters } from '../../core/stats/filters.ts';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
@@ -53,6 +59,31 @@ export function reportRoutes(ctx: AppContext): Hono {
     const report = await renderReport(computeStats(ctx, filters.value), format as ReportFormat);
     const body = typeof report.body === 'string' ? report.body : new Uint8Array(report.body);
     return c.body(body, 200, { 'content-type': report.contentType, 'content-disposition': contentDisposition(report) });
+  });
+
+  api.get('/ledger', async (c) => {
+    const query = singleQuery(c);
+    if (!query.ok) return query.response;
+    const { kind, format = 'json', ...rest } = query.value;
+    const problems: string[] = [];
+    if (!(LEDGER_KINDS as readonly string[]).includes(kind ?? '')) problems.push(`kind: must be one of ${LEDGER_KINDS.join(', ')}`);
+    if (!(LEDGER_FORMATS as readonly string[]).includes(format)) problems.push(`format: must be one of ${LEDGER_FORMATS.join(', ')}`);
+    if (problems.length) return invalid(c, problems);
+    const filters = filtersOf(c, ctx, rest);
+    if (!filters.ok) return filters.response;
+    const ledger = await renderLedger(buildLedger(ctx, kind as LedgerKind, filters.value), format as LedgerFormat);
+    const body = typeof ledger.body === 'string' ? ledger.body : new Uint8Array(ledger.body);
+    return c.body(body, 200, { 'content-type': ledger.contentType, 'content-disposition': `attachment; filename="${ledger.filename}"` });
+  });
+
+  api.get('/publication', (c) => {
+    const query = singleQuery(c);
+    if (!query.ok) return query.response;
+    const { format = 'json', ...rest } = query.value;
+    if (!(PUBLICATION_FORMATS as readonly string[]).includes(format)) return invalid(c, [`format: must be one of ${PUBLICATION_FORMATS.join(', ')}`]);
+    const filters = filtersOf(c, ctx, rest);
+    if (!filters.ok) return filters.response;
+    return c.body(renderPublication(buildPublication(ctx, filters.value), format as PublicationFormat), 200, { 'content-type': PUBLICATION_CONTENT_TYPES[format as PublicationFormat] });
   });
 
   return api;

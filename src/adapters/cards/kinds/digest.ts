@@ -58,6 +58,19 @@ export function renderDigestCard(model: DigestModel): LarkCard {
         )
       : md('本月没有到期的承诺事项。', 'No commitments are due this month.'),
   );
+  if (model.interimByUnit) {
+    // Monthly: open interim (闭会) items by unit with their next deadline. Titles only, as everywhere in the supervisors' group.
+    elements.push({ tag: 'hr' }, md('**闭会期间建议（月度督办）**', '**Interim suggestions (monthly review)**'));
+    if (model.interimByUnit.length === 0) elements.push(md('无在办的闭会期间建议。', 'No open interim suggestions.'));
+    for (const unit of model.interimByUnit.slice(0, MAX_UNITS)) {
+      const items = unit.items.slice(0, MAX_ITEMS_PER_UNIT);
+      const zh = items.map((i) => `- 第${escapeMarkdown(i.number)}号 ${escapeMarkdown(i.title)}：${i.next ? `下一期限 ${i.next.deadline.zh_cn} ${i.next.dueOn}` : '无在办期限'}`);
+      const en = items.map((i) => `- No. ${escapeMarkdown(i.number)}: ${i.next ? `next ${i.next.deadline.en_us} ${i.next.dueOn}` : 'no open deadline'}`);
+      if (unit.items.length > MAX_ITEMS_PER_UNIT) zh.push(`- …及其他 ${unit.items.length - MAX_ITEMS_PER_UNIT} 项`);
+      elements.push(md(`**${escapeMarkdown(unit.unitName)}**（${unit.items.length} 件）\n${zh.join('\n')}`, `**${escapeMarkdown(unit.unitName)}** (${unit.items.length})\n${en.join('\n')}`));
+    }
+    if (model.interimByUnit.length > MAX_UNITS) elements.push(md(`…及其他 ${model.interimByUnit.length - MAX_UNITS} 个单位`, `… and ${model.interimByUnit.length - MAX_UNITS} more units`));
+  }
   if (model.chart.length) {
     elements.push({ tag: 'hr' }, md('**各单位在办事项（按灯色）**', '**Open items by unit and light**'), {
       tag: 'chart',
