@@ -45,7 +45,7 @@ import { fmt, ROOT } from './support.ts';
 
 const TIME_ZONE = 'Asia/Shanghai';
 /** A Tuesday, a working day, 09:00 in Shanghai: when the scheduled sweep runs. */
-const NOW = '2026-03-10T09:00:00+08:00';
+export const NOW = '2026-03-10T09:00:00+08:00';
 const TODAY = '2026-03-10';
 const NEXT_DAY = '2026-03-11T09:00:00+08:00';
 const HORIZON = addDays(TODAY, defaultPolicy.reminders.noticeDaysBefore);
@@ -54,7 +54,7 @@ const EVALUATION_RULE = defaultPolicy.deadlines.evaluation;
 const EVALUATION_WORKING_DAYS = 'workingDays' in EVALUATION_RULE ? EVALUATION_RULE.workingDays : 20;
 const DEPUTIES = 3_000;
 
-interface Scenario {
+export interface Scenario {
   name: string;
   suggestions: number;
   /** Suggestions with deadlines inside the sweep window, and how many of their 3 deadlines are. */
@@ -132,7 +132,7 @@ interface Kind {
   due: Set<'main' | 'c1' | 'c2'>;
 }
 
-function buildSweepDatabase(path: string, scenario: Scenario, ctx: DeadlineContext): Built {
+export function buildSweepDatabase(path: string, scenario: Scenario, ctx: DeadlineContext): Built {
   const started = performance.now();
   const db = openDatabase(path);
   const sqlite = db.$client;
