@@ -158,17 +158,31 @@ export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportO
  * The slice is measured in elapsed time (performance.now), not with the application's clock:
  * it is the time this process spends, not a moment of the handling.
  */
-export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], options: ImportOptions & { sliceMs?: number }): Promise<ImportReport> {
+export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], options: ImportOptions & SliceOptions): Promise<ImportReport> {
   const sliceMs = options.sliceMs ?? SLICE_MS;
+  const pauseMs = options.pauseMs ?? 0;
   const run = beginImport(db, rows, options);
   for (let start = 0; start < rows.length; ) {
     const began = performance.now();
     // At least one row per slice, so a row slower than the slice still moves the import on.
     start = importSome(db, rows, start, run, (done) => done > 0 && performance.now() - began >= sliceMs);
     options.onProgress?.(start, rows.length);
-    if (start < rows.length) await yieldToEventLoop();
+    if (start < rows.length) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
   }
   return finishImport(run);
+}
+
+export interface SliceOptions {
+  /** How long a slice may run (default SLICE_MS). */
+  sliceMs?: number;
+  /**
+   * A pause between slices, for an import in another process than the server (the CLI): the
+   * server's writers wait for the file's lock in SQLite's busy handler, which retries after
+   * sleeps of growing length; a slice that starts again at once would take the lock first every
+   * time. Without it (0), only this process's event loop is let through, which is enough when
+   * the server itself imports (one connection, no lock to wait for).
+   */
+  pauseMs?: number;
 }
 
 /** Lets whatever is waiting (a request, a timer, I/O) run before the next slice; Node and Workers alike. */
