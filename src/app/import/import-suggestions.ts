@@ -2,10 +2,11 @@
  * Imports suggestions (SPEC §7, §8) from rows of any source. Each row is validated, checked
  * against the directory and the rest of the file, then written in its own savepoint: a bad row is
  * rejected with its row number and reason and leaves nothing behind, the other rows still import.
- * Idempotent on (session, number): the same row imported again changes nothing. Servers and the
- * CLI import in short slices that hand the event loop back (`importSuggestionsInSlices`). A new suggestion
+ * Idempotent on (session, number): the same row imported again changes nothing. A new suggestion
  * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint;
  * a re-import that changes the deputies (or the leader) queues their joining or leaving the group.
+ * Servers and the CLI import in short slices that hand the event loop back
+ * (`importSuggestionsInSlices`).
  */
 import { and, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
