@@ -21,7 +21,6 @@ import { importSuggestionsInSlices } from '../src/app/import/import-suggestions.
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { openDatabase } from '../src/runtimes/node/open-database.ts';
 import { readTable } from '../src/transports/cli/read-table.ts';
-import { startSandbox } from '../src/sandbox/start-sandbox.ts';
 import { fixedRateLoad } from './fixed-rate.ts';
 import { fmt, freePort, record, ROOT, startChild, stopChild } from './support.ts';
 import { CHAT, ENCRYPT_KEY, EventSource, TOKEN } from './webhook.bench.ts';
@@ -128,8 +127,11 @@ export async function runImportWebhookBench(): Promise<boolean> {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // Lark is the sandbox: the import's groups and cards are delivered meanwhile, as they would be.
-  const lark = await startSandbox({ appId: 'cli_bench0001', appSecret: 'bench-app-secret', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, webhookUrl: `${url}/lark/events` });
+  // Lark is the sandbox, in its own process: the import's groups and cards are delivered meanwhile.
+  const larkSettings = { LARK_APP_ID: 'cli_bench0001', LARK_APP_SECRET: 'bench-app-secret', LARK_ENCRYPT_KEY: ENCRYPT_KEY, LARK_VERIFICATION_TOKEN: TOKEN };
+  const larkPort = await freePort();
+  const larkUrl = `http://127.0.0.1:${larkPort}`;
+  const lark = await startChild(['--import', 'tsx', 'bench/sandbox-child.ts'], { ...larkSettings, SANDBOX_PORT: String(larkPort), WEBHOOK_URL: `${url}/lark/events` }, /sandbox ready/);
   const env = {
     DATABASE_PATH: databasePath,
     ADMIN_TOKEN,
@@ -137,7 +139,7 @@ export async function runImportWebhookBench(): Promise<boolean> {
     LARK_APP_SECRET: 'bench-app-secret',
     LARK_ENCRYPT_KEY: ENCRYPT_KEY,
     LARK_VERIFICATION_TOKEN: TOKEN,
-    LARK_BASE_URL: lark.url,
+    LARK_BASE_URL: larkUrl,
     DUBAN_SCHEDULE: 'off',
     DUBAN_DIGEST_SCHEDULE: 'off',
     LOG_LEVEL: 'warn',
@@ -198,7 +200,7 @@ export async function runImportWebhookBench(): Promise<boolean> {
     return ok;
   } finally {
     await stopChild(server);
-    await lark.close();
+    await stopChild(lark);
     rmSync(dir, { recursive: true, force: true });
   }
 }
