@@ -45,3 +45,17 @@ export function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** A measured number (or a yes/no) of a bench run, by name: what `--compare` lines up. */
+export type Metric = number | boolean | string;
+const recorded = new Map<string, Record<string, Metric>>();
+
+/**
+ * Keeps the numbers a bench wants compared across runs; bench/run.ts writes them, with whether the
+ * bench met its targets, to bench/results/<bench>-<timestamp>.json.
+ */
+export function record(bench: string, metrics: Record<string, Metric>): void {
+  recorded.set(bench, { ...recorded.get(bench), ...metrics });
+}
+
+export const recordedMetrics = (bench: string): Record<string, Metric> => recorded.get(bench) ?? {};

@@ -25,9 +25,9 @@ import { startWranglerDev, type WranglerDev } from '../src/runtimes/node/wrangle
 import { fixedRateLoad } from './fixed-rate.ts';
 import { fmt, freePort, ROOT, startChild, stopChild } from './support.ts';
 
-const ENCRYPT_KEY = 'bench-encrypt-key';
-const TOKEN = 'bench-verification-token';
-const CHAT = 'oc_bench000000000000000000000001';
+export const ENCRYPT_KEY = 'bench-encrypt-key';
+export const TOKEN = 'bench-verification-token';
+export const CHAT = 'oc_bench000000000000000000000001';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WORKERS = process.env.BENCH_WORKERS !== 'off';
 /** duban on wrangler dev against the baseline Worker on the same wrangler dev (README "Benchmarks"). */
@@ -62,7 +62,7 @@ interface SignedRequest {
  * Unique, already encrypted and signed events, made between runs so the generator does no crypto
  * while measuring, and dropped once sent so memory stays flat however many rounds are asked for.
  */
-class EventSource {
+export class EventSource {
   private events: SignedRequest[] = [];
   private sent = 0;
   private made = 0;

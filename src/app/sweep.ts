@@ -82,6 +82,11 @@ export interface SweepDeps {
   policy: Policy;
   timeZone: string;
   supervisorChatId?: string | undefined;
+  /**
+   * Called once the sweep's write transaction is open, before its first write: the moment a crash
+   * must leave nothing behind (test/chaos.test.ts kills the process when it is logged).
+   */
+  onTransactionOpen?: () => void;
 }
 
 export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }): SweepResult {
@@ -204,6 +209,7 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
 
   deps.db.transaction(
     () => {
+      deps.onTransactionOpen?.();
       const overdueCards = new Map<string, string>();
       for (const r of result.reminders) {
         if (!store.claimReminder(r, at)) continue; // a concurrent sweep sent it
@@ -267,7 +273,17 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 
 /** One sweep of the application's database at `now`, logged. */
 export function runSweep(ctx: AppContext, options: { now: Date; dryRun: boolean }): SweepResult {
-  const result = sweep({ db: ctx.db, calendar: ctx.calendar, policy: ctx.policy, timeZone: ctx.config.timeZone, supervisorChatId: ctx.config.supervisorChatId }, options);
+  const result = sweep(
+    {
+      db: ctx.db,
+      calendar: ctx.calendar,
+      policy: ctx.policy,
+      timeZone: ctx.config.timeZone,
+      supervisorChatId: ctx.config.supervisorChatId,
+      onTransactionOpen: () => ctx.logger.debug({ reminders: 'planned' }, 'sweep transaction open'),
+    },
+    options,
+  );
   ctx.logger.info({ today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, cardsRefreshed: result.cards.refreshed.length, dryRun: result.dryRun }, 'reminder sweep');
   return result;
 }

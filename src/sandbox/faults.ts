@@ -27,6 +27,11 @@ export interface FaultSpec {
    * answer is lost — the case Lark's idempotency `uuid` exists for.
    */
   mode?: 'replace' | 'after';
+  /**
+   * The share (0–1) of matching calls this fault answers, drawn at random per call: "20 % of the
+   * sends fail". A call it lets pass goes on to the next fault, or to Lark itself.
+   */
+  rate?: number;
 }
 
 export interface ActiveFault extends Required<Pick<FaultSpec, 'path' | 'times' | 'mode'>> {
@@ -36,6 +41,7 @@ export interface ActiveFault extends Required<Pick<FaultSpec, 'path' | 'times' |
   body?: unknown;
   headers?: Record<string, string>;
   delayMs?: number;
+  rate?: number;
   used: number;
 }
 
@@ -55,6 +61,7 @@ export class FaultRegistry {
       ...(spec.body !== undefined && { body: spec.body }),
       ...(spec.headers !== undefined && { headers: spec.headers }),
       ...(spec.delayMs !== undefined && { delayMs: spec.delayMs }),
+      ...(spec.rate !== undefined && { rate: spec.rate }),
     };
     this.active.push(fault);
     return fault;
@@ -65,7 +72,8 @@ export class FaultRegistry {
     const index = this.active.findIndex(
       (f) =>
         (f.method === undefined || f.method === method.toUpperCase()) &&
-        (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path)),
+        (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path)) &&
+        (f.rate === undefined || Math.random() < f.rate),
     );
     if (index < 0) return undefined;
     const fault = this.active[index]!;

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import type { FakeLark } from '../../src/sandbox/fake-lark.ts';
 import { adminApi, type OutboxRow } from './lark-world.ts';
-import { CREATE_CHAT_PATH, SEND_PATH, waitFor } from './outbox-helpers.ts';
+import { CREATE_CHAT_PATH, outboxOfFile, readDbFile, SEND_PATH, waitFor } from './outbox-helpers.ts';
 
 /**
  * Five groups cannot be created at first (they are retried). Of the sends, five are quick; three
@@ -82,4 +82,26 @@ export function troubledBurst(fake: FakeLark, count: number, slowMs: number) {
       expect(rows).toHaveLength(groupChats().length + all.length);
     },
   };
+}
+
+/**
+ * After a bot drained the outbox of the database at `dbPath` (read straight from the file), what
+ * Lark holds is what the outbox says was sent, each once: every row sent, one group per
+ * create_chat row (the one duban recorded for its suggestion), one message per send_card and
+ * send_text row with that row's uuid, and no message Lark stored twice. For the chaos suite
+ * (test/chaos.test.ts), whatever faults and kills came in between.
+ */
+export function expectOutboxDeliveredOnce(fake: FakeLark, dbPath: string) {
+  const rows = outboxOfFile(dbPath);
+  expect(rows.filter((r) => r.status !== 'sent').map((r) => ({ id: r.id, kind: r.kind, status: r.status, lastError: r.last_error }))).toEqual([]);
+  const recorded = readDbFile(dbPath, (db) => db.prepare('select suggestion_id as suggestionId, chat_id as chatId from suggestion_chats').all() as Array<{ suggestionId: string; chatId: string }>);
+  const groups = fake.chats().filter((c) => c.chatType !== 'p2p');
+  const created = rows.filter((r) => r.kind === 'create_chat');
+  expect(groups.length, 'one group in Lark per create_chat row').toBe(created.length);
+  expect(groups.map((c) => c.chatId).sort()).toEqual(recorded.filter((r) => created.some((c) => c.suggestion_id === r.suggestionId)).map((r) => r.chatId).sort());
+  const messages = groups.flatMap((c) => fake.messagesIn(c.chatId)).filter((m) => m.uuid !== undefined);
+  const sends = rows.filter((r) => r.kind === 'send_card' || r.kind === 'send_text');
+  expect(new Set(messages.map((m) => m.uuid)).size, 'no message stored twice').toBe(messages.length);
+  expect(messages.map((m) => m.uuid!).sort()).toEqual(sends.map((r) => r.id).sort());
+  return { rows, groups: groups.length, messages: messages.length };
 }

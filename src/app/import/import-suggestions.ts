@@ -5,6 +5,8 @@
  * Idempotent on (session, number): the same row imported again changes nothing. A new suggestion
  * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint;
  * a re-import that changes the deputies (or the leader) queues their joining or leaving the group.
+ * Servers and the CLI import in short slices that hand the event loop back
+ * (`importSuggestionsInSlices`).
  */
 import { and, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
@@ -45,61 +47,149 @@ export interface ImportReport {
   unknownColumns: string[];
 }
 
-/** Rows per transaction: big enough to be fast, small enough not to hold the write lock long. */
+/** Rows per transaction of the synchronous import: big enough to be fast, small enough not to hold the write lock long. */
 const CHUNK = 500;
+
+/**
+ * How long one slice of `importSuggestionsInSlices` may hold the event loop and the write lock.
+ * Well under the ~50 ms a server can afford: a webhook (or another process's writer, waiting on
+ * busy_timeout) gets its turn between two slices.
+ */
+export const SLICE_MS = 20;
 
 class RowRejected extends Error {}
 
-export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportOptions): ImportReport {
-  const newId = options.newId ?? defaultNewId;
-  const report: ImportReport = { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [], items: [], unknownColumns: [] };
-  const unknownColumns = new Set<string>();
-  const units = new Set(db.select({ id: schema.units.id }).from(schema.units).all().map((u) => u.id));
-  const deputies = new Set(db.select({ id: schema.deputies.id }).from(schema.deputies).all().map((d) => d.id));
-  const firstRowOf = new Map<string, number>();
+/** What the rows of one import share across its transactions. */
+interface ImportRun {
+  report: ImportReport;
+  unknownColumns: Set<string>;
+  units: Set<string>;
+  deputies: Set<string>;
+  firstRowOf: Map<string, number>;
+  newId: NewId;
+  options: ImportOptions;
+}
 
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    db.transaction(
-      (tx) => {
-        for (const raw of chunk) {
-          const parsed = parseSuggestionRow(raw.values);
-          // The first row with a (session, number) claims it, valid or not: a later row with the
-          // same number is a duplicate either way.
-          const key = parsed.ok ? suggestionKey(parsed.input.session, parsed.input.number) : parsed.key;
-          const first = key === undefined ? undefined : firstRowOf.get(key);
-          if (key !== undefined && first === undefined) firstRowOf.set(key, raw.row);
-          if (!parsed.ok) {
-            report.rejected.push({ row: raw.row, ...(parsed.number && { number: parsed.number }), reason: parsed.reason });
-            continue;
-          }
-          const input = parsed.input;
-          parsed.unknownColumns.forEach((c) => unknownColumns.add(c));
-          if (first !== undefined) {
-            report.rejected.push({ row: raw.row, number: input.number, reason: `编号重复：与第 ${first} 行相同（duplicate number in this file, first at row ${first}）` });
-            continue;
-          }
-          const missing = missingReferences(input, units, deputies);
-          if (missing) {
-            report.rejected.push({ row: raw.row, number: input.number, reason: missing });
-            continue;
-          }
-          try {
-            const result = tx.transaction((sp) => upsertSuggestion(sp, input, options, newId));
-            report[result.outcome]++;
-            report.items.push({ row: raw.row, id: result.id, session: input.session, number: input.number, outcome: result.outcome });
-          } catch (error) {
-            if (!(error instanceof RowRejected)) throw error;
-            report.rejected.push({ row: raw.row, number: input.number, reason: error.message });
-          }
+function beginImport(db: SqliteDb, rows: RawRow[], options: ImportOptions): ImportRun {
+  return {
+    report: { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [], items: [], unknownColumns: [] },
+    unknownColumns: new Set<string>(),
+    units: new Set(db.select({ id: schema.units.id }).from(schema.units).all().map((u) => u.id)),
+    deputies: new Set(db.select({ id: schema.deputies.id }).from(schema.deputies).all().map((d) => d.id)),
+    firstRowOf: new Map<string, number>(),
+    newId: options.newId ?? defaultNewId,
+    options,
+  };
+}
+
+function finishImport(run: ImportRun): ImportReport {
+  run.report.unknownColumns = [...run.unknownColumns];
+  return run.report;
+}
+
+/**
+ * Imports rows from `start` in one transaction until `shouldStop(rowsDone)` says so; returns the
+ * index of the next row. Every row is whole in its own savepoint, so where a transaction ends
+ * changes nothing a row promises.
+ */
+function importSome(db: SqliteDb, rows: RawRow[], start: number, run: ImportRun, shouldStop: (done: number) => boolean): number {
+  const { report } = run;
+  let next = start;
+  db.transaction(
+    (tx) => {
+      while (next < rows.length && !shouldStop(next - start)) {
+        const raw = rows[next++]!;
+        const parsed = parseSuggestionRow(raw.values);
+        // The first row with a (session, number) claims it, valid or not: a later row with the
+        // same number is a duplicate either way.
+        const key = parsed.ok ? suggestionKey(parsed.input.session, parsed.input.number) : parsed.key;
+        const first = key === undefined ? undefined : run.firstRowOf.get(key);
+        if (key !== undefined && first === undefined) run.firstRowOf.set(key, raw.row);
+        if (!parsed.ok) {
+          report.rejected.push({ row: raw.row, ...(parsed.number && { number: parsed.number }), reason: parsed.reason });
+          continue;
         }
-      },
-      { behavior: 'immediate' },
-    );
-    options.onProgress?.(Math.min(start + CHUNK, rows.length), rows.length);
+        const input = parsed.input;
+        parsed.unknownColumns.forEach((c) => run.unknownColumns.add(c));
+        if (first !== undefined) {
+          report.rejected.push({ row: raw.row, number: input.number, reason: `编号重复：与第 ${first} 行相同（duplicate number in this file, first at row ${first}）` });
+          continue;
+        }
+        const missing = missingReferences(input, run.units, run.deputies);
+        if (missing) {
+          report.rejected.push({ row: raw.row, number: input.number, reason: missing });
+          continue;
+        }
+        try {
+          const result = tx.transaction((sp) => upsertSuggestion(sp, input, run.options, run.newId));
+          report[result.outcome]++;
+          report.items.push({ row: raw.row, id: result.id, session: input.session, number: input.number, outcome: result.outcome });
+        } catch (error) {
+          if (!(error instanceof RowRejected)) throw error;
+          report.rejected.push({ row: raw.row, number: input.number, reason: error.message });
+        }
+      }
+    },
+    { behavior: 'immediate' },
+  );
+  return next;
+}
+
+/** The whole import at once, in transactions of CHUNK rows: for tests, scripts and small inputs. */
+export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportOptions): ImportReport {
+  const run = beginImport(db, rows, options);
+  for (let start = 0; start < rows.length; ) {
+    start = importSome(db, rows, start, run, (done) => done >= CHUNK);
+    options.onProgress?.(start, rows.length);
   }
-  report.unknownColumns = [...unknownColumns];
-  return report;
+  return finishImport(run);
+}
+
+/**
+ * The import a server or the CLI runs (`POST /api/suggestions`, `duban import suggestions`): the
+ * same rows, the same report, but in slices of about SLICE_MS each, one transaction per slice,
+ * with the event loop handed back between slices. A 10,000-row import then never keeps a webhook
+ * waiting more than a slice, and the CLI never holds the database's write lock longer than a
+ * slice either (the server's writers wait on busy_timeout meanwhile).
+ *
+ * What an import promises (SPEC §8) is per row — a row is whole or absent, the other rows still
+ * import, and the same row again changes nothing — so committing slice by slice keeps it: an
+ * import cut short (a crash, a kill) leaves whole rows, and running it again finishes it.
+ *
+ * The slice is measured in elapsed time (performance.now), not with the application's clock:
+ * it is the time this process spends, not a moment of the handling.
+ */
+export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], options: ImportOptions & SliceOptions): Promise<ImportReport> {
+  const sliceMs = options.sliceMs ?? SLICE_MS;
+  const pauseMs = options.pauseMs ?? 0;
+  const run = beginImport(db, rows, options);
+  for (let start = 0; start < rows.length; ) {
+    const began = performance.now();
+    // At least one row per slice, so a row slower than the slice still moves the import on.
+    start = importSome(db, rows, start, run, (done) => done > 0 && performance.now() - began >= sliceMs);
+    options.onProgress?.(start, rows.length);
+    if (start < rows.length) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+  }
+  return finishImport(run);
+}
+
+export interface SliceOptions {
+  /** How long a slice may run (default SLICE_MS). */
+  sliceMs?: number;
+  /**
+   * A pause between slices, for an import in another process than the server (the CLI): the
+   * server's writers wait for the file's lock in SQLite's busy handler, which retries after
+   * sleeps of growing length; a slice that starts again at once would take the lock first every
+   * time. Without it (0), only this process's event loop is let through, which is enough when
+   * the server itself imports (one connection, no lock to wait for).
+   */
+  pauseMs?: number;
+}
+
+/** Lets whatever is waiting (a request, a timer, I/O) run before the next slice; Node and Workers alike. */
+export function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function missingReferences(input: SuggestionInput, units: Set<string>, deputies: Set<string>): string | undefined {

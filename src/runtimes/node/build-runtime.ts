@@ -9,6 +9,7 @@ import { readConfig } from '../../app/config.ts';
 import type { AppContext } from '../../app/context.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { createLogger } from './logger.ts';
+import { withChaosKill } from './chaos-kill.ts';
 import { openDatabase, type NodeDb } from './open-database.ts';
 
 export { StartupError };
@@ -34,7 +35,7 @@ export function buildRuntime(env: Record<string, string | undefined> = process.e
   const rules = loadRules(config, readJsonFileOrInline);
   const db = openDatabase(config.databasePath);
   try {
-    return { ...composeContext({ config, rules, db, clock, logger: createLogger(config.logLevel) }), db };
+    return { ...composeContext({ config, rules, db, clock, logger: withChaosKill(createLogger(config.logLevel), env) }), db };
   } catch (error) {
     db.$client.close();
     throw error;

@@ -9,7 +9,7 @@ import { localDate } from '../../core/clock.ts';
 import { DirectoryFileError, validateDirectory } from '../../app/import/read-directory.ts';
 import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
-import { importSuggestions } from '../../app/import/import-suggestions.ts';
+import { importSuggestionsInSlices } from '../../app/import/import-suggestions.ts';
 import { decodeCursor, getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
@@ -45,7 +45,8 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     const body = await readJsonBody(c);
     const items = Array.isArray(body) ? body : [body];
     const now = ctx.clock();
-    const report = importSuggestions(
+    // In slices that hand the event loop back: webhooks are answered during a long import.
+    const report = await importSuggestionsInSlices(
       ctx.db,
       items.map((item, index) => ({
         row: index + 1,
