@@ -385,7 +385,7 @@ function nextOf(before: SuggestionAggregate, byWhom: string, at: string): Sugges
   Object.assign(lead, { state: 'signed', signedAt: at });
   const base = { suggestionId: s.id, assignmentId: lead.id };
   next.progressReports.push({ id: newId('pr'), ...base, text: '已完成线网调查', reportedBy: byWhom, reportedAt: at });
-  next.contacts.push({ id: newId('ct'), ...base, method: 'phone', date: '2026-02-11', note: '', recordedBy: byWhom, recordedAt: at, confirmedBy: null, confirmedAt: null });
+  next.contacts.push({ id: newId('ct'), ...base, method: 'phone', date: '2026-02-11', note: '', recordedBy: byWhom, recordedAt: at, confirmedBy: null, confirmedAt: null, disputedBy: null, disputedAt: null, disputeReason: null });
   const answerId = newId('an');
   next.answers.push({
     id: answerId,
@@ -401,6 +401,8 @@ function nextOf(before: SuggestionAggregate, byWhom: string, at: string): Sugges
     decidedBy: null,
     decidedAt: null,
     returnReason: null,
+    reviewedBy: null,
+    reviewedAt: null,
   });
   next.commitments.push(newCommitment(newId('cm'), s.id, lead.id, answerId, '年内新增微循环线路 3 条', '2026-12-31'));
   return next;

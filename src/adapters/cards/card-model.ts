@@ -115,7 +115,7 @@ export interface CardAnswer {
   summary: string;
   public: boolean;
   privateReason: string | null;
-  status: 'pending_approval' | 'approved' | 'returned';
+  status: 'pending_approval' | 'pending_review' | 'approved' | 'returned';
   returnReason: string | null;
   commitments: CardCommitment[];
   evaluations: Array<{ deputyName: string; grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string }>;

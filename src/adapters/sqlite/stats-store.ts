@@ -41,6 +41,8 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       answers: [],
       commitments: [],
       evaluations: [],
+      nudges: [],
+      extensionRequests: [],
     });
   }
   const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(

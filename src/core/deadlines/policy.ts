@@ -56,6 +56,8 @@ export const policySchema = z.object({
    * card is re-posted between this age and a day later, and the old card must still take the
    * update that points to the new one.
    */
+  /** `supervisor`: the head's approval waits for a supervisor's 复核 before the deputy sees the answer (SPEC §3). */
+  answerReview: z.enum(['off', 'supervisor']).default('off'),
   cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
 });
 

@@ -18,6 +18,7 @@ import { claimCommitmentDone, confirmCommitmentDone, confirmCommitments, showCom
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
+import { approveExtension, approveReview, disputeContact, nudge, rejectExtension, requestExtension, returnReview } from './supervision-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -38,6 +39,13 @@ const STEPS: StepTable = {
   show_commitment: showCommitment,
   withdraw_suggestion: withdrawSuggestion,
   extend_answer_deadline: extendAnswerDeadline,
+  nudge,
+  request_extension: requestExtension,
+  approve_extension: approveExtension,
+  reject_extension: rejectExtension,
+  approve_review: approveReview,
+  return_review: returnReview,
+  dispute_contact: disputeContact,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {
