@@ -65,7 +65,39 @@ export type Policy = z.infer<typeof policySchema>;
 
 export class PolicyError extends Error {}
 
+/** The built-in profiles as written, for a policy file that `"extends"` one of them (SPEC §4). */
+const BUILT_IN_DOCUMENTS: Record<string, unknown> = {
+  default: defaultPolicyJson,
+  chongqing: chongqingPolicyJson,
+  shanghai: shanghaiPolicyJson,
+  beijing: beijingPolicyJson,
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `over` on top of `base`, object by object; arrays and values in `over` replace those in `base`. */
+function overlay(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  // A deadline rule is one of { workingDays } | { months } | { days }: given, it replaces the base's.
+  if (['workingDays', 'months', 'days'].some((k) => k in over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = key in base ? overlay(base[key], value) : value;
+  return out;
+}
+
+/**
+ * A policy document, which may name a built-in profile in `"extends"` and give only the keys it
+ * changes (`{ "extends": "chongqing", "answerReview": "supervisor" }`); the result is checked whole.
+ */
 export function parsePolicy(data: unknown, origin: string): Policy {
+  if (isPlainObject(data) && 'extends' in data) {
+    const { extends: name, ...changes } = data;
+    const base = typeof name === 'string' ? BUILT_IN_DOCUMENTS[name] : undefined;
+    if (!base) {
+      throw new PolicyError(`The policy ${origin} is invalid:\n  extends: ${JSON.stringify(name)} is not a built-in profile (${Object.keys(BUILT_IN_DOCUMENTS).join(', ')})`);
+    }
+    data = overlay(base, changes);
+  }
   const result = policySchema.safeParse(data);
   if (!result.success) throw new PolicyError(`The policy ${origin} is invalid:\n  ${describeIssues(result.error).join('\n  ')}`);
   return result.data;

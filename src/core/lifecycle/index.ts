@@ -4,3 +4,4 @@ export { READ_ONLY_COMMANDS, changesAggregate, type AuditDraft, type Command, ty
 export { decidingDeputyId, isSuggestionComplete, latestApprovedAnswer } from './rules.ts';
 export { isIsoDate } from './checks.ts';
 export { newCommitment } from './answer-steps.ts';
+export { EXTENSIBLE_STATES } from './supervision-steps.ts';

@@ -44,6 +44,12 @@ const extendBody = z.object({
   reason: z.string().min(1, 'a reason is required'),
 });
 
+/** A supervisor's withdrawal of a whole suggestion (SPEC §7), made through the admin API in their name. */
+const withdrawBody = z.object({
+  by: z.string().regex(/^ou_/, "by must be the supervisor's open_id"),
+  reason: z.string().trim().min(1, 'a reason is required'),
+});
+
 const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 
 const invalidQuery = (result: { success: boolean; error?: Parameters<typeof describeIssues>[0] }) => {
@@ -128,6 +134,18 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     });
     onQueued();
     return c.json(aggregate.assignments.find((a) => a.id === c.req.param('id')));
+  });
+
+  api.post('/suggestions/:id/withdraw', async (c) => {
+    const body = withdrawBody.safeParse(await readJsonBody(c));
+    if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid withdrawal', describeIssues(body.error));
+    const { aggregate } = dispatch(dispatchDeps(ctx), {
+      actor: body.data.by,
+      source: 'admin_api',
+      command: { type: 'withdraw_suggestion', suggestionId: c.req.param('id'), reason: body.data.reason },
+    });
+    onQueued();
+    return c.json({ id: aggregate.suggestion.id, status: aggregate.suggestion.status, assignments: aggregate.assignments.map((a) => ({ id: a.id, unitId: a.unitId, state: a.state })) });
   });
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
