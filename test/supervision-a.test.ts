@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../src/core/clock.ts';
-import { startNodeLarkWorld } from './support/lark-world.ts';
+import ExcelJS from 'exceljs';
+import { ADMIN_TOKEN, startNodeLarkWorld } from './support/lark-world.ts';
 import { auditRows, importSuggestion, visibleState, type NodeLarkWorld } from './support/webhook-helpers.ts';
 import { deputy, supervisor, unit } from './support/world.ts';
 
@@ -207,11 +208,20 @@ describe('催办, 申请延期, 撤回 and 不属实 in the group', () => {
     );
     expect(stats.extensions).toMatchObject({ requested: 3, granted: 1, refused: 2 });
     expect(stats.contactDisputes).toMatchObject({ disputed: 2 });
-    expect(stats.suggestions.withdrawn).toBe(2);
+    expect(stats.totals.withdrawn).toBe(2);
     const md = (await w.api('GET', '/api/report?format=md')).body as string;
-    expect(md).toContain('催办');
-    expect(md).toContain('延期');
-    expect(md).toContain('不属实');
+    expect(md).toContain('## 六、督办情况');
+    expect(md).toMatch(/\| 催办次数 \| 市交通运输委员会 \| 3 \|/);
+    expect(md).toMatch(/\| 批准延期 \| +\| 1 \|/);
+    expect(md).toMatch(/\| 沟通记录不属实 \| +\| 2 \|/);
+    const csv = (await w.api('GET', '/api/report?format=csv')).body as string;
+    expect(csv).toContain('催办次数,市交通运输委员会,3');
+    const res = await fetch(`${w.url}/api/report?format=xlsx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const sheet = wb.getWorksheet('督办情况')!;
+    const rows = sheet.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows).toEqual(expect.arrayContaining([['延期申请', '', 3], ['催办次数', '合计', 6]]));
   });
 });
 
