@@ -123,7 +123,9 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'post_card', card: { kind: 'commitment', subjectId: e.subjectId } });
         break;
       case 'withdraw_suggestion':
-        if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
+        // A classified suggestion's group is told without the reason (free text is never posted there).
+        if (e.subjectType === 'suggestion' && s.classified) out.push({ type: 'post_text', zh: '本建议已撤回。', en: 'This suggestion has been withdrawn.' });
+        else if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
         break;
       case 'suggestion_closed':
         out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });
