@@ -277,6 +277,9 @@ export function buildSweepDatabase(path: string, scenario: Scenario, ctx: Deadli
       recordedAt: `${contactOn}T03:00:00.000Z`,
       confirmedBy: null,
       confirmedAt: null,
+      disputedBy: null,
+      disputedAt: null,
+      disputeReason: null,
     };
     const ct = contact;
     insert.contact.run(ct.id, ct.suggestionId, ct.assignmentId, ct.method, ct.date, ct.note, ct.recordedBy, ct.recordedAt, ct.confirmedBy, ct.confirmedAt);
@@ -296,6 +299,8 @@ export function buildSweepDatabase(path: string, scenario: Scenario, ctx: Deadli
       decidedBy: decidedAt ? unit.head : null,
       decidedAt,
       returnReason: kind.state === 'signed' ? '请补充具体措施' : null,
+      reviewedBy: null,
+      reviewedAt: null,
     };
     const an = answer;
     insert.answer.run(an.id, an.suggestionId, an.assignmentId, an.round, an.resultClass, an.summary, +an.public, an.privateReason, an.status, an.submittedBy, an.submittedAt, an.decidedBy, an.decidedAt, an.returnReason);
@@ -335,6 +340,8 @@ export function buildSweepDatabase(path: string, scenario: Scenario, ctx: Deadli
       answers: [answer],
       commitments: promised,
       evaluations: [],
+      nudges: [],
+      extensionRequests: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

@@ -384,8 +384,8 @@ const cases: Case[] = [
   {
     name: 'contact: awaiting confirmation',
     model: { kind: 'contact', suggestion: suggestion(), contact: contact(), mentions: [DEPUTY] },
-    buttons: ['确认属实'],
-    fields: [],
+    buttons: ['确认属实', '不属实'],
+    fields: ['reason'],
   },
   {
     name: 'contact: confirmed',
@@ -401,8 +401,81 @@ const cases: Case[] = [
   {
     name: 'contact: classified',
     model: { kind: 'contact', suggestion: suggestion({ classified: true, body: '' }), contact: contact(), mentions: [DEPUTY] },
-    buttons: ['确认属实'],
+    buttons: ['确认属实', '不属实'],
+    fields: ['reason'],
+  },
+  {
+    name: 'contact: disputed',
+    model: {
+      kind: 'contact',
+      suggestion: suggestion({ version: 9 }),
+      contact: contact({ disputed: { byName: '王立群代表', at: '2026-03-03', reason: '未曾当面沟通' } }),
+      mentions: [],
+    },
+    buttons: [],
     fields: [],
+  },
+  {
+    name: 'status board: 催办, 申请延期 and 撤回',
+    model: {
+      kind: 'status_board',
+      suggestion: suggestion(),
+      light: 'blue',
+      assignments: [assignment()],
+      contacts: [],
+      commitments: [],
+      forms: { progress: false, contact: false, opinion: false, answer: false, nudge: true, extension: true, withdraw: true },
+      updatedAt: '2026-04-02 09:00',
+    },
+    buttons: ['申请延期', '催办', '撤回'],
+    fields: ['until', 'extension_reason', 'withdraw_reason'],
+  },
+  {
+    name: 'nudge',
+    model: {
+      kind: 'nudge',
+      suggestion: suggestion(),
+      deputyName: '王立群代表',
+      day: '2026-03-03',
+      units: [{ unitName: '市交通运输委员会', stateLabel: { zh_cn: '办理中', en_us: 'in handling' } }],
+      mentions: [LIAISON, HEAD],
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
+    name: 'extension: pending',
+    model: {
+      kind: 'extension',
+      suggestion: suggestion(),
+      assignment: assignment(),
+      request: { id: 'xr_0000001', until: '2026-07-10', reason: '涉及多部门协调', requestedByName: '市交通运输委员会联络员', status: 'pending', grantedUntil: null, decisionReason: null },
+      currentDue: '2026-05-11',
+      maxDue: '2026-08-10',
+      mentions: [SUPERVISOR],
+    },
+    buttons: ['同意延期', '不同意延期'],
+    fields: ['until', 'reason'],
+  },
+  {
+    name: 'extension: granted',
+    model: {
+      kind: 'extension',
+      suggestion: suggestion({ version: 9 }),
+      assignment: assignment(),
+      request: { id: 'xr_0000001', until: '2026-07-10', reason: '涉及多部门协调', requestedByName: '市交通运输委员会联络员', status: 'approved', grantedUntil: '2026-07-20', decisionReason: null },
+      currentDue: '2026-05-11',
+      maxDue: '2026-08-10',
+      mentions: [],
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
+    name: 'review: pending',
+    model: { kind: 'review', suggestion: suggestion(), answer: answer({ status: 'pending_review' }), mentions: [SUPERVISOR] },
+    buttons: ['复核通过', '退回重办'],
+    fields: ['reason'],
   },
   {
     name: 'approval: pending',
@@ -816,11 +889,11 @@ describe('card templates', () => {
 
   it('covers every card kind', () => {
     const kinds = new Set(cases.map((c) => c.model.kind));
-    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'commitment', 'contact', 'reassign', 'reminder', 'status_board']);
+    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'commitment', 'contact', 'extension', 'nudge', 'reassign', 'reminder', 'review', 'status_board']);
   });
 
   it('uses exactly the SPEC §5 button labels', () => {
-    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成'];
+    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '催办', '申请延期', '撤回', '同意延期', '不同意延期', '复核通过', '退回重办', '不属实'];
     expect(new Set(Object.values(BUTTON_LABELS))).toEqual(new Set(spec));
     const seen = new Set(cases.flatMap((c) => c.buttons));
     expect(seen).toEqual(new Set(spec));

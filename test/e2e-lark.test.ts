@@ -76,7 +76,7 @@ describe('one suggestion through its whole life in its Lark group', () => {
     expect(cards).toHaveLength(3); // two assignment cards and the board
     board = w.cardMessages('status_board', suggestionId)[0]!;
     // Before anyone signs, the board offers progress and contact only.
-    expect(w.buttons(w.cardJson(board)).map((b) => b.label)).toEqual(['报告进展', '登记沟通']);
+    expect(w.buttons(w.cardJson(board)).map((b) => b.label)).toEqual(['报告进展', '登记沟通', '申请延期', '催办', '撤回']);
   });
 
   it('签收 by the lead and co units; a deputy pressing 签收 is refused with a toast and nothing changes', async () => {

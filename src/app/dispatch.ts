@@ -83,6 +83,7 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
           today: localDate(now, deps.timeZone),
           newId: deps.newId ?? defaultNewId,
           unitExists: (unitId) => unitExists(tx, unitId),
+          answerReview: deadlines.policy.answerReview === 'supervisor',
           answerLimits: (assignedOn) => ({
             due: computeDeadline(deadlines.policy.deadlines.answer, assignedOn, deadlines.calendar).due,
             max: computeDeadline(deadlines.policy.deadlines.answer_max, assignedOn, deadlines.calendar).due,
@@ -126,7 +127,7 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
 
 function commandSubject(command: Command): string {
   const c = command as Record<string, unknown>;
-  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.suggestionId ?? command.type);
+  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.extensionRequestId ?? c.suggestionId ?? command.type);
 }
 
 /** The dispatch dependencies of an application context. */

@@ -38,7 +38,7 @@ const SUGGESTION_STATUS: Record<string, string> = { open: '办理中', closed: '
 const LIGHT: Record<string, string> = { blue: '蓝灯（正常）', yellow: '黄灯（临近期限）', red: '红灯（已逾期）' };
 const CONTACT_METHOD: Record<string, string> = { face_to_face: '面商', phone: '电话', meeting: '座谈', visit: '视察', other: '其他' };
 const RESULT_CLASS: Record<string, string> = { A: 'A类（已解决或采纳）', B: 'B类（列入计划逐步解决）', C: 'C类（留作参考）', D: 'D类（涉及上级职权）' };
-const ANSWER_STATUS: Record<string, string> = { pending_approval: '待审核', approved: '审核通过', returned: '退回修改' };
+const ANSWER_STATUS: Record<string, string> = { pending_approval: '待审核', pending_review: '待复核', approved: '审核通过', returned: '退回修改' };
 const GRADE: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
 const COMMITMENT_STATE: Record<string, string> = { proposed: '待代表确认', confirmed: '已确认', done_claimed: '已报完成待确认', done: '已完成', void: '已作废' };
 const REQUEST_STATUS: Record<string, string> = { pending: '待审批', approved: '同意改办', rejected: '不同意改办' };
@@ -64,13 +64,20 @@ const ACTION: Record<string, string> = {
   confirm_commitment_done: '确认承诺完成',
   withdraw_suggestion: '撤回建议',
   extend_answer_deadline: '批准延期答复',
+  nudge: '代表催办',
+  request_extension: '申请延期',
+  approve_extension: '同意延期',
+  reject_extension: '不同意延期',
+  approve_review: '复核通过',
+  return_review: '复核退回重办',
+  dispute_contact: '沟通记录不属实',
   suggestion_closed: '建议办结',
   group_bot_removed: '机器人被移出群聊',
   group_disbanded: '群聊被解散',
   group_bot_added: '机器人重新加入群聊',
 };
 /** Actions whose audit message is a fixed label or the number, never someone's text: printed even when classified. */
-const PLAIN_MESSAGES = new Set(['import_created', 'import_updated', 'sign', 'confirm_contact', 'approve_answer', 'confirm_commitment_done', 'suggestion_closed', 'group_bot_removed', 'group_disbanded', 'group_bot_added']);
+const PLAIN_MESSAGES = new Set(['import_created', 'import_updated', 'sign', 'confirm_contact', 'approve_answer', 'confirm_commitment_done', 'nudge', 'approve_review', 'suggestion_closed', 'group_bot_removed', 'group_disbanded', 'group_bot_added']);
 
 function stateLabel(state: string | null): string {
   if (state === null) return '';

@@ -15,6 +15,9 @@ export const CARD_KINDS = [
   'reminder',
   'closing',
   'digest',
+  'nudge',
+  'extension',
+  'review',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

@@ -84,7 +84,17 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         break;
       case 'approve_answer':
         out.push({ type: 'refresh_cards', card: { kind: 'approval', subjectId: e.subjectId } });
-        out.push({ type: 'post_card', card: { kind: 'answer', subjectId: e.subjectId } });
+        // With answer review on, the deputies see the answer only after the supervisor's 复核通过.
+        out.push({ type: 'post_card', card: { kind: details(e).review ? 'review' : 'answer', subjectId: e.subjectId } });
+        break;
+      case 'nudge':
+      case 'request_extension':
+      case 'approve_extension':
+      case 'reject_extension':
+      case 'approve_review':
+      case 'return_review':
+      case 'dispute_contact':
+        out.push(...supervisionEffects(e, next, unitName));
         break;
       case 'return_answer':
         out.push({ type: 'refresh_cards', card: { kind: 'approval', subjectId: e.subjectId } });
@@ -114,7 +124,9 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'post_card', card: { kind: 'commitment', subjectId: e.subjectId } });
         break;
       case 'withdraw_suggestion':
-        if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${forTextMessage(e.message)}`, en: `This suggestion has been withdrawn: ${forTextMessage(e.message)}` });
+        // A classified suggestion's group is told without the reason (free text is never posted there).
+        if (e.subjectType === 'suggestion' && s.classified) out.push({ type: 'post_text', zh: '本建议已撤回。', en: 'This suggestion has been withdrawn.' });
+        else if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${forTextMessage(e.message)}`, en: `This suggestion has been withdrawn: ${forTextMessage(e.message)}` });
         break;
       case 'suggestion_closed':
         out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });
@@ -126,6 +138,48 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
   return dedupe(out);
 }
 
+/** What 催办, 延期, 复核 and 不属实 post (SPEC §5). A classified suggestion's free text is never posted. */
+function supervisionEffects(e: AuditDraft, next: SuggestionAggregate, unitName: (assignmentId: string) => string): EffectDraft[] {
+  const s = next.suggestion;
+  const d = (e.details ?? {}) as Record<string, unknown>;
+  const said = (text: string) => (s.classified ? '' : `：${text}`);
+  switch (e.action) {
+    case 'nudge':
+      return [{ type: 'post_card', card: { kind: 'nudge', subjectId: String(d.nudgeId) } }];
+    case 'request_extension': {
+      const zh = `【延期申请】第${s.number}号建议：${unitName(e.subjectId)}申请将答复期限延至 ${String(d.until)}，请在该建议群内审批。`;
+      const en = `[Extension request] Suggestion ${s.number}: a unit asks to answer by ${String(d.until)}; please decide in its group.`;
+      return [{ type: 'post_card', card: { kind: 'extension', subjectId: String(d.requestId) } }, { type: 'notify_supervisors', zh, en }];
+    }
+    case 'approve_extension':
+      return [
+        { type: 'refresh_cards', card: { kind: 'extension', subjectId: String(d.requestId) } },
+        { type: 'post_text', zh: `【同意延期】${unitName(e.subjectId)}的答复期限延至 ${String(d.until)}。`, en: `[Extension granted] The answer is now due ${String(d.until)}.` },
+      ];
+    case 'reject_extension':
+      return [
+        { type: 'refresh_cards', card: { kind: 'extension', subjectId: String(d.requestId) } },
+        { type: 'post_text', zh: `【不同意延期】${unitName(e.subjectId)}的答复期限不变${said(e.message)}`, en: `[Extension refused] The answer deadline stays as it was.` },
+      ];
+    case 'approve_review':
+      return [
+        { type: 'refresh_cards', card: { kind: 'review', subjectId: e.subjectId } },
+        { type: 'post_card', card: { kind: 'answer', subjectId: e.subjectId } },
+      ];
+    case 'return_review':
+      return [
+        { type: 'refresh_cards', card: { kind: 'review', subjectId: e.subjectId } },
+        { type: 'post_text', zh: `【退回重办】${unitName(String(d.assignmentId))}的答复经督办人员复核退回，请重新办理${said(e.message)}`, en: `[Returned for re-handling] A supervisor returned the answer after review.` },
+      ];
+    case 'dispute_contact':
+      return [
+        { type: 'refresh_cards', card: { kind: 'contact', subjectId: e.subjectId } },
+        { type: 'post_text', zh: `【沟通记录不属实】代表认为${unitName(String(d.assignmentId))}登记的沟通记录不属实${said(e.message)}`, en: `[Contact disputed] A deputy says a contact record of the unit is not true.` },
+      ];
+    default:
+      return [];
+  }
+}
 
 function dedupe(effects: EffectDraft[]): EffectDraft[] {
   const seen = new Set<string>();

@@ -12,9 +12,11 @@
  * | 改办审批 re-assignment | the request is pending |
  * | 沟通确认 contact | not yet confirmed, while the suggestion is open |
  * | 答复审核 approval | the answer waits for the head |
+ * | 延期审批 extension | the request is pending |
+ * | 答复复核 review | the answer waits for the supervisor's review |
  * | 答复 answer | its evaluation is open (the answer in force, a deputy has not evaluated it yet, the suggestion open), or a commitment of it waits for the deputy's 确认承诺 |
  * | 承诺 commitment | confirmed (已完成) or claimed done (确认完成) |
- * | 提醒 reminder, digest | never: they say what was true that day |
+ * | 提醒 reminder, digest, 催办 nudge | never: they say what was true that day |
  *
  * Nothing lives in a withdrawn suggestion: nothing can be done there. After the re-assignment
  * window a signed unit may still ask for re-assignment, but the card is not re-posted for it (that
@@ -66,7 +68,7 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     case 'reassign':
       return open && agg.reassignmentRequests.some((r) => r.id === card.subjectId && r.status === 'pending');
     case 'contact':
-      return open && agg.contacts.some((c) => c.id === card.subjectId && !c.confirmedAt);
+      return open && agg.contacts.some((c) => c.id === card.subjectId && !c.confirmedAt && !c.disputedAt);
     case 'approval':
       return agg.answers.some((an) => an.id === card.subjectId && an.status === 'pending_approval');
     case 'answer': {
@@ -80,9 +82,14 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     }
     case 'commitment':
       return agg.commitments.some((c) => c.id === card.subjectId && (c.state === 'confirmed' || c.state === 'done_claimed'));
+    case 'extension':
+      return open && agg.extensionRequests.some((r) => r.id === card.subjectId && r.status === 'pending');
+    case 'review':
+      return agg.answers.some((an) => an.id === card.subjectId && an.status === 'pending_review');
     case 'reminder':
     case 'digest':
     case 'closing':
+    case 'nudge':
       return false;
   }
 }

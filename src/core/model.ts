@@ -11,6 +11,8 @@ export const ASSIGNMENT_STATES = [
   'reassign_requested',
   'opinion_submitted',
   'answer_pending_approval',
+  /** Approved by the head, waiting for a supervisor's review (policy `answerReview: "supervisor"`). */
+  'answer_pending_review',
   'answered',
   'rehandling',
   'closed',
@@ -38,7 +40,7 @@ export type Grade = (typeof GRADES)[number];
 
 export type SuggestionStatus = 'open' | 'closed' | 'withdrawn';
 export type CommitmentState = 'proposed' | 'confirmed' | 'done_claimed' | 'done' | 'void';
-export type AnswerStatus = 'pending_approval' | 'approved' | 'returned';
+export type AnswerStatus = 'pending_approval' | 'pending_review' | 'approved' | 'returned';
 export type RequestStatus = 'pending' | 'approved' | 'rejected';
 export type BoardLight = 'blue' | 'yellow' | 'red';
 
@@ -122,6 +124,10 @@ export interface ContactRow {
   recordedAt: string;
   confirmedBy: string | null;
   confirmedAt: string | null;
+  /** A deputy answered 不属实: the contact is disputed and never counts as confirmed. */
+  disputedBy: string | null;
+  disputedAt: string | null;
+  disputeReason: string | null;
 }
 
 export interface CoOpinionRow {
@@ -148,6 +154,9 @@ export interface AnswerRow {
   decidedBy: string | null;
   decidedAt: string | null;
   returnReason: string | null;
+  /** The supervisor's 复核通过 or 退回重办 (policy `answerReview`); `decidedBy` stays the head. */
+  reviewedBy: string | null;
+  reviewedAt: string | null;
 }
 
 export interface CommitmentRow {
@@ -181,6 +190,36 @@ export interface EvaluationRow {
   evaluatedAt: string;
 }
 
+/** 催办: a deputy urged the unit of one open assignment; once per deputy, suggestion and working day. */
+export interface NudgeRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  deputyId: string;
+  /** The local date of the press. */
+  day: string;
+  nudgedBy: string;
+  nudgedAt: string;
+}
+
+/** 申请延期: a lead/split unit asks a supervisor for a later answer deadline (SPEC §4). */
+export interface ExtensionRequestRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  /** The date the unit asked for. */
+  until: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: RequestStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  /** The deadline granted (the supervisor may change the date; a rest day moves to the next working day). */
+  grantedUntil: string | null;
+  decisionReason: string | null;
+}
+
 /** A deputy linked to the suggestion, lead (领衔) or co-signer (附议). */
 export interface SuggestionDeputy {
   deputyId: string;
@@ -201,6 +240,8 @@ export interface SuggestionAggregate {
   answers: AnswerRow[];
   commitments: CommitmentRow[];
   evaluations: EvaluationRow[];
+  nudges: NudgeRow[];
+  extensionRequests: ExtensionRequestRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -213,6 +254,8 @@ export const AGGREGATE_COLLECTIONS = [
   'answers',
   'commitments',
   'evaluations',
+  'nudges',
+  'extensionRequests',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 
@@ -228,6 +271,7 @@ export const STATE_LABELS: Record<AssignmentState, { zh_cn: string; en_us: strin
   reassign_requested: { zh_cn: '申请改办中', en_us: 're-assignment requested' },
   opinion_submitted: { zh_cn: '已提交协办意见', en_us: 'co-handler opinion submitted' },
   answer_pending_approval: { zh_cn: '答复待审核', en_us: 'answer awaiting approval' },
+  answer_pending_review: { zh_cn: '答复待复核', en_us: 'answer awaiting review' },
   answered: { zh_cn: '已答复待评价', en_us: 'answered, awaiting evaluation' },
   rehandling: { zh_cn: '重新办理中', en_us: 're-handling' },
   closed: { zh_cn: '已办结', en_us: 'closed' },

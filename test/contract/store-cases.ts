@@ -372,7 +372,7 @@ function aggregateSummary(agg: SuggestionAggregate | undefined, label: (id: stri
     suggestion: { id: label(s.id), number: s.number, kind: s.kind, timing: s.timing, key: s.key, keyLeader: s.keyLeader, classified: s.classified, status: s.status, version: s.version, boardLight: s.boardLight },
     deputies: agg.deputies.map((d) => `${d.position}:${d.role}:${d.deputyId}:${d.name}`),
     assignments: agg.assignments.map((a) => `${label(a.id)}:${a.unitId}:${a.role}:${a.state}:${a.assignedOn}`),
-    children: [agg.reassignmentRequests, agg.progressReports, agg.contacts, agg.coOpinions, agg.answers, agg.commitments, agg.evaluations].map((rows) => rows.length),
+    children: [agg.reassignmentRequests, agg.progressReports, agg.contacts, agg.coOpinions, agg.answers, agg.commitments, agg.evaluations, agg.nudges, agg.extensionRequests].map((rows) => rows.length),
   };
 }
 
@@ -387,7 +387,7 @@ function nextOf(before: SuggestionAggregate, byWhom: string, at: string): Sugges
   Object.assign(lead, { state: 'signed', signedAt: at });
   const base = { suggestionId: s.id, assignmentId: lead.id };
   next.progressReports.push({ id: newId('pr'), ...base, text: '已完成线网调查', reportedBy: byWhom, reportedAt: at });
-  next.contacts.push({ id: newId('ct'), ...base, method: 'phone', date: '2026-02-11', note: '', recordedBy: byWhom, recordedAt: at, confirmedBy: null, confirmedAt: null });
+  next.contacts.push({ id: newId('ct'), ...base, method: 'phone', date: '2026-02-11', note: '', recordedBy: byWhom, recordedAt: at, confirmedBy: null, confirmedAt: null, disputedBy: null, disputedAt: null, disputeReason: null });
   const answerId = newId('an');
   next.answers.push({
     id: answerId,
@@ -403,8 +403,24 @@ function nextOf(before: SuggestionAggregate, byWhom: string, at: string): Sugges
     decidedBy: null,
     decidedAt: null,
     returnReason: null,
+    reviewedBy: null,
+    reviewedAt: null,
   });
   next.commitments.push(newCommitment(newId('cm'), s.id, lead.id, answerId, '年内新增微循环线路 3 条', '2026-12-31'));
+  next.nudges.push({ id: newId('nd'), ...base, deputyId: 'd01', day: '2026-02-11', nudgedBy: byWhom, nudgedAt: at });
+  next.extensionRequests.push({
+    id: newId('xr'),
+    ...base,
+    until: '2026-06-30',
+    reason: '涉及多部门协调',
+    requestedBy: byWhom,
+    requestedAt: at,
+    status: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    grantedUntil: null,
+    decisionReason: null,
+  });
   return next;
 }
 
@@ -451,7 +467,7 @@ const AGGREGATES: StoreCase[] = [
         },
         deputies: ['0:lead:d01:张立新', '1:co:d02:李红梅', '2:co:d03:王建国'],
         assignments: ['as#1:jtw:lead:pending_sign:2026-02-10', 'as#2:cgj:co:pending_sign:2026-02-10'],
-        children: [0, 0, 0, 0, 0, 0, 0],
+        children: [0, 0, 0, 0, 0, 0, 0, 0, 0],
       },
       split: {
         suggestion: {
@@ -468,7 +484,7 @@ const AGGREGATES: StoreCase[] = [
         },
         deputies: ['0:lead:d10:周玉兰', '1:co:d11:徐国平'],
         assignments: ['as#3:sthjj:split:pending_sign:2026-02-10', 'as#4:slj:split:pending_sign:2026-02-10'],
-        children: [0, 0, 0, 0, 0, 0, 0],
+        children: [0, 0, 0, 0, 0, 0, 0, 0, 0],
       },
       missing: true,
       owner: { ofAssignment: 'sg#1', ofSuggestion: 'sg#2', ofUnknown: null },
@@ -501,7 +517,7 @@ const AGGREGATES: StoreCase[] = [
     {
       sameAsSaved: true,
       otherUntouched: true,
-      saved: { version: 2, assignments: ['as#1:jtw:lead:signed:2026-02-10', 'as#2:cgj:co:pending_sign:2026-02-10'], children: [0, 1, 1, 0, 1, 1, 0] },
+      saved: { version: 2, assignments: ['as#1:jtw:lead:signed:2026-02-10', 'as#2:cgj:co:pending_sign:2026-02-10'], children: [0, 1, 1, 0, 1, 1, 0, 1, 1] },
       answer: { public: false, privateReason: '涉及未公开规划' },
       versionAfterUnchangedSave: 3,
     },

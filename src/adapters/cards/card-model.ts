@@ -45,7 +45,16 @@ export type CardAction =
   | 'claim_commitment_done'
   | 'confirm_commitment_done'
   /** Status board: a confirmed commitment's 已完成 button re-posts its commitment card (which has the evidence form). */
-  | 'show_commitment';
+  | 'show_commitment'
+  /** Supervision from the phone: the status board's 催办, 申请延期, 撤回; the 延期审批, 答复复核 and 沟通确认 cards. */
+  | 'nudge'
+  | 'request_extension'
+  | 'withdraw'
+  | 'approve_extension'
+  | 'reject_extension'
+  | 'approve_review'
+  | 'return_review'
+  | 'dispute_contact';
 
 export interface CardSuggestion {
   id: string;
@@ -95,6 +104,8 @@ export interface CardContact {
   note: string;
   recordedByName: string;
   confirmed: { byName: string; at: string } | null;
+  /** A deputy's 不属实, with the reason (empty for a classified suggestion). */
+  disputed?: { byName: string; at: string; reason: string } | null;
 }
 
 export interface CardCommitment {
@@ -115,7 +126,7 @@ export interface CardAnswer {
   summary: string;
   public: boolean;
   privateReason: string | null;
-  status: 'pending_approval' | 'approved' | 'returned';
+  status: 'pending_approval' | 'pending_review' | 'approved' | 'returned';
   returnReason: string | null;
   commitments: CardCommitment[];
   evaluations: Array<{ deputyName: string; grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string }>;
@@ -143,11 +154,30 @@ export type CardModel =
       contacts: CardContact[];
       commitments: CardCommitment[];
       /** Which forms the board offers: a co-handler opinion only with a co unit, an answer only with a lead/split unit. */
-      forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean };
+      forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean; nudge?: boolean; extension?: boolean; withdraw?: boolean };
       /** When the board was rendered, as people read it (local `YYYY-MM-DD HH:mm`). */
       updatedAt: string;
     }
   | { kind: 'contact'; suggestion: CardSuggestion; contact: CardContact; mentions: Mentions }
+  | {
+      kind: 'nudge';
+      suggestion: CardSuggestion;
+      deputyName: string;
+      day: string;
+      units: Array<{ unitName: string; stateLabel: Bilingual }>;
+      mentions: Mentions;
+    }
+  | {
+      kind: 'extension';
+      suggestion: CardSuggestion;
+      assignment: CardAssignment;
+      request: { id: string; until: string; reason: string; requestedByName: string; status: 'pending' | 'approved' | 'rejected'; grantedUntil: string | null; decisionReason: string | null };
+      /** The answer deadline before the extension, and the latest an extension may reach. */
+      currentDue: string;
+      maxDue: string;
+      mentions: Mentions;
+    }
+  | { kind: 'review'; suggestion: CardSuggestion; answer: CardAnswer; mentions: Mentions }
   | { kind: 'approval'; suggestion: CardSuggestion; answer: CardAnswer; mentions: Mentions }
   | { kind: 'answer'; suggestion: CardSuggestion; answer: CardAnswer; mentions: Mentions }
   | { kind: 'commitment'; suggestion: CardSuggestion; commitment: CardCommitment; mentions: Mentions }

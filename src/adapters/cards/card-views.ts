@@ -16,10 +16,10 @@ import type {
   CardSuggestion,
 } from './card-model.ts';
 import { localDate, localTime } from '../../core/clock.ts';
-import { calendarDaysBetween } from '../../core/deadlines/deadline-rule.ts';
+import { calendarDaysBetween, computeDeadline } from '../../core/deadlines/deadline-rule.ts';
 import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from '../../core/deadlines/deadlines.ts';
 import { STATE_LABELS, TRACKED_COMMITMENT_STATES, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
-import { decidingDeputyId, latestApprovedAnswer } from '../../core/lifecycle/index.ts';
+import { decidingDeputyId, EXTENSIBLE_STATES, latestApprovedAnswer } from '../../core/lifecycle/index.ts';
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
@@ -103,6 +103,10 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       note: c.note,
       recordedByName: people.nameOf(c.recordedBy),
       confirmed: c.confirmedBy && c.confirmedAt ? { byName: people.nameOf(c.confirmedBy), at: localDate(new Date(c.confirmedAt), ctx.timeZone) } : null,
+      disputed:
+        c.disputedBy && c.disputedAt
+          ? { byName: people.nameOf(c.disputedBy), at: localDate(new Date(c.disputedAt), ctx.timeZone), reason: agg.suggestion.classified ? '' : (c.disputeReason ?? '') }
+          : null,
     };
   };
   const answerView = (id: string): CardAnswer | undefined => {
@@ -186,6 +190,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
           contact: open,
           opinion: open && live.some((a) => a.role === 'co' && a.state === 'signed'),
           answer: open && live.some((a) => a.role !== 'co' && (a.state === 'signed' || a.state === 'rehandling')),
+          ...supervisionForms(agg),
         },
         updatedAt: localTime(ctx.now, ctx.timeZone),
       };
@@ -232,10 +237,72 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         commitments: agg.commitments.filter((c) => TRACKED_COMMITMENT_STATES.has(c.state)).map((c) => commitmentView(c.id)!),
       };
     }
+    case 'nudge': {
+      const first = agg.nudges.find((n) => n.id === card.subjectId);
+      if (!first) return undefined;
+      const same = agg.nudges.filter((n) => n.deputyId === first.deputyId && n.day === first.day);
+      const urged = same.map((n) => agg.assignments.find((a) => a.id === n.assignmentId)).filter((a) => a !== undefined);
+      return {
+        kind: 'nudge',
+        suggestion,
+        deputyName: `${agg.deputies.find((d) => d.deputyId === first.deputyId)?.name ?? first.deputyId}代表`,
+        day: first.day,
+        units: urged.map((a) => ({ unitName: unitName(a.unitId), stateLabel: STATE_LABELS[a.state] })),
+        mentions: [...new Set(urged.flatMap((a) => people.unitMembers(a.unitId)))],
+      };
+    }
+    case 'extension': {
+      const request = agg.extensionRequests.find((r) => r.id === card.subjectId);
+      const assignment = request && assignmentView(request.assignmentId);
+      const a = request && agg.assignments.find((x) => x.id === request.assignmentId);
+      if (!request || !assignment || !a) return undefined;
+      return {
+        kind: 'extension',
+        suggestion,
+        assignment,
+        request: {
+          id: request.id,
+          until: request.until,
+          reason: request.reason,
+          requestedByName: people.nameOf(request.requestedBy),
+          status: request.status,
+          grantedUntil: request.grantedUntil,
+          decisionReason: request.decisionReason,
+        },
+        currentDue: computeDeadline(ctx.policy.deadlines.answer, a.assignedOn, ctx.calendar).due,
+        maxDue: computeDeadline(ctx.policy.deadlines.answer_max, a.assignedOn, ctx.calendar).due,
+        mentions: people.supervisors(),
+      };
+    }
+    case 'review': {
+      const answer = answerView(card.subjectId);
+      return answer && { kind: 'review', suggestion, answer, mentions: people.supervisors() };
+    }
     case 'reminder':
       // Reminder cards are rendered by the sweep from the deadline they are about.
       return undefined;
   }
+}
+
+/** The status board's 催办, 申请延期 and 撤回, offered while they can succeed for someone. */
+function supervisionForms(agg: SuggestionAggregate): { nudge: boolean; extension: boolean; withdraw: boolean } {
+  const open = agg.suggestion.status === 'open';
+  const handling = agg.assignments.filter((a) => a.state !== 'withdrawn' && a.state !== 'closed' && a.state !== 'closed_unsatisfied');
+  const extensible = (EXTENSIBLE_STATES as readonly string[]);
+  return {
+    nudge: open && handling.length > 0 && agg.deputies.length > 0,
+    extension:
+      open &&
+      handling.some(
+        (a) =>
+          a.role !== 'co' &&
+          a.round === 1 &&
+          extensible.includes(a.state) &&
+          !a.answerDueExtendedTo &&
+          !agg.extensionRequests.some((r) => r.assignmentId === a.id && r.status === 'pending'),
+      ),
+    withdraw: open,
+  };
 }
 
 export function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {

@@ -26,6 +26,14 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   claim_commitment_done: '已完成',
   confirm_commitment_done: '确认完成',
   show_commitment: '已完成',
+  nudge: '催办',
+  request_extension: '申请延期',
+  withdraw: '撤回',
+  approve_extension: '同意延期',
+  reject_extension: '不同意延期',
+  approve_review: '复核通过',
+  return_review: '退回重办',
+  dispute_contact: '不属实',
 };
 
 /**
@@ -45,4 +53,10 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   evaluate_basically_satisfied: ['comment'],
   evaluate_unsatisfied: ['comment'],
   claim_commitment_done: ['evidence'],
+  request_extension: ['until', 'extension_reason'],
+  withdraw: ['withdraw_reason'],
+  approve_extension: ['until'],
+  reject_extension: ['reason'],
+  return_review: ['reason'],
+  dispute_contact: ['reason'],
 };

@@ -19,8 +19,11 @@ import { buildAssignmentCard } from './kinds/assignment.ts';
 import { buildClosingCard } from './kinds/closing.ts';
 import { buildCommitmentCard } from './kinds/commitment.ts';
 import { buildContactCard } from './kinds/contact.ts';
+import { buildExtensionCard } from './kinds/extension.ts';
+import { buildNudgeCard } from './kinds/nudge.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
 import { buildReminderCard } from './kinds/reminder.ts';
+import { buildReviewCard } from './kinds/review.ts';
 import { buildStatusBoardCard } from './kinds/status-board.ts';
 import { buildSupersededCard } from './kinds/superseded.ts';
 
@@ -41,6 +44,9 @@ const BUILDERS: { [K in CardModel['kind']]: (model: CardModelOf<K>, limits: Limi
   commitment: buildCommitmentCard,
   reminder: buildReminderCard,
   closing: buildClosingCard,
+  nudge: buildNudgeCard,
+  extension: buildExtensionCard,
+  review: buildReviewCard,
 };
 
 function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: Limits): LarkCard {

@@ -7,7 +7,7 @@ import { markdownInline, tableCell } from './markdown-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
-import { categoryTable, commitmentTable, overdueTable, unitTable, type Cell, type ReportTable } from './tables.ts';
+import { categoryTable, commitmentTable, overdueTable, supervisionTable, unitTable, type Cell, type ReportTable } from './tables.ts';
 
 /** How many units the prose names in the overdue paragraph (most overdue first); the table lists all. */
 const OVERDUE_UNITS_NAMED = 5;
@@ -172,6 +172,7 @@ export function renderReportMarkdown(stats: Stats): string {
   out.push('## 三、按类别', '', stats.categories.length ? markdownTable(categoryTable(stats)) : '无。', '');
   out.push('## 四、承诺事项', '', stats.commitments.made ? markdownTable(commitmentTable(stats)) : '无新增承诺事项。', '');
   out.push('## 五、逾期事项清单', '', stats.overdue.total ? markdownTable(overdueTable(stats)) : `截至${chineseDate(stats.asOf)}，无逾期事项。`, '');
+  out.push('## 六、督办情况', '', markdownTable(supervisionTable(stats)), '');
   out.push('## 统计口径', '');
   for (const d of DEFINITIONS) out.push(`- **${d.name.zh_cn}**：${d.formula}。`);
   out.push(`- **百分比**：${ROUNDING_ZH}`, '');

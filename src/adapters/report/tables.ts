@@ -42,6 +42,7 @@ export const TABLE_NAMES = {
   categories: '按类别',
   commitments: '承诺事项',
   overdue: '逾期事项',
+  supervision: '督办情况',
   definitions: '统计口径',
 } as const;
 
@@ -199,6 +200,22 @@ export function overdueTable(stats: Stats): ReportTable {
   };
 }
 
+/** 催办 by unit, extensions and disputed contacts (definitions nudges, extensions, contact_disputes). */
+export function supervisionTable(stats: Stats): ReportTable {
+  const x = stats.extensions;
+  const rows: Cell[][] = [
+    ['延期申请', '', x.requested],
+    ['批准延期', '', x.granted],
+    ['不同意延期', '', x.refused],
+    ['延期待审批', '', x.pending],
+    ['沟通记录', '', stats.contactDisputes.recorded],
+    ['沟通记录不属实', '', stats.contactDisputes.disputed],
+    ['催办次数', '合计', stats.nudges.total],
+    ...stats.nudges.byUnit.map((u): Cell[] => ['催办次数', u.unitName, u.count]),
+  ];
+  return { name: TABLE_NAMES.supervision, columns: [text('指标', 20), text('承办单位', 24), int('件次')], rows };
+}
+
 export function definitionsTable(): ReportTable {
   return {
     name: TABLE_NAMES.definitions,
@@ -209,5 +226,5 @@ export function definitionsTable(): ReportTable {
 
 /** Every table of the CSV and the workbook, in order. */
 export function reportTables(stats: Stats): ReportTable[] {
-  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), definitionsTable()];
+  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), supervisionTable(stats), definitionsTable()];
 }

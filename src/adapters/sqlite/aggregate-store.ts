@@ -14,6 +14,8 @@ import {
   type CommitmentRow,
   type ContactRow,
   type EvaluationRow,
+  type ExtensionRequestRow,
+  type NudgeRow,
   type ProgressReportRow,
   type ReassignmentRequestRow,
   type SuggestionAggregate,
@@ -36,6 +38,8 @@ const TABLES = {
   answers: schema.answers,
   commitments: schema.commitments,
   evaluations: schema.evaluations,
+  nudges: schema.nudges,
+  extensionRequests: schema.extensionRequests,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -91,7 +95,7 @@ export function saveAggregate(tx: DbOrTx, before: SuggestionAggregate, after: Su
 /** Finds which suggestion an id from outside belongs to (cards carry sub-record ids). */
 export function suggestionIdOf(
   db: DbOrTx,
-  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string },
+  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string; extensionRequestId?: string },
 ): string | undefined {
   if (ref.suggestionId !== undefined) return ref.suggestionId;
   const lookups: Array<[string | undefined, AggregateCollection]> = [
@@ -99,6 +103,7 @@ export function suggestionIdOf(
     [ref.answerId, 'answers'],
     [ref.contactId, 'contacts'],
     [ref.commitmentId, 'commitments'],
+    [ref.extensionRequestId, 'extensionRequests'],
   ];
   for (const [id, name] of lookups) {
     if (id === undefined) continue;
@@ -119,4 +124,6 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
   Same<CoOpinionRow, typeof schema.coOpinions.$inferSelect> &
   Same<AnswerRow, typeof schema.answers.$inferSelect> &
   Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
-  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> = true;
+  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> &
+  Same<NudgeRow, typeof schema.nudges.$inferSelect> &
+  Same<ExtensionRequestRow, typeof schema.extensionRequests.$inferSelect> = true;

@@ -160,6 +160,9 @@ export const contacts = sqliteTable(
     recordedAt: text('recorded_at').notNull(),
     confirmedBy: text('confirmed_by'),
     confirmedAt: text('confirmed_at'),
+    disputedBy: text('disputed_by'),
+    disputedAt: text('disputed_at'),
+    disputeReason: text('dispute_reason'),
   },
   (t) => [index('contacts_suggestion').on(t.suggestionId)],
 );
@@ -188,12 +191,14 @@ export const answers = sqliteTable(
     summary: text('summary').notNull(),
     public: integer('public', { mode: 'boolean' }).notNull(),
     privateReason: text('private_reason'),
-    status: text('status', { enum: ['pending_approval', 'approved', 'returned'] }).notNull(),
+    status: text('status', { enum: ['pending_approval', 'pending_review', 'approved', 'returned'] }).notNull(),
     submittedBy: text('submitted_by').notNull(),
     submittedAt: text('submitted_at').notNull(),
     decidedBy: text('decided_by'),
     decidedAt: text('decided_at'),
     returnReason: text('return_reason'),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: text('reviewed_at'),
   },
   (t) => [index('answers_suggestion').on(t.suggestionId)],
 );
@@ -235,6 +240,41 @@ export const evaluations = sqliteTable(
     evaluatedAt: text('evaluated_at').notNull(),
   },
   (t) => [index('evaluations_suggestion').on(t.suggestionId)],
+);
+
+/** 催办 (SPEC §5): one row per open assignment a deputy's press urged; once per deputy, suggestion and day. */
+export const nudges = sqliteTable(
+  'nudges',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    deputyId: text('deputy_id').notNull(),
+    day: text('day').notNull(),
+    nudgedBy: text('nudged_by').notNull(),
+    nudgedAt: text('nudged_at').notNull(),
+  },
+  (t) => [index('nudges_suggestion').on(t.suggestionId), uniqueIndex('nudges_once_a_day').on(t.suggestionId, t.deputyId, t.day, t.assignmentId)],
+);
+
+/** 申请延期 (SPEC §4): a unit's request for a later answer deadline, decided by a supervisor. */
+export const extensionRequests = sqliteTable(
+  'extension_requests',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    until: text('until').notNull(),
+    reason: text('reason').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    grantedUntil: text('granted_until'),
+    decisionReason: text('decision_reason'),
+  },
+  (t) => [index('extension_requests_suggestion').on(t.suggestionId)],
 );
 
 /** Append-only: every state change and every refused attempt (SPEC §2). */

@@ -47,9 +47,11 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       answers: [],
       commitments: [],
       evaluations: [],
+      nudges: [],
+      extensionRequests: [],
     });
   }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'nudges' | 'extensionRequests'>(
     key: K,
     rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
@@ -57,7 +59,7 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   };
   const t = schema;
   const scope = <C extends SQLiteColumn>(column: C) => (where ? inArray(column, ids) : undefined);
-  const { note: _note, ...contactColumns } = getTableColumns(t.contacts);
+  const { note: _note, disputeReason: _disputeReason, ...contactColumns } = getTableColumns(t.contacts);
   const { text: _text, ...opinionColumns } = getTableColumns(t.coOpinions);
   const { summary: _summary, privateReason: _privateReason, returnReason: _returnReason, ...answerColumns } = getTableColumns(t.answers);
   const { evidence: _evidence, ...commitmentColumns } = getTableColumns(t.commitments);
@@ -69,6 +71,9 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   add('answers', db.select(answerColumns).from(t.answers).where(scope(t.answers.suggestionId)).all());
   add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
   add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
+  const { reason: _reason, decisionReason: _decisionReason, ...extensionColumns } = getTableColumns(t.extensionRequests);
+  add('nudges', db.select().from(t.nudges).where(scope(t.nudges.suggestionId)).all());
+  add('extensionRequests', db.select(extensionColumns).from(t.extensionRequests).where(scope(t.extensionRequests.suggestionId)).all());
   return [...byId.values()];
 }
 

@@ -27,7 +27,7 @@ export interface DeadlineContext {
   timeZone: string;
 }
 
-const ANSWER_PENDING = new Set(['pending_sign', 'signed', 'reassign_requested', 'answer_pending_approval']);
+const ANSWER_PENDING = new Set(['pending_sign', 'signed', 'reassign_requested', 'answer_pending_approval', 'answer_pending_review']);
 
 export function openDeadlines(agg: SuggestionAggregate, ctx: DeadlineContext): Deadline[] {
   if (agg.suggestion.status === 'withdrawn') return [];
@@ -50,17 +50,19 @@ export function openDeadlines(agg: SuggestionAggregate, ctx: DeadlineContext): D
     const answering = a.role !== 'co';
     if (a.state === 'pending_sign') add('sign', a, a.assignedOn);
     if (a.state === 'pending_sign' || a.state === 'signed') add('reassign_window', a, a.assignedOn);
-    if (answering && !['closed', 'closed_unsatisfied', 'withdrawn'].includes(a.state) && !agg.contacts.some((c) => c.assignmentId === a.id)) {
+    if (answering && !['closed', 'closed_unsatisfied', 'withdrawn'].includes(a.state) && !agg.contacts.some((c) => c.assignmentId === a.id && !c.disputedAt)) {
       add('first_contact', a, a.assignedOn);
     }
     if (!answering && (a.state === 'pending_sign' || a.state === 'signed')) add('co_opinion', a, a.assignedOn);
     if (answering && a.round === 1 && ANSWER_PENDING.has(a.state)) add('answer', a, a.assignedOn);
-    if (answering && a.round === 2 && (a.state === 'rehandling' || a.state === 'answer_pending_approval') && a.rehandleFrom) {
+    if (answering && a.round === 2 && (a.state === 'rehandling' || a.state === 'answer_pending_approval' || a.state === 'answer_pending_review') && a.rehandleFrom) {
       add('rehandle_answer', a, a.rehandleFrom);
     }
     if (a.state === 'answered') {
       const answer = latestApprovedAnswer(agg, a.id);
-      if (answer?.decidedAt) add('evaluation', a, localDate(new Date(answer.decidedAt), ctx.timeZone));
+      // Reviewed answers reach the deputy at the review, and the evaluation period runs from then.
+      const reached = answer?.reviewedAt ?? answer?.decidedAt;
+      if (reached) add('evaluation', a, localDate(new Date(reached), ctx.timeZone));
     }
   }
 

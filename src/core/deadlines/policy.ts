@@ -58,6 +58,8 @@ export const policySchema = z.object({
    * card is re-posted between this age and a day later, and the old card must still take the
    * update that points to the new one.
    */
+  /** `supervisor`: the head's approval waits for a supervisor's 复核 before the deputy sees the answer (SPEC §3). */
+  answerReview: z.enum(['off', 'supervisor']).default('off'),
   cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
   /**
    * How the handling report prints percentages (SPEC §10): 1 or 2 decimals, and whether the
@@ -84,7 +86,39 @@ export type Policy = z.infer<typeof policySchema>;
 
 export class PolicyError extends Error {}
 
+/** The built-in profiles as written, for a policy file that `"extends"` one of them (SPEC §4). */
+const BUILT_IN_DOCUMENTS: Record<string, unknown> = {
+  default: defaultPolicyJson,
+  chongqing: chongqingPolicyJson,
+  shanghai: shanghaiPolicyJson,
+  beijing: beijingPolicyJson,
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `over` on top of `base`, object by object; arrays and values in `over` replace those in `base`. */
+function overlay(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  // A deadline rule is one of { workingDays } | { months } | { days }: given, it replaces the base's.
+  if (['workingDays', 'months', 'days'].some((k) => k in over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = key in base ? overlay(base[key], value) : value;
+  return out;
+}
+
+/**
+ * A policy document, which may name a built-in profile in `"extends"` and give only the keys it
+ * changes (`{ "extends": "chongqing", "answerReview": "supervisor" }`); the result is checked whole.
+ */
 export function parsePolicy(data: unknown, origin: string): Policy {
+  if (isPlainObject(data) && 'extends' in data) {
+    const { extends: name, ...changes } = data;
+    const base = typeof name === 'string' ? BUILT_IN_DOCUMENTS[name] : undefined;
+    if (!base) {
+      throw new PolicyError(`The policy ${origin} is invalid:\n  extends: ${JSON.stringify(name)} is not a built-in profile (${Object.keys(BUILT_IN_DOCUMENTS).join(', ')})`);
+    }
+    data = overlay(base, changes);
+  }
   const result = policySchema.safeParse(data);
   if (!result.success) throw new PolicyError(`The policy ${origin} is invalid:\n  ${describeIssues(result.error).join('\n  ')}`);
   return result.data;

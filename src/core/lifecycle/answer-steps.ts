@@ -50,6 +50,8 @@ export function submitAnswer(command: CommandOf<'submit_answer'>, { next, audit,
     decidedBy: null,
     decidedAt: null,
     returnReason: null,
+    reviewedBy: null,
+    reviewedAt: null,
   });
   for (const c of command.commitments) {
     next.commitments.push(newCommitment(ctx.newId('cm'), suggestion.id, a.id, answerId, c.content.trim(), c.dueOn));
@@ -99,12 +101,19 @@ function answerAwaitingHead(answerId: string, { next, actor }: StepContext): { a
 }
 
 export function approveAnswer(command: CommandOf<'approve_answer'>, context: StepContext): void {
-  const { next, audit, actorId, nowIso } = context;
+  const { next, audit, actorId, nowIso, ctx } = context;
   const { answer, a, role } = answerAwaitingHead(command.answerId, context);
   const before = a.state;
-  answer.status = 'approved';
   answer.decidedBy = actorId;
   answer.decidedAt = nowIso;
+  if (ctx.answerReview) {
+    // The deputy sees the answer only once a supervisor has reviewed it (supervision-steps.ts).
+    answer.status = 'pending_review';
+    a.state = 'answer_pending_review';
+    audit.push(auditEntry('approve_answer', role, 'answer', answer.id, before, a.state, '审核通过，待复核', { assignmentId: a.id, review: true }));
+    return;
+  }
+  answer.status = 'approved';
   a.state = 'answered';
   // A re-handled answer replaces the earlier one: promises the deputy never confirmed lapse
   // with it; confirmed ones were agreed and stay tracked.

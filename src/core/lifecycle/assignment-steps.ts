@@ -12,7 +12,7 @@ import { requireDeputy, requireSupervisor, requireUnitStaff, type ActingRole } f
 import { auditEntry, type StepContext } from './step.ts';
 
 /** Signed for and not yet closed: the unit is working on it and may report and record contacts. */
-const IN_HANDLING: AssignmentState[] = ['signed', 'opinion_submitted', 'answer_pending_approval', 'answered', 'rehandling'];
+const IN_HANDLING: AssignmentState[] = ['signed', 'opinion_submitted', 'answer_pending_approval', 'answer_pending_review', 'answered', 'rehandling'];
 
 export function sign(command: CommandOf<'sign'>, { next, audit, actor, nowIso }: StepContext): void {
   const a = findAssignment(next, command.assignmentId);
@@ -161,6 +161,9 @@ export function recordContact(command: CommandOf<'record_contact'>, { next, audi
     recordedAt: nowIso,
     confirmedBy: null,
     confirmedAt: null,
+    disputedBy: null,
+    disputedAt: null,
+    disputeReason: null,
   });
   audit.push(auditEntry('record_contact', role, 'contact', id, null, 'recorded', command.note.trim(), { assignmentId: a.id, method: command.method, date: command.date }));
 }
@@ -169,6 +172,7 @@ export function confirmContact(command: CommandOf<'confirm_contact'>, { next, au
   const c = findContact(next, command.contactId);
   const role = requireDeputy(next, actor, '仅本建议的代表可确认沟通记录', "Only a deputy of this suggestion may confirm a contact record");
   if (c.confirmedAt) refuse('invalid_state', '该沟通记录已确认', 'This contact record is already confirmed');
+  if (c.disputedAt) refuse('invalid_state', '该沟通记录已被代表标记为不属实', 'A deputy has disputed this contact record');
   c.confirmedBy = actorId;
   c.confirmedAt = nowIso;
   audit.push(auditEntry('confirm_contact', role, 'contact', c.id, 'recorded', 'confirmed', '确认属实'));

@@ -32,7 +32,15 @@ export type Command =
   /** The status board's 已完成: posts the commitment card again, which carries the evidence form. */
   | { type: 'show_commitment'; commitmentId: string }
   | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
-  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string };
+  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string }
+  /** Supervision from the phone (supervision-steps.ts). */
+  | { type: 'nudge'; suggestionId: string }
+  | { type: 'request_extension'; assignmentId: string; until: string; reason: string }
+  | { type: 'approve_extension'; extensionRequestId: string; until: string }
+  | { type: 'reject_extension'; extensionRequestId: string; reason: string }
+  | { type: 'approve_review'; answerId: string }
+  | { type: 'return_review'; answerId: string; reason: string }
+  | { type: 'dispute_contact'; contactId: string; reason: string };
 
 export type CommandType = Command['type'];
 
@@ -54,6 +62,8 @@ export interface DecideContext {
   newId: NewId;
   unitExists(unitId: string): boolean;
   /** The policy's answer deadline and the longest extension for an assignment date (SPEC §4). */
+  /** Policy `answerReview: "supervisor"`: the head's approval waits for a supervisor's 复核 (SPEC §3). */
+  answerReview?: boolean;
   answerLimits?: (assignedOn: string) => { due: string; max: string; nextWorkingDay(date: string): string };
 }
 

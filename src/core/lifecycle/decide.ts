@@ -19,6 +19,7 @@ import { requireCommandWithinLimits } from './field-limits.ts';
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
+import { approveExtension, approveReview, disputeContact, nudge, rejectExtension, requestExtension, returnReview } from './supervision-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -39,6 +40,13 @@ const STEPS: StepTable = {
   show_commitment: showCommitment,
   withdraw_suggestion: withdrawSuggestion,
   extend_answer_deadline: extendAnswerDeadline,
+  nudge,
+  request_extension: requestExtension,
+  approve_extension: approveExtension,
+  reject_extension: rejectExtension,
+  approve_review: approveReview,
+  return_review: returnReview,
+  dispute_contact: disputeContact,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {

@@ -36,6 +36,8 @@ export const FORM_FIELD_LIMITS = {
   commitments: limit('commitments', '承诺事项', 1000),
   comment: limit('comment', '评价意见', 500),
   evidence: limit('evidence', '完成情况', 500),
+  extension_reason: limit('extension_reason', '延期理由', 500),
+  withdraw_reason: limit('withdraw_reason', '撤回理由', 500),
 } as const satisfies Record<string, FieldLimit>;
 
 export type FormFieldName = keyof typeof FORM_FIELD_LIMITS;
@@ -77,7 +79,12 @@ export function requireCommandWithinLimits(command: Command): void {
     case 'return_answer':
     case 'withdraw_suggestion':
     case 'extend_answer_deadline':
+    case 'reject_extension':
+    case 'return_review':
+    case 'dispute_contact':
       return requireWithinLimit('reason', command.reason);
+    case 'request_extension':
+      return requireWithinLimit('extension_reason', command.reason);
     case 'approve_reassign':
       return requireWithinLimit('unit', command.newUnitId);
     case 'report_progress':

@@ -5,3 +5,4 @@ export { decidingDeputyId, isSuggestionComplete, latestApprovedAnswer } from './
 export { isIsoDate } from './checks.ts';
 export { newCommitment } from './answer-steps.ts';
 export { FORM_FIELD_LIMITS, MAX_COMMITMENTS, COMMITMENT_HORIZON_YEARS, requireWithinLimit, type FormFieldName } from './field-limits.ts';
+export { EXTENSIBLE_STATES } from './supervision-steps.ts';

@@ -16,6 +16,7 @@ import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, Sugge
 import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/policy.ts';
 import { describeFilters, type StatsFilters } from './filters.ts';
 import type { CommitmentCounts, GradeBreakdown, OverdueItem, Stats, UnitRow } from './figures.ts';
+import { supervisionFigures } from './supervision.ts';
 import { independentShares, printed, rate as rateAt, sharesOf, type PercentStyle, type Rate, type Share } from './percent.ts';
 
 /** What the figures are computed from: the selected suggestions as aggregates, and the rules. */
@@ -313,6 +314,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
     faceToFace: rate(faceToFace, answering),
     reassignment: { rate: rate(reassignedTasks, originalAssignments), approvedDecisions },
     coOpinions: { expected: totals.assignments.co, received: coReceived, rate: rate(coReceived, totals.assignments.co) },
+    ...supervisionFigures(aggregates, mine, nameOf),
     commitments,
     overdue: {
       total: overdueItems.length,

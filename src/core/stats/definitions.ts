@@ -37,7 +37,10 @@ export type DefinitionId =
   | 'co_opinions'
   | 'commitments'
   | 'overdue_items'
-  | 'categories';
+  | 'categories'
+  | 'nudges'
+  | 'extensions'
+  | 'contact_disputes';
 
 /** How percentages are rounded and printed: one rule for every figure. */
 export const ROUNDING = [
@@ -148,7 +151,7 @@ export const DEFINITIONS: readonly Definition[] = [
     formula: '有经代表确认的面商记录的主办（分办）件次 ÷ 主办（分办）件次',
     counts: 'Lead and split assignments in effect with at least one face-to-face (面商) contact that a deputy confirmed (确认属实).',
     denominator: 'Lead and split assignments in effect.',
-    leftOut: 'Co-handlers; contacts by phone, meeting, visit or other; face-to-face contacts no deputy confirmed; contacts a unit recorded before its assignment was re-assigned away.',
+    leftOut: 'Co-handlers; contacts by phone, meeting, visit or other; face-to-face contacts no deputy confirmed, and those a deputy disputed (不属实); contacts a unit recorded before its assignment was re-assigned away.',
   },
   {
     id: 'publication_rate',
@@ -197,6 +200,30 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Suggestions per category (an empty category is 未分类), ranked by count, ties by name.',
     denominator: 'Suggestions.',
     leftOut: 'As suggestions (withdrawn ones).',
+  },
+  {
+    id: 'nudges',
+    name: { zh_cn: '催办次数', en_us: 'nudges (催办)' },
+    formula: '代表按“催办”的次数，按被催办的承办单位分列（同一代表对同一建议每天只计一次）',
+    counts: 'Each press of 催办 by a deputy counts once for every unit it urged (the units whose assignment was still open); a deputy counts once per suggestion and day, a second press that day is refused. Totals are the sum of the per-unit counts.',
+    denominator: null,
+    leftOut: 'Withdrawn suggestions; with a unit filter, nudges of other units.',
+  },
+  {
+    id: 'extensions',
+    name: { zh_cn: '延期申请与批准', en_us: 'extensions' },
+    formula: '承办单位申请延期件次；批准延期＝答复期限经督办人员延期的交办任务数',
+    counts: 'Requested: the units\' 申请延期 requests, with those refused and those still pending. Granted: assignments in effect whose answer deadline a supervisor extended (at most once each, by the 同意延期 button or the operator\'s route).',
+    denominator: null,
+    leftOut: 'Withdrawn suggestions, and assignments re-assigned away.',
+  },
+  {
+    id: 'contact_disputes',
+    name: { zh_cn: '沟通记录不属实', en_us: 'disputed contact records' },
+    formula: '代表标记“不属实”的沟通记录条数 ÷ 登记的沟通记录条数',
+    counts: 'Contact records a deputy answered with 不属实. A disputed record never counts as confirmed: it is not in 面商率 and does not meet the first-contact deadline.',
+    denominator: 'Contact records of the assignments counted.',
+    leftOut: 'Withdrawn suggestions.',
   },
 ];
 

@@ -7,6 +7,7 @@ import type { DeadlineKind } from '../deadlines/policy.ts';
 import type { Grade, ResultClass, SuggestionKind, SuggestionTiming } from '../model.ts';
 import type { StatsFilters } from './filters.ts';
 import type { Rate, Share } from './percent.ts';
+import type { SupervisionFigures } from './supervision.ts';
 
 export interface GradeBreakdown {
   evaluations: number;
@@ -79,7 +80,7 @@ export interface CategoryRow {
   share: Share;
 }
 
-export interface Stats {
+export interface Stats extends SupervisionFigures {
   asOf: IsoDate;
   generatedAt: string;
   filters: StatsFilters;

@@ -16,7 +16,7 @@ import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
-import { detailQuery, extendBody, listQuery, outboxQuery, sweepQuery } from './api-schemas.ts';
+import { detailQuery, extendBody, listQuery, outboxQuery, sweepQuery, withdrawBody } from './api-schemas.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -110,6 +110,18 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     });
     onQueued();
     return c.json(aggregate.assignments.find((a) => a.id === c.req.param('id')));
+  });
+
+  api.post('/suggestions/:id/withdraw', async (c) => {
+    const body = withdrawBody.safeParse(await readJsonBody(c));
+    if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid withdrawal', describeIssues(body.error));
+    const { aggregate } = dispatch(dispatchDeps(ctx), {
+      actor: body.data.by,
+      source: 'admin_api',
+      command: { type: 'withdraw_suggestion', suggestionId: c.req.param('id'), reason: body.data.reason },
+    });
+    onQueued();
+    return c.json({ id: aggregate.suggestion.id, status: aggregate.suggestion.status, assignments: aggregate.assignments.map((a) => ({ id: a.id, unitId: a.unitId, state: a.state })) });
   });
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {

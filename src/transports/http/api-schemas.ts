@@ -50,6 +50,12 @@ export const extendBody = z.object({
   reason: z.string().min(1, 'a reason is required'),
 });
 
+/** A supervisor's withdrawal of a whole suggestion (SPEC §7), made through the admin API in their name. */
+export const withdrawBody = z.object({
+  by: z.string().regex(/^ou_/, "by must be the supervisor's open_id"),
+  reason: z.string().trim().min(1, 'a reason is required'),
+});
+
 export const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 
 /** `GET /api/report`'s own parameter beside the statistics filters (report-routes checks it against the same list). */

@@ -23,6 +23,7 @@ import {
   reportFormatQuery,
   suggestionPage,
   sweepQuery,
+  withdrawBody,
 } from './api-schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -102,6 +103,15 @@ export const ROUTES: RouteDescription[] = [
     ok: anyObject,
     okDescription: 'the assignment after the extension',
     errors: { 400: 'an invalid body', 403: 'not a supervisor', 404: 'no such assignment', 409: 'not possible in its state' },
+  },
+  {
+    method: 'post',
+    path: '/api/suggestions/:id/withdraw',
+    summary: "Withdraw a suggestion in a supervisor's name: every open assignment withdrawn, the group told",
+    body: { schema: withdrawBody, description: 'who and why' },
+    ok: anyObject,
+    okDescription: 'the suggestion and its assignments after the withdrawal',
+    errors: { 400: 'an invalid body', 403: 'not a supervisor', 404: 'no such suggestion', 409: 'already withdrawn or closed' },
   },
   { method: 'get', path: '/api/outbox', summary: "The outbox of Lark calls, by status", query: outboxQuery, ok: z.array(anyObject), okDescription: 'outbox rows', errors: { 400: 'a bad status' } },
   { method: 'post', path: '/api/outbox/:id/retry', summary: 'Send a failed outbox row again', ok: z.object({ ok: z.literal(true) }), okDescription: 'queued again', errors: { 404: 'no failed row with that id' } },

@@ -28,6 +28,14 @@ const CARD_ACTIONS = [
   'claim_commitment_done',
   'confirm_commitment_done',
   'show_commitment',
+  'nudge',
+  'request_extension',
+  'withdraw',
+  'approve_extension',
+  'reject_extension',
+  'approve_review',
+  'return_review',
+  'dispute_contact',
 ] as const satisfies readonly CardAction[];
 
 const actionValueSchema = z.object({
@@ -158,5 +166,26 @@ export function commandOfPress(
       return { type: 'confirm_commitment_done', commitmentId: value.id };
     case 'show_commitment':
       return { type: 'show_commitment', commitmentId: value.id };
+    case 'nudge':
+      return { type: 'nudge', suggestionId: value.id };
+    case 'request_extension':
+      return {
+        type: 'request_extension',
+        assignmentId: assignment('answer'),
+        until: parseFormDate(field(form, 'until')),
+        reason: field(form, 'extension_reason'),
+      };
+    case 'withdraw':
+      return { type: 'withdraw_suggestion', suggestionId: value.id, reason: field(form, 'withdraw_reason') };
+    case 'approve_extension':
+      return { type: 'approve_extension', extensionRequestId: value.id, until: parseFormDate(field(form, 'until')) };
+    case 'reject_extension':
+      return { type: 'reject_extension', extensionRequestId: value.id, reason: field(form, 'reason') };
+    case 'approve_review':
+      return { type: 'approve_review', answerId: value.id };
+    case 'return_review':
+      return { type: 'return_review', answerId: value.id, reason: field(form, 'reason') };
+    case 'dispute_contact':
+      return { type: 'dispute_contact', contactId: value.id, reason: field(form, 'reason') };
   }
 }

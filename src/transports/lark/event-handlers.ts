@@ -52,6 +52,14 @@ const SUCCESS: Record<ActionValue['a'], [string, string]> = {
   claim_commitment_done: ['已标记完成，待代表确认', 'Marked done; waiting for confirmation'],
   confirm_commitment_done: ['已确认完成', 'Completion confirmed'],
   show_commitment: ['承诺卡片已发送到群内，请在卡片中填写完成情况', 'The commitment card is posted; fill in the evidence there'],
+  nudge: ['已催办，已通知承办单位', 'Urged; the units were told'],
+  request_extension: ['已提交延期申请，待督办人员审批', 'Extension requested; a supervisor will decide'],
+  withdraw: ['本建议已撤回', 'The suggestion was withdrawn'],
+  approve_extension: ['已同意延期', 'Extension granted'],
+  reject_extension: ['已不同意延期', 'Extension refused'],
+  approve_review: ['答复已复核通过，已送代表评价', 'Review passed; the answer was sent to the deputies'],
+  return_review: ['答复已退回重办', 'Answer returned for re-handling'],
+  dispute_contact: ['已标记该沟通记录不属实', 'Contact record disputed'],
 };
 
 const toast = (type: 'success' | 'error' | 'info' | 'warning', zh: string, en: string) => ({ type, content: zh, i18n: { zh_cn: zh, en_us: en } });

@@ -21,12 +21,17 @@ export function buildContactCard(model: CardModelOf<'contact'>, limits: Limits):
     note: pre.content(s, c.note, limits.note),
     by: c.confirmed?.byName ?? '',
     at: c.confirmed?.at ?? '',
+    disputedBy: c.disputed?.byName ?? '',
+    disputedAt: c.disputed?.at ?? '',
+    disputeReason: pre.content(s, c.disputed?.reason ?? '', limits.note),
   }));
   const details = [b.text('unit'), b.text('method'), b.text('date'), b.text('recordedBy')];
   if (c.note.trim()) details.push(b.text('note'));
   const actions = c.confirmed
     ? [b.markdown([b.text('confirmed')])]
-    : [b.markdown([b.text('askConfirm')]), b.part('confirmButton')];
+    : c.disputed
+      ? [b.markdown(s.classified ? [b.text('disputed')] : [b.text('disputed'), b.text('disputeReason')])]
+      : [b.markdown([b.text('askConfirm')]), b.part('confirmButton'), b.part('disputeForm')];
   return b.card({
     mentions: b.mentions(model.mentions),
     suggestion: b.suggestion(s, true),

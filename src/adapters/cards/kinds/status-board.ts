@@ -61,6 +61,9 @@ export function buildStatusBoardCard(model: CardModelOf<'status_board'>, limits:
     if (model.forms.contact) forms.push(b.part('contactForm'));
     if (model.forms.opinion) forms.push(b.part('opinionForm'));
     if (model.forms.answer) forms.push(b.part('answerForm'));
+    if (model.forms.extension) forms.push(b.part('extensionForm'));
+    if (model.forms.nudge) forms.push(b.part('nudgeButton'));
+    if (model.forms.withdraw) forms.push(b.part('withdrawForm'));
     if (forms.length) forms.unshift(b.part('hr'));
   } else {
     forms.push(b.notation(b.text(s.status === 'closed' ? 'closed' : 'withdrawn')));
