@@ -38,6 +38,7 @@ export const FORM_FIELD_LIMITS = {
   evidence: limit('evidence', '完成情况', 500),
   extension_reason: limit('extension_reason', '延期理由', 500),
   withdraw_reason: limit('withdraw_reason', '撤回理由', 500),
+  until: limit('until', '延期至', 32),
 } as const satisfies Record<string, FieldLimit>;
 
 export type FormFieldName = keyof typeof FORM_FIELD_LIMITS;
