@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { DomainError } from '../../core/errors.ts';
 import { DirectoryFileError, parseDirectory } from '../../app/import/read-directory.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import type { AppContext } from '../../app/context.ts';
@@ -14,6 +15,7 @@ import { appliedMigrations } from '../../app/health.ts';
 import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerSearchCommand } from './search-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 
 /** What the command line needs from the runtime it runs on (src/runtimes/node/cli.ts). */
@@ -147,6 +149,7 @@ export function createProgram(host: CliHost): Command {
     });
 
   registerReportCommand(program, withApp);
+  registerSearchCommand(program, withApp);
   return program;
 }
 
@@ -166,6 +169,11 @@ export async function runCli(argv: string[], host: CliHost): Promise<void> {
     await createProgram(host).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (error instanceof DomainError) {
+      // A refusal of what was asked (e.g. a search with no word to look for): why, in both languages.
+      console.error(`duban: ${error.zh} — ${error.en}`);
+      process.exit(1);
+    }
     if (USER_ERRORS.some((type) => error instanceof type) || host.isUserError(error)) {
       console.error(`duban: ${(error as Error).message}`);
       process.exit(1);

@@ -12,6 +12,7 @@ import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestions } from '../../app/import/import-suggestions.ts';
 import { getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
+import { MAX_SEARCH_LIMIT, searchKnowledge } from '../../app/knowledge-base.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
@@ -27,6 +28,19 @@ const listQuery = z
     category: z.string().optional(),
     session: z.string().optional(),
     overdue: z.enum(['true', 'false'], { message: 'overdue must be true or false' }).optional(),
+    q: z.string().optional(),
+  })
+  .strict();
+
+const searchQuery = z
+  .object({
+    q: z.string({ message: 'q (the words to look for) is required' }),
+    limit: z.coerce.number().int().min(1).max(MAX_SEARCH_LIMIT, `limit must be at most ${MAX_SEARCH_LIMIT}`).optional(),
+    session: z.string().optional(),
+    unit: z.string().optional(),
+    category: z.string().optional(),
+    result_class: z.enum(['A', 'B', 'C', 'D'], { message: 'result_class must be A, B, C or D' }).optional(),
+    year: z.string().regex(/^\d{4}$/, 'year must be four digits (YYYY)').optional(),
   })
   .strict();
 
@@ -96,8 +110,14 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
         ...(q.category && { category: q.category }),
         ...(q.session && { session: q.session }),
         ...(q.overdue && { overdue: q.overdue === 'true' }),
+        ...(q.q !== undefined && { q: q.q }),
       }),
     );
+  });
+
+  api.get('/search', zValidator('query', searchQuery, invalidQuery), (c) => {
+    const q = c.req.valid('query');
+    return c.json(searchKnowledge(ctx, { q: q.q, limit: q.limit, session: q.session, unit: q.unit, category: q.category, resultClass: q.result_class, year: q.year }));
   });
 
   api.get('/suggestions/:id', (c) => {
