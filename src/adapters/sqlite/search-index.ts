@@ -217,10 +217,12 @@ function describe(db: DbOrTx, rows: Row[], words: string[]): Found[] {
 /** How much of a new suggestion asks for similar ones: its title and the start of its body. */
 const SIMILAR_BODY_CHARS = 200;
 const MAX_SIMILAR_TERMS = 80;
-/** A term in more than this share of the documents says nothing about a topic (关于, 建议, 的建). */
+/**
+ * A term in more than this share of the documents (and in more than COMMON_TERM_DOCS: a small
+ * base has no common words yet) says nothing about a topic: 关于, 建议, 的建, 加强.
+ */
 const COMMON_TERM_SHARE = 0.05;
-/** A similar suggestion shares at least this many of the asking terms. */
-const MIN_SHARED_TERMS = 3;
+const COMMON_TERM_DOCS = 10;
 
 /** fts5vocab over the index (the migration): how many documents hold each term. */
 const searchTerms = sqliteTable('search_terms', { term: text('term').notNull(), doc: integer('doc').notNull() });
@@ -228,7 +230,8 @@ const searchTerms = sqliteTable('search_terms', { term: text('term').notNull(), 
 /**
  * 往年类似建议: the earlier suggestions most like this one, by its title and the start of its body:
  * any of their terms that is not common to most suggestions; bm25 favours those sharing the most,
- * and the rarest, and one sharing fewer than three is not similar. Never a classified one: they go
+ * and the rarest. One that shares none of the title's telling terms is not similar: the title says
+ * what a suggestion is about, a body's chance words do not. Never a classified one: they go
  * on a card in the group. A classified suggestion asks with its title only.
  */
 export function similarSuggestions(
@@ -239,23 +242,24 @@ export function similarSuggestions(
   const text = s.classified ? s.title : `${s.title} ${Array.from(s.body).slice(0, SIMILAR_BODY_CHARS).join('')}`;
   const terms = queryTerms(queryWords(text)).slice(0, MAX_SIMILAR_TERMS);
   const documents = db.select({ n: sql<number>`count(*)` }).from(schema.searchDocs).get()?.n ?? 0;
-  const tooCommon = Math.max(2, Math.ceil(documents * COMMON_TERM_SHARE));
+  const tooCommon = Math.max(COMMON_TERM_DOCS, Math.ceil(documents * COMMON_TERM_SHARE));
   const frequency = new Map<string, number>();
   for (const part of chunked(terms, MAX_BOUND_VALUES - 10)) {
     for (const row of db.select().from(searchTerms).where(inArray(searchTerms.term, part)).all()) frequency.set(row.term, row.doc);
   }
   const telling = terms.filter((t) => (frequency.get(t) ?? 0) > 0 && (frequency.get(t) ?? 0) <= tooCommon);
-  if (telling.length < MIN_SHARED_TERMS) return [];
+  const titleTerms = new Set(queryTerms(queryWords(s.title)).filter((t) => telling.includes(t)));
+  if (titleTerms.size === 0) return [];
   const candidates = search(db, telling.join(' '), { limit: limit * 4, excludeClassified: true, excludeIds: [s.id], assignedBefore: s.assignedOn }, 'any');
   return candidates
-    .filter((found) => sharedTerms(found.searchable, telling) >= MIN_SHARED_TERMS)
+    .filter((found) => sharedTerms(found.searchable, [...titleTerms]).length > 0)
     .slice(0, limit)
     .map((found) => found.hit);
 }
 
-function sharedTerms(text: string, terms: readonly string[]): number {
+function sharedTerms(text: string, terms: readonly string[]): string[] {
   const lower = text.toLowerCase();
-  return terms.filter((t) => lower.includes(t)).length;
+  return terms.filter((t) => lower.includes(t));
 }
 
 /** The suggestion ids that hold every word of `query`: the `q` filter of the suggestion list. */
