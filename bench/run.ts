@@ -5,10 +5,11 @@
  */
 import { runOutboxDrainBench } from './outbox-drain.bench.ts';
 import { runReportBench } from './report.bench.ts';
+import { runSearchBench } from './search.bench.ts';
 import { runSweepBench } from './sweep.bench.ts';
 import { runWebhookBench } from './webhook.bench.ts';
 
-const benches: Record<string, () => Promise<boolean>> = { webhook: runWebhookBench, sweep: runSweepBench, report: runReportBench, drain: runOutboxDrainBench };
+const benches: Record<string, () => Promise<boolean>> = { webhook: runWebhookBench, sweep: runSweepBench, report: runReportBench, drain: runOutboxDrainBench, search: runSearchBench };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in benches));
 if (unknown.length) throw new Error(`No benchmark ${unknown.join(', ')} (there are: ${Object.keys(benches).join(', ')})`);

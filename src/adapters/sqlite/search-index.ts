@@ -224,6 +224,9 @@ const MAX_SIMILAR_TERMS = 80;
 const COMMON_TERM_SHARE = 0.05;
 const COMMON_TERM_DOCS = 10;
 
+/** The frame of nearly every title (关于…的建议/议案/提案): never a topic, however few suggestions are stored. */
+const BOILERPLATE = new Set(queryTerms(['关于', '的建议', '的议案', '的提案']));
+
 /** fts5vocab over the index (the migration): how many documents hold each term. */
 const searchTerms = sqliteTable('search_terms', { term: text('term').notNull(), doc: integer('doc').notNull() });
 
@@ -239,8 +242,12 @@ export function similarSuggestions(
   s: { id: string; title: string; body: string; classified: boolean; assignedOn: string },
   limit = 3,
 ): SearchHit[] {
-  const text = s.classified ? s.title : `${s.title} ${Array.from(s.body).slice(0, SIMILAR_BODY_CHARS).join('')}`;
-  const terms = queryTerms(queryWords(text)).slice(0, MAX_SIMILAR_TERMS);
+  // Without its frame, so that no window spans it and the topic (关于|加快…的|建议).
+  const title = s.title.replace(/^\s*关于/, '').replace(/的(建议|议案|提案)\s*$/, '');
+  const text = s.classified ? title : `${title} ${Array.from(s.body).slice(0, SIMILAR_BODY_CHARS).join('')}`;
+  const terms = queryTerms(queryWords(text))
+    .filter((t) => !BOILERPLATE.has(t))
+    .slice(0, MAX_SIMILAR_TERMS);
   const documents = db.select({ n: sql<number>`count(*)` }).from(schema.searchDocs).get()?.n ?? 0;
   const tooCommon = Math.max(COMMON_TERM_DOCS, Math.ceil(documents * COMMON_TERM_SHARE));
   const frequency = new Map<string, number>();
@@ -248,7 +255,7 @@ export function similarSuggestions(
     for (const row of db.select().from(searchTerms).where(inArray(searchTerms.term, part)).all()) frequency.set(row.term, row.doc);
   }
   const telling = terms.filter((t) => (frequency.get(t) ?? 0) > 0 && (frequency.get(t) ?? 0) <= tooCommon);
-  const titleTerms = new Set(queryTerms(queryWords(s.title)).filter((t) => telling.includes(t)));
+  const titleTerms = new Set(queryTerms(queryWords(title)).filter((t) => telling.includes(t)));
   if (titleTerms.size === 0) return [];
   const candidates = search(db, telling.join(' '), { limit: limit * 4, excludeClassified: true, excludeIds: [s.id], assignedBefore: s.assignedOn }, 'any');
   return candidates
