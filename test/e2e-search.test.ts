@@ -5,7 +5,12 @@
  * the real CLI process over a database file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deputy } from './support/world.ts';
+import { readFileSync } from 'node:fs';
+import { deputy, directory, fixturePath } from './support/world.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
+import { loadDirectory } from '../src/adapters/sqlite/directory-store.ts';
+import { importSuggestions } from '../src/app/import/import-suggestions.ts';
+import { readTable } from '../src/transports/cli/read-table.ts';
 import { startLarkWorld } from './support/lark-world.ts';
 import { freshDbPath, runCli } from './support/cli.ts';
 
@@ -98,10 +103,13 @@ describe('the knowledge base in the group and in the admin API', () => {
 });
 
 describe('duban search', () => {
-  it('prints the best matches of the imported suggestions, and refuses a query with nothing to look for', () => {
+  it('prints the best matches of the imported suggestions, and refuses a query with nothing to look for', async () => {
+    // The database is set up in-process (the import is not under test here).
     const db = freshDbPath();
-    expect(runCli(['import', 'directory', 'test/fixtures/directory.yaml'], db).status).toBe(0);
-    expect(runCli(['import', 'suggestions', 'test/fixtures/suggestions.csv'], db).status).toBe(0);
+    const setup = openDatabase(db);
+    loadDirectory(setup, directory);
+    importSuggestions(setup, await readTable(readFileSync(fixturePath('suggestions.csv')), 'csv'), { source: 'cli', actor: 'system:cli', now: new Date('2026-02-10T01:00:00Z'), today: '2026-02-10' });
+    setup.$client.close();
     const found = runCli(['search', '加装', '电梯'], db);
     expect(found.status, found.stderr).toBe(0);
     expect(found.stdout).toContain('第0002号 关于加快老旧小区加装电梯的建议');
@@ -111,5 +119,5 @@ describe('duban search', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('至少两个字');
     expect(refused.stderr).not.toContain('    at ');
-  });
+  }, 180_000);
 });
