@@ -212,6 +212,8 @@ export interface KnowledgeItem {
   number: string;
   title: string;
   year: string;
+  /** The date it was assigned (交办日期). */
+  assignedOn: string;
   units: string[];
   answer: { resultClass: 'A' | 'B' | 'C' | 'D'; summary: string } | null;
   snippet: string;

@@ -280,6 +280,7 @@ export function knowledgeItem(hit: SearchHit): KnowledgeItem {
     number: hit.number,
     title: hit.title,
     year: hit.year,
+    assignedOn: hit.assignedOn,
     units: hit.units,
     answer: hit.answer && { resultClass: hit.answer.resultClass, summary: hit.answer.summary },
     snippet: hit.snippet,

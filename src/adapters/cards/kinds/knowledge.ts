@@ -14,13 +14,13 @@ const SNIPPET_CHARS = 80;
 const md = (zh: string, en: string): JsonObject => ({ tag: 'markdown', content: zh, i18n_content: { zh_cn: zh, en_us: en } });
 const line = (text: string, max: number) => escapeMarkdownLine(clip(oneLine(text), max));
 
-/** One earlier suggestion: number, title, unit, year, and its answer's class and summary when public. */
+/** One earlier suggestion: number, title, unit, date, and its answer's class and summary when public (SPEC §5). */
 function itemElement(item: KnowledgeItem, index: number, withSnippet: boolean): JsonObject {
   const head = `${index + 1}. ${line(item.session, 30)} 第${line(item.number, 20)}号 **${line(item.title, 60)}**`;
   const headEn = `${index + 1}. ${line(item.session, 30)} No. ${line(item.number, 20)} **${line(item.title, 60)}**`;
   const units = line(item.units.join('、') || '—', 60);
-  const zh = [head, `承办单位：${units} · ${item.year}年`];
-  const en = [headEn, `Handled by: ${units} · ${item.year}`];
+  const zh = [head, `承办单位：${units} · 交办日期 ${item.assignedOn}`];
+  const en = [headEn, `Handled by: ${units} · assigned on ${item.assignedOn}`];
   if (withSnippet && item.snippet) {
     zh.push(`> ${line(item.snippet, SNIPPET_CHARS)}`);
     en.push(`> ${line(item.snippet, SNIPPET_CHARS)}`);
