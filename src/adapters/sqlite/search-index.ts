@@ -16,7 +16,7 @@ import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /**
- * The FTS5 table the migration created (migrations/0005_search.sql). Declared here, not in
+ * The FTS5 table the migration created (migrations/*_search.sql). Declared here, not in
  * schema.ts, because drizzle-kit would generate it as an ordinary table; `rowid` is search_docs.doc_id.
  */
 export const searchIndex = sqliteTable('search_index', {
