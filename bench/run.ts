@@ -12,6 +12,7 @@ import { runImportBench, runImportWebhookBench } from './import.bench.ts';
 import { runOutboxDrainBench } from './outbox-drain.bench.ts';
 import { runReportBench } from './report.bench.ts';
 import { recordedMetrics, ROOT } from './support.ts';
+import { runSearchBench } from './search.bench.ts';
 import { runSweepBench } from './sweep.bench.ts';
 import { runWebhookBench } from './webhook.bench.ts';
 
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   drain: runOutboxDrainBench,
   import: runImportBench,
   'import-webhook': runImportWebhookBench,
+  search: runSearchBench,
 };
 const asked = process.argv.slice(2);
 

@@ -24,6 +24,8 @@ import { deadlineContext } from './context.ts';
 import { computeDeadline } from '../core/deadlines/deadline-rule.ts';
 import type { DeadlineContext } from '../core/deadlines/deadlines.ts';
 import { defaultDeadlineContext, indexDeadlines } from '../adapters/sqlite/deadline-index.ts';
+import { indexSuggestion } from '../adapters/sqlite/search-index.ts';
+import { searchDocument } from '../core/search-text.ts';
 
 /** The Lark event that carried a command was handled before: a redelivery has its effect once. */
 export class DuplicateEvent extends Error {
@@ -91,6 +93,7 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
           }),
         });
         saveAggregate(tx, current, next);
+        if (searchableChanged(current, next)) indexSuggestion(tx, next);
         indexDeadlines(tx, next, deadlines, localDate(now, deadlines.timeZone));
         writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId, previous: current });
         appendAudit(
@@ -123,6 +126,13 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
     }
     throw error;
   }
+}
+
+/** Whether the knowledge base's document of the suggestion changes (an answer approved, a progress report). */
+function searchableChanged(before: SuggestionAggregate, after: SuggestionAggregate): boolean {
+  const a = searchDocument(before);
+  const b = searchDocument(after);
+  return (Object.keys(a) as Array<keyof typeof a>).some((k) => a[k] !== b[k]);
 }
 
 function commandSubject(command: Command): string {

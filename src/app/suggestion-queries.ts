@@ -13,6 +13,8 @@ import type { AppContext } from './context.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
 import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
 import { cardsOfSuggestion } from '../adapters/sqlite/card-store.ts';
+import { matchingSuggestions } from '../adapters/sqlite/search-index.ts';
+import { checkQuery } from './knowledge-base.ts';
 import { chatOfSuggestion, groupOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 
 export interface SuggestionFilters {
@@ -21,6 +23,8 @@ export interface SuggestionFilters {
   overdue?: boolean;
   category?: string;
   session?: string;
+  /** Words the knowledge base finds in it (every word; title, body, answers, notes). */
+  q?: string;
 }
 
 const SUGGESTION_STATUSES = ['open', 'closed', 'withdrawn'] as const;
@@ -169,6 +173,10 @@ export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters, p
       const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.state, status));
       where.push(inArray(schema.suggestions.id, ids));
     }
+  }
+  if (filters.q !== undefined) {
+    checkQuery(filters.q);
+    where.push(matchingSuggestions(filters.q)!);
   }
   if (filters.unit) {
     const ids = db.selectDistinct({ id: schema.assignments.suggestionId }).from(schema.assignments).where(eq(schema.assignments.unitId, filters.unit));

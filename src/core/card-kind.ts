@@ -18,6 +18,8 @@ export const CARD_KINDS = [
   'nudge',
   'extension',
   'review',
+  /** 查询结果: the answer to `@bot 查 <words>` (SPEC §5), fixed when queued. */
+  'search_results',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

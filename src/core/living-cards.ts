@@ -16,7 +16,7 @@
  * | 答复复核 review | the answer waits for the supervisor's review |
  * | 答复 answer | its evaluation is open (the answer in force, a deputy has not evaluated it yet, the suggestion open), or a commitment of it waits for the deputy's 确认承诺 |
  * | 承诺 commitment | confirmed (已完成) or claimed done (确认完成) |
- * | 提醒 reminder, digest, 催办 nudge | never: they say what was true that day |
+ * | 提醒 reminder, digest, 催办 nudge, 查询结果 search results | never: they say what was true that day |
  *
  * Nothing lives in a withdrawn suggestion: nothing can be done there. After the re-assignment
  * window a signed unit may still ask for re-assignment, but the card is not re-posted for it (that
@@ -40,7 +40,7 @@ export function cardExpired(sentAt: string | null, now: Date): boolean {
 }
 
 /** The kinds of card that never outlive Lark's 14 days: they say what was true that day, and are never updated. */
-export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest'] as const satisfies readonly CardKind[];
+export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest', 'search_results'] as const satisfies readonly CardKind[];
 
 /** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
 const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
@@ -88,6 +88,7 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
       return agg.answers.some((an) => an.id === card.subjectId && an.status === 'pending_review');
     case 'reminder':
     case 'digest':
+    case 'search_results':
     case 'closing':
     case 'nudge':
       return false;

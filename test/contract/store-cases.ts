@@ -47,6 +47,7 @@ import { newCommitment } from '../../src/core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../../src/core/model.ts';
 import { UNCATEGORISED } from '../../src/core/stats/compute.ts';
 import { GROUP_CASES } from './group-cases.ts';
+import { SEARCH_CASES, SEARCH_TABLES } from './search-cases.ts';
 import { canonical, caught, count, idLabels, NOW, returning, roles, sampleRows, seed, throwing, TODAY, type CaseWorld, type StoreCase } from './case-kit.ts';
 
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -84,7 +85,7 @@ const DATABASE: StoreCase[] = [
         applied: applied.map((m) => Number(m.at)),
       };
     },
-    { ...DECLARED, applied: journal.entries.map((e) => e.when) },
+    { ...DECLARED, tables: [...DECLARED.tables, ...SEARCH_TABLES].sort(), applied: journal.entries.map((e) => e.when) },
   ),
 
   returning(
@@ -1562,7 +1563,7 @@ const LEDGER: StoreCase[] = [
   ),
 ];
 
-export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES];
+export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES, ...SEARCH_CASES];
 
 export function storeCase(name: string): StoreCase | undefined {
   return STORE_CASES.find((c) => c.name === name);

@@ -136,7 +136,16 @@ export interface CardAnswer {
 export type Mentions = string[];
 
 export type CardModel =
-  | { kind: 'assignment'; suggestion: CardSuggestion; assignment: CardAssignment; signDue: string; answerDue: string | null; mentions: Mentions }
+  | {
+      kind: 'assignment';
+      suggestion: CardSuggestion;
+      assignment: CardAssignment;
+      signDue: string;
+      answerDue: string | null;
+      mentions: Mentions;
+      /** 往年类似建议: up to three similar earlier suggestions with their answers (SPEC §5). */
+      similar?: KnowledgeItem[];
+    }
   | {
       kind: 'reassign';
       suggestion: CardSuggestion;
@@ -224,6 +233,29 @@ export interface CardClosingUnit {
 /** One variant of CardModel: what the builder of that kind takes. */
 export type CardModelOf<K extends CardModel['kind']> = Extract<CardModel, { kind: K }>;
 
+/**
+ * An earlier suggestion as the knowledge base shows it on a card: never a classified one's body,
+ * never an answer that is not public (`answer` is null then).
+ */
+export interface KnowledgeItem {
+  session: string;
+  number: string;
+  title: string;
+  year: string;
+  /** The date it was assigned (交办日期). */
+  assignedOn: string;
+  units: string[];
+  answer: { resultClass: 'A' | 'B' | 'C' | 'D'; summary: string } | null;
+  snippet: string;
+}
+
+/** 查询结果: the answer to `@bot 查 <words>` (SPEC §5), fixed when queued. */
+export interface SearchResultsModel {
+  kind: 'search_results';
+  query: string;
+  results: KnowledgeItem[];
+}
+
 /** The weekly digest to the supervisors' group (SPEC §4). */
 export interface DigestModel {
   kind: 'digest';
@@ -253,7 +285,7 @@ export interface SupersededModel {
   kind: 'superseded';
   suggestion: CardSuggestion;
   /** The kind of the card that was re-posted. */
-  cardKind: Exclude<CardKind, 'reminder' | 'digest'>;
+  cardKind: Exclude<CardKind, 'reminder' | 'digest' | 'search_results'>;
   /** When the current copy was posted, as people read it (local `YYYY-MM-DD HH:mm`). */
   repostedAt: string;
 }
@@ -264,4 +296,4 @@ export interface SupersededModel {
  */
 type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type MustHold<T extends true> = T;
-export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind']>>;
+export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind'] | SearchResultsModel['kind']>>;

@@ -12,6 +12,7 @@ import type {
   CardContact,
   CardDeadline,
   CardKind,
+  KnowledgeItem,
   CardModel,
   CardSuggestion,
 } from './card-model.ts';
@@ -23,6 +24,7 @@ import { decidingDeputyId, EXTENSIBLE_STATES, latestApprovedAnswer } from '../..
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import { similarSuggestions, type SearchHit } from '../sqlite/search-index.ts';
 
 export interface CardViewContext {
   now: Date;
@@ -148,6 +150,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         signDue: due('sign') ?? '',
         answerDue: due('answer') ?? due('co_opinion'),
         mentions: unitStaff(assignment.id),
+        similar: similarSuggestions(db, agg.suggestion).map(knowledgeItem),
       };
     }
     case 'reassign': {
@@ -334,5 +337,19 @@ function cardDeadline(d: Deadline, today: string, policy: Policy, calendar: Work
     light: lightOfDue(d.due, today, policy.reminders.noticeDaysBefore),
     daysLeft,
     workingDaysOverdue: daysLeft < 0 ? calendar.workingDaysBetween(d.due, today) : 0,
+  };
+}
+
+/** A knowledge-base hit as a card shows it (search-index.ts already left out what may not be shown). */
+export function knowledgeItem(hit: SearchHit): KnowledgeItem {
+  return {
+    session: hit.session,
+    number: hit.number,
+    title: hit.title,
+    year: hit.year,
+    assignedOn: hit.assignedOn,
+    units: hit.units,
+    answer: hit.answer && { resultClass: hit.answer.resultClass, summary: hit.answer.summary },
+    snippet: hit.snippet,
   };
 }

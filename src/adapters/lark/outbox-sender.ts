@@ -6,7 +6,7 @@
  * crash between sending and recording never sends twice: the retry gets the original back.
  */
 import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
-import { renderCard, renderDigestCard } from '../cards/render-card.ts';
+import { renderFixedCard } from '../cards/render-card.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';
 import type { SqliteDb } from '../sqlite/db.ts';
@@ -128,7 +128,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (card.messageId) throw new NothingToDo('already sent');
         const chatId = p.chatId ?? requireChat(row);
-        const content = p.model ? JSON.stringify(p.model.kind === 'digest' ? renderDigestCard(p.model) : renderCard(p.model)) : renderStoredCard(card);
+        const content = p.model ? JSON.stringify(renderFixedCard(p.model)) : renderStoredCard(card);
         const sent = await lark.sendMessage({ chatId, msgType: 'interactive', content, uuid: row.id });
         return {
           result: { messageId: sent.messageId },
@@ -142,7 +142,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
-        if (card.kind === 'reminder' || card.kind === 'digest') throw new NothingToDo('a reminder or digest is not updated');
+        if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'search_results') throw new NothingToDo('a reminder, digest or search result is not updated');
         if (cardExpired(card.sentAt, deps.clock())) throw new NothingToDo(`Lark no longer updates a card sent more than ${CARD_LIFETIME_DAYS} days ago (230031)`);
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
         return { result: { messageId: card.messageId } };

@@ -461,3 +461,20 @@ export const appMeta = sqliteTable('app_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// The knowledge base (SPEC §5 "查", §7 /api/search).
+
+/**
+ * Each suggestion's document in the full-text index `search_index`, an FTS5 table created by the
+ * migration (drizzle-kit cannot declare virtual tables; src/adapters/sqlite/search-index.ts
+ * declares its columns for queries). The index's rowid is `doc_id`, never the suggestion's own
+ * rowid, which VACUUM may renumber; this table is how a change finds its document to replace.
+ */
+export const searchDocs = sqliteTable('search_docs', {
+  docId: integer('doc_id').primaryKey({ autoIncrement: true }),
+  suggestionId: text('suggestion_id')
+    .notNull()
+    .unique()
+    .references(() => suggestions.id),
+});

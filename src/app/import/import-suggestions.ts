@@ -16,6 +16,7 @@ import * as schema from '../../adapters/sqlite/schema.ts';
 import { parseSuggestionRow, suggestionKey, type RawRow, type SuggestionInput } from './suggestion-row.ts';
 import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
 import { insertRows, type DbOrTx } from '../../adapters/sqlite/db.ts';
+import { indexSuggestion, reindexSuggestion } from '../../adapters/sqlite/search-index.ts';
 import { effectsOfNewSuggestion } from '../../core/effects.ts';
 import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
 import { followPeopleChange } from '../../adapters/sqlite/group-membership.ts';
@@ -253,6 +254,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     insertRows(tx, schema.assignments, assignmentRows);
     // The group, its assignment cards and its status board go out through the outbox.
     const aggregate = loadAggregate(tx, id)!;
+    indexSuggestion(tx, aggregate);
     writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
     indexDeadlines(tx, aggregate, options.deadlines ?? defaultDeadlineContext(), options.today);
     appendAudit(tx, [
@@ -305,6 +307,7 @@ function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOpt
     tx.delete(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).run();
     insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: existing.id, ...d })));
   }
+  reindexSuggestion(tx, existing.id);
   if (peopleBefore) followPeopleChange(tx, peopleBefore, loadAggregate(tx, existing.id)!, options.now);
   appendAudit(tx, [
     {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { DomainError } from '../../core/errors.ts';
 import { DirectoryFileError, parseDirectory } from '../../app/import/read-directory.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import type { AppContext } from '../../app/context.ts';
@@ -16,6 +17,7 @@ import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerLedgerCommand } from './ledger-command.ts';
 import { registerPublishCommand } from './publish-command.ts';
+import { registerSearchCommand } from './search-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
 import { DemoError, runDemo } from '../../app/demo.ts';
 
@@ -178,6 +180,7 @@ export function createProgram(host: CliHost): Command {
   registerReportCommand(program, withApp);
   registerLedgerCommand(program, withApp);
   registerPublishCommand(program, withApp);
+  registerSearchCommand(program, withApp);
   return program;
 }
 
@@ -197,6 +200,11 @@ export async function runCli(argv: string[], host: CliHost): Promise<void> {
     await createProgram(host).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (error instanceof DomainError) {
+      // A refusal of what was asked (e.g. a search with no word to look for): why, in both languages.
+      console.error(`duban: ${error.zh} — ${error.en}`);
+      process.exit(1);
+    }
     if (USER_ERRORS.some((type) => error instanceof type) || host.isUserError(error)) {
       console.error(`duban: ${(error as Error).message}`);
       process.exit(1);

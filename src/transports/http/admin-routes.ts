@@ -11,12 +11,13 @@ import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestionsInSlices } from '../../app/import/import-suggestions.ts';
 import { decodeCursor, getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
+import { searchKnowledge } from '../../app/knowledge-base.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
-import { detailQuery, extendBody, listQuery, outboxQuery, sweepQuery, withdrawBody } from './api-schemas.ts';
+import { detailQuery, extendBody, listQuery, outboxQuery, searchQuery, sweepQuery, withdrawBody } from './api-schemas.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -76,10 +77,16 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
           ...(q.category && { category: q.category }),
           ...(q.session && { session: q.session }),
           ...(q.overdue && { overdue: q.overdue === 'true' }),
+          ...(q.q !== undefined && { q: q.q }),
         },
         { ...(q.limit !== undefined && { limit: Number(q.limit) }), ...(q.cursor !== undefined && { cursor: q.cursor }) },
       ),
     );
+  });
+
+  api.get('/search', zValidator('query', searchQuery, invalidQuery), (c) => {
+    const q = c.req.valid('query');
+    return c.json(searchKnowledge(ctx, { q: q.q, limit: q.limit, session: q.session, unit: q.unit, category: q.category, resultClass: q.result_class, year: q.year }));
   });
 
   api.get('/suggestions/:id', zValidator('query', detailQuery, invalidQuery), (c) => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../app/suggestion-queries.ts';
 import { REPORT_FORMATS } from '../../adapters/report/render.ts';
+import { MAX_SEARCH_LIMIT } from '../../app/knowledge-base.ts';
 import { LEDGER_FORMATS, LEDGER_KINDS } from '../../adapters/report/ledger.ts';
 import { PUBLICATION_FORMATS } from '../../adapters/report/publication.ts';
 
@@ -18,6 +19,7 @@ export const listQuery = z
     category: z.string().optional(),
     session: z.string().optional(),
     overdue: trueOrFalse('overdue').optional(),
+    q: z.string().optional().describe('words to look for in the knowledge base (at least two characters)'),
     limit: z
       .string()
       .regex(/^\d+$/, `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`)
@@ -55,6 +57,19 @@ export const withdrawBody = z.object({
   by: z.string().regex(/^ou_/, "by must be the supervisor's open_id"),
   reason: z.string().trim().min(1, 'a reason is required'),
 });
+
+/** GET /api/search (SPEC §7): the words, and the knowledge base's filters. */
+export const searchQuery = z
+  .object({
+    q: z.string({ message: 'q (the words to look for) is required' }).describe('at least two characters'),
+    limit: z.coerce.number().int().min(1).max(MAX_SEARCH_LIMIT, `limit must be at most ${MAX_SEARCH_LIMIT}`).optional(),
+    session: z.string().optional(),
+    unit: z.string().optional(),
+    category: z.string().optional(),
+    result_class: z.enum(['A', 'B', 'C', 'D'], { message: 'result_class must be A, B, C or D' }).optional(),
+    year: z.string().regex(/^\d{4}$/, 'year must be four digits (YYYY)').optional(),
+  })
+  .strict();
 
 export const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 

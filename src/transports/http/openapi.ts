@@ -20,6 +20,7 @@ import {
   listQuery,
   outboxQuery,
   publicationFormatQuery,
+  searchQuery,
   reportFormatQuery,
   suggestionPage,
   sweepQuery,
@@ -93,6 +94,15 @@ export const ROUTES: RouteDescription[] = [
     ok: { 'application/json': { description: 'the suggestion' }, 'text/markdown': { description: 'the dossier' } },
     okDescription: 'the suggestion',
     errors: { 400: 'a bad format', 404: 'no such suggestion' },
+  },
+  {
+    method: 'get',
+    path: '/api/search',
+    summary: 'Search earlier suggestions and their answers (the knowledge base), ranked by relevance',
+    query: searchQuery,
+    ok: anyObject,
+    okDescription: 'the results: number, title, unit, result class, year and a snippet each (classified and non-public content never shown)',
+    errors: { 400: 'no q, a query too short, or a bad filter' },
   },
   { method: 'post', path: '/api/sweep', summary: 'Run one reminder sweep now', query: sweepQuery, ok: anyObject, okDescription: 'what the sweep sent (or would send)', errors: { 400: 'a bad now or dry_run' } },
   {

@@ -4,7 +4,8 @@
  * is quick and a redelivered event has its effect once.
  *
  * - `im.message.receive_v1`: every message in a group is stored; `@bot 进度` / `/status` posts the
- *   status board again, `@bot 帮助` / `/help` answers with the commands. The bot's own messages
+ *   status board again, `@bot 帮助` / `/help` answers with the commands, `@bot 查 <words>` /
+ *   `/search <words>` with the 查询结果 card of the knowledge base. The bot's own messages
  *   (and other apps') are ignored.
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
  *   toast saying what happened or why not, and the pressed card as it is now.
@@ -182,11 +183,17 @@ export function messageText(messageType: string, content: string): string {
   return '';
 }
 
-/** `@bot 进度` / `/status` and `@bot 帮助` / `/help`. Chinese words need the @, slash commands do not. */
+/**
+ * `@bot 进度` / `/status`, `@bot 帮助` / `/help` and `@bot 查 <words>` / `/search <words>`.
+ * Chinese words need the @, slash commands do not.
+ */
 export function textCommand(text: string, mentioned: boolean): TextCommand | undefined {
-  const bare = text.replace(/@_user_\d+/g, '').trim().toLowerCase();
+  const plain = text.replace(/@_user_\d+/g, '').trim();
+  const bare = plain.toLowerCase();
   if (bare === '/status' || (mentioned && bare === '进度')) return 'status';
   if (bare === '/help' || (mentioned && bare === '帮助')) return 'help';
+  const search = /^\/search(?:\s+([\s\S]*))?$/i.exec(plain) ?? (mentioned ? /^查(?:[\s\u3000]+([\s\S]*))?$/.exec(plain) : null);
+  if (search) return { search: (search[1] ?? '').trim() };
   return undefined;
 }
 

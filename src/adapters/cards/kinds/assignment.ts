@@ -1,6 +1,7 @@
 /**
  * 交办通知, the assignment notice (cards/assignment.json): one per assigned unit when the group is
- * created, with 签收 while it waits to be signed for and the 申请改办 form until it is answered.
+ * created, with 签收 while it waits to be signed for and the 申请改办 form until it is answered,
+ * and up to three similar earlier suggestions with their answers (往年类似建议).
  */
 import type { CardModelOf } from '../card-model.ts';
 import type { Limits } from '../engine/card-budget.ts';
@@ -8,6 +9,7 @@ import type { JsonObject, LarkCard } from '../engine/card-json.ts';
 import { loadTemplate } from '../engine/template-file.ts';
 import { flatten } from '../engine/template-values.ts';
 import { cardBuilder } from './card-builder.ts';
+import { similarElements } from './knowledge.ts';
 import assignmentJson from '../../../../cards/assignment.json' with { type: 'json' };
 
 const TEMPLATE = loadTemplate('assignment', assignmentJson);
@@ -36,7 +38,7 @@ export function buildAssignmentCard(model: CardModelOf<'assignment'>, limits: Li
     mentions: b.mentions(model.mentions),
     suggestion: b.suggestion(s),
     body,
-    details: [b.markdown(details)],
+    details: [b.markdown(details), ...similarElements(model.similar)],
     actions,
   });
 }
