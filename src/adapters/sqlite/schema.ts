@@ -421,3 +421,19 @@ export const appMeta = sqliteTable('app_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * One row per person and week the personal digest (policy `personalDigest`) went to: each
+ * person gets one message a week, however often the sweep runs.
+ */
+export const personalDigests = sqliteTable(
+  'personal_digests',
+  {
+    openId: text('open_id').notNull(),
+    /** The Monday (local date) of the week. */
+    week: text('week').notNull(),
+    items: integer('items').notNull(),
+    sentAt: text('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.openId, t.week] })],
+);
