@@ -57,6 +57,12 @@ export const policySchema = z.object({
    * update that points to the new one.
    */
   cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
+  /**
+   * `weekly`: on the week's first working day the sweep sends each person their 我的待办 list in
+   * the bot's private chat (one message per person, none when the list is empty); `off`: only on
+   * request (SPEC §5).
+   */
+  personalDigest: z.enum(['weekly', 'off']).default('off'),
 });
 
 export type Policy = z.infer<typeof policySchema>;

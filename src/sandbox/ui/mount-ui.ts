@@ -49,7 +49,7 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
     const chat = fake.chat(chatId);
     if (!chat || !chat.members.includes(as)) return back({ error: 'Not a member of this chat.' });
     if (!text) return back({});
-    const result = await fake.events.sendMessageEvent({ chatId, senderOpenId: as, text, mentionBot: form.mention === '1' });
+    const result = await fake.events.sendMessageEvent({ chatId, senderOpenId: as, text, mentionBot: form.mention === '1', chatType: chat.chatType === 'p2p' ? 'p2p' : 'group' });
     if (!fake.message(result.messageId)) {
       fake.recordUserMessage({ chatId, senderOpenId: as, text, messageId: result.messageId });
     }

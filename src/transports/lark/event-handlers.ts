@@ -3,7 +3,8 @@
  * anything that calls Lark is queued in the outbox in the same transaction, so the answer to Lark
  * is quick and a redelivered event has its effect once.
  *
- * - `im.message.receive_v1`: every message in a group is stored; `@bot 进度` / `/status` posts the
+ * - `im.message.receive_v1`: every message is stored; in the bot's private chat (`chat_type`
+ *   p2p) `我的待办` / `/todo` and `我的建议` / `/mine` answer with the sender's lists; in a group `@bot 进度` / `/status` posts the
  *   status board again, `@bot 帮助` / `/help` answers with the commands. The bot's own messages
  *   (and other apps') are ignored.
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
@@ -17,6 +18,7 @@ import { assignmentForPresser, auditUnreadablePress, currentCard, supersededCard
 import type { AppContext } from '../../app/context.ts';
 import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
 import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
+import { personalCommand, recordPrivateMessage } from '../../app/personal-lists.ts';
 import { DomainError } from '../../core/errors.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import { chatEventHandlers } from './chat-events.ts';
@@ -61,6 +63,8 @@ interface MessageEvent {
     parent_id?: string;
     thread_id?: string;
     chat_id?: string;
+    /** `p2p` in the bot's private chat with a person, `group` in a group (API.md §2). */
+    chat_type?: string;
     create_time?: string;
     message_type?: string;
     content?: string;
@@ -87,23 +91,23 @@ export function createEventHandlers(deps: EventHandlerDeps) {
       return {};
     }
     const text = messageText(m.message_type ?? '', m.content);
-    const { queued } = await recordGroupMessage(
-      ctx,
-      deps.messages,
-      {
-        messageId: m.message_id,
-        chatId: m.chat_id,
-        senderOpenId: ev.sender?.sender_id?.open_id ?? null,
-        msgType: m.message_type ?? 'unknown',
-        text,
-        content: m.content,
-        rootId: m.root_id ?? null,
-        parentId: m.parent_id ?? null,
-        threadId: m.thread_id ?? null,
-        sentAt: larkTime(m.create_time, ctx.clock()),
-      },
-      textCommand(text, (m.mentions ?? []).length > 0),
-    );
+    const message = {
+      messageId: m.message_id,
+      chatId: m.chat_id,
+      senderOpenId: ev.sender?.sender_id?.open_id ?? null,
+      msgType: m.message_type ?? 'unknown',
+      text,
+      content: m.content,
+      rootId: m.root_id ?? null,
+      parentId: m.parent_id ?? null,
+      threadId: m.thread_id ?? null,
+      sentAt: larkTime(m.create_time, ctx.clock()),
+    };
+    // The bot's private chat: 我的待办 / 我的建议 (SPEC §5), answered to the sender alone.
+    const { queued } =
+      m.chat_type === 'p2p'
+        ? await recordPrivateMessage(ctx, deps.messages, message, personalCommand(text))
+        : await recordGroupMessage(ctx, deps.messages, message, textCommand(text, (m.mentions ?? []).length > 0));
     if (queued) deps.onQueued();
     return {};
   }
