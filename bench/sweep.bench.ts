@@ -333,6 +333,7 @@ function buildSweepDatabase(path: string, scenario: Scenario, ctx: DeadlineConte
       answers: [answer],
       commitments: promised,
       evaluations: [],
+      coordinations: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

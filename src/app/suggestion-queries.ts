@@ -171,6 +171,7 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     answers: agg.answers,
     commitments: agg.commitments,
     evaluations: agg.evaluations,
+    coordinations: agg.coordinations,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
     /** The cards posted in its group, in posting order (`messageId` null while queued). */
     cards: cardsOfSuggestion(ctx.db, id),

@@ -15,6 +15,8 @@ export const CARD_KINDS = [
   'reminder',
   'closing',
   'digest',
+  /** 协调处理, in the supervisors' group after a `closed_unsatisfied`. */
+  'coordination',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

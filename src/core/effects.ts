@@ -19,7 +19,8 @@ export type EffectDraft =
    * rule (group-members.ts) wants now and did not before joins, who it no longer wants leaves.
    */
   | { type: 'follow_members' }
-  | { type: 'post_card'; card: CardRef }
+  /** `toSupervisors`: in the supervisors' group (DUBAN_SUPERVISOR_CHAT_ID), not the suggestion's. */
+  | { type: 'post_card'; card: CardRef; toSupervisors?: true }
   /** Update every posted copy of a card in place. */
   | { type: 'refresh_cards'; card: CardRef }
   | { type: 'post_text'; zh: string; en: string; mentionSupervisors?: boolean }
@@ -95,6 +96,8 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
           const en = `[Escalation] Suggestion ${s.number}: the deputy is still unsatisfied after re-handling; supervisors, please convene the parties.`;
           out.push({ type: 'post_text', zh, en, mentionSupervisors: true });
           out.push({ type: 'notify_supervisors', zh, en });
+          // 协调处理: the supervisors record what the coordination came to (SPEC §3).
+          out.push({ type: 'post_card', card: { kind: 'coordination', subjectId: e.subjectId }, toSupervisors: true });
         }
         break;
       }
@@ -114,6 +117,9 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         break;
       case 'withdraw_suggestion':
         if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
+        break;
+      case 'record_coordination':
+        out.push({ type: 'refresh_cards', card: { kind: 'coordination', subjectId: e.subjectId } });
         break;
       case 'suggestion_closed':
         out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });

@@ -83,6 +83,9 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     case 'reminder':
     case 'digest':
     case 'closing':
+    // In the supervisors' group, which the refresh (posting in the suggestion's group) does not
+    // serve: the card is not re-posted; see README "Coordination" for its 14 days.
+    case 'coordination':
       return false;
   }
 }

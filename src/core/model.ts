@@ -181,6 +181,20 @@ export interface EvaluationRow {
   evaluatedAt: string;
 }
 
+/**
+ * 协调处理 (SPEC §3): after a second 不满意 closes an assignment `closed_unsatisfied`, the congress
+ * office convenes the parties; a supervisor records when and what came of it.
+ */
+export interface CoordinationRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  date: string;
+  outcome: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
 /** A deputy linked to the suggestion, lead (领衔) or co-signer (附议). */
 export interface SuggestionDeputy {
   deputyId: string;
@@ -201,6 +215,7 @@ export interface SuggestionAggregate {
   answers: AnswerRow[];
   commitments: CommitmentRow[];
   evaluations: EvaluationRow[];
+  coordinations: CoordinationRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -213,6 +228,7 @@ export const AGGREGATE_COLLECTIONS = [
   'answers',
   'commitments',
   'evaluations',
+  'coordinations',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 

@@ -45,7 +45,9 @@ export type CardAction =
   | 'claim_commitment_done'
   | 'confirm_commitment_done'
   /** Status board: a confirmed commitment's 已完成 button re-posts its commitment card (which has the evidence form). */
-  | 'show_commitment';
+  | 'show_commitment'
+  /** 协调处理: a supervisor records the coordination after a `closed_unsatisfied`. */
+  | 'record_coordination';
 
 export interface CardSuggestion {
   id: string;
@@ -169,6 +171,16 @@ export type CardModel =
       withProgressButton: boolean;
       assignmentId: string;
       mentions: Mentions;
+    }
+  | {
+      kind: 'coordination';
+      suggestion: CardSuggestion;
+      coordination: {
+        assignmentId: string;
+        unitName: string;
+        closedOn: string;
+        recorded: { date: string; outcome: string; byName: string } | null;
+      };
     }
   | {
       kind: 'closing';

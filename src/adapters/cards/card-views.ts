@@ -232,6 +232,21 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         commitments: agg.commitments.filter((c) => TRACKED_COMMITMENT_STATES.has(c.state)).map((c) => commitmentView(c.id)!),
       };
     }
+    case 'coordination': {
+      const a = agg.assignments.find((x) => x.id === card.subjectId && x.state === 'closed_unsatisfied');
+      if (!a) return undefined;
+      const record = agg.coordinations.find((c) => c.assignmentId === a.id);
+      return {
+        kind: 'coordination',
+        suggestion,
+        coordination: {
+          assignmentId: a.id,
+          unitName: unitName(a.unitId),
+          closedOn: a.closedAt ? localDate(new Date(a.closedAt), ctx.timeZone) : '',
+          recorded: record ? { date: record.date, outcome: agg.suggestion.classified ? '' : record.outcome, byName: people.nameOf(record.recordedBy) } : null,
+        },
+      };
+    }
     case 'reminder':
       // Reminder cards are rendered by the sweep from the deadline they are about.
       return undefined;

@@ -26,6 +26,7 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   claim_commitment_done: '已完成',
   confirm_commitment_done: '确认完成',
   show_commitment: '已完成',
+  record_coordination: '登记协调结果',
 };
 
 /**
@@ -45,4 +46,5 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   evaluate_basically_satisfied: ['comment'],
   evaluate_unsatisfied: ['comment'],
   claim_commitment_done: ['evidence'],
+  record_coordination: ['date', 'outcome'],
 };

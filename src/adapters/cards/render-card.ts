@@ -19,6 +19,7 @@ import { buildAssignmentCard } from './kinds/assignment.ts';
 import { buildClosingCard } from './kinds/closing.ts';
 import { buildCommitmentCard } from './kinds/commitment.ts';
 import { buildContactCard } from './kinds/contact.ts';
+import { buildCoordinationCard } from './kinds/coordination.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
 import { buildReminderCard } from './kinds/reminder.ts';
 import { buildStatusBoardCard } from './kinds/status-board.ts';
@@ -41,6 +42,7 @@ const BUILDERS: { [K in CardModel['kind']]: (model: CardModelOf<K>, limits: Limi
   commitment: buildCommitmentCard,
   reminder: buildReminderCard,
   closing: buildClosingCard,
+  coordination: buildCoordinationCard,
 };
 
 function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: Limits): LarkCard {

@@ -11,6 +11,7 @@ import {
   type AnswerRow,
   type AssignmentRow,
   type CoOpinionRow,
+  type CoordinationRow,
   type CommitmentRow,
   type ContactRow,
   type EvaluationRow,
@@ -36,6 +37,7 @@ const TABLES = {
   answers: schema.answers,
   commitments: schema.commitments,
   evaluations: schema.evaluations,
+  coordinations: schema.coordinations,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -119,4 +121,5 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
   Same<CoOpinionRow, typeof schema.coOpinions.$inferSelect> &
   Same<AnswerRow, typeof schema.answers.$inferSelect> &
   Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
-  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> = true;
+  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> &
+  Same<CoordinationRow, typeof schema.coordinations.$inferSelect> = true;

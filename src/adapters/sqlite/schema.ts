@@ -237,6 +237,21 @@ export const evaluations = sqliteTable(
   (t) => [index('evaluations_suggestion').on(t.suggestionId)],
 );
 
+/** 协调处理: what the supervisors recorded after an assignment closed `closed_unsatisfied` (SPEC §3). */
+export const coordinations = sqliteTable(
+  'coordinations',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    date: text('date').notNull(),
+    outcome: text('outcome').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [index('coordinations_suggestion').on(t.suggestionId)],
+);
+
 /** Append-only: every state change and every refused attempt (SPEC §2). */
 export const auditLog = sqliteTable(
   'audit_log',

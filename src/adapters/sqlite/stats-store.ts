@@ -41,6 +41,7 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       answers: [],
       commitments: [],
       evaluations: [],
+      coordinations: [],
     });
   }
   const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(

@@ -32,7 +32,9 @@ export type Command =
   /** The status board's 已完成: posts the commitment card again, which carries the evidence form. */
   | { type: 'show_commitment'; commitmentId: string }
   | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
-  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string };
+  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string }
+  /** 登记协调结果 on the 协调处理 card in the supervisors' group (SPEC §3, §5). */
+  | { type: 'record_coordination'; assignmentId: string; date: string; outcome: string };
 
 export type CommandType = Command['type'];
 

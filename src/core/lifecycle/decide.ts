@@ -18,6 +18,7 @@ import { claimCommitmentDone, confirmCommitmentDone, confirmCommitments, showCom
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
+import { recordCoordination } from './coordination-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -38,6 +39,7 @@ const STEPS: StepTable = {
   show_commitment: showCommitment,
   withdraw_suggestion: withdrawSuggestion,
   extend_answer_deadline: extendAnswerDeadline,
+  record_coordination: recordCoordination,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {

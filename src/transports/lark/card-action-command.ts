@@ -28,6 +28,7 @@ const CARD_ACTIONS = [
   'claim_commitment_done',
   'confirm_commitment_done',
   'show_commitment',
+  'record_coordination',
 ] as const satisfies readonly CardAction[];
 
 const actionValueSchema = z.object({
@@ -153,5 +154,7 @@ export function commandOfPress(
       return { type: 'confirm_commitment_done', commitmentId: value.id };
     case 'show_commitment':
       return { type: 'show_commitment', commitmentId: value.id };
+    case 'record_coordination':
+      return { type: 'record_coordination', assignmentId: value.id, date: parseFormDate(field(form, 'date')), outcome: field(form, 'outcome') };
   }
 }
