@@ -334,6 +334,7 @@ function buildSweepDatabase(path: string, scenario: Scenario, ctx: DeadlineConte
       commitments: promised,
       evaluations: [],
       coordinations: [],
+      qualityReviews: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

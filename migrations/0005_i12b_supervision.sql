@@ -18,3 +18,22 @@ CREATE TABLE `personal_digests` (
 	`sent_at` text NOT NULL,
 	PRIMARY KEY(`open_id`, `week`)
 );
+--> statement-breakpoint
+CREATE TABLE `quality_reviews` (
+	`id` text PRIMARY KEY NOT NULL,
+	`suggestion_id` text NOT NULL,
+	`assignment_id` text NOT NULL,
+	`answer_id` text NOT NULL,
+	`compliance` text NOT NULL,
+	`document` text NOT NULL,
+	`effect` text NOT NULL,
+	`note` text DEFAULT '' NOT NULL,
+	`reviewed_by` text NOT NULL,
+	`reviewed_at` text NOT NULL,
+	FOREIGN KEY (`suggestion_id`) REFERENCES `suggestions`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`assignment_id`) REFERENCES `assignments`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`answer_id`) REFERENCES `answers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `quality_reviews_suggestion` ON `quality_reviews` (`suggestion_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `quality_reviews_answer` ON `quality_reviews` (`answer_id`);

@@ -56,7 +56,7 @@ export interface DispatchRequest {
 }
 
 /** Commands whose cards are posted in the supervisors' group rather than the suggestion's. */
-const SUPERVISOR_GROUP_COMMANDS: ReadonlySet<Command['type']> = new Set(['record_coordination']);
+const SUPERVISOR_GROUP_COMMANDS: ReadonlySet<Command['type']> = new Set(['record_coordination', 'submit_quality_review']);
 
 export interface DispatchResult {
   aggregate: SuggestionAggregate;

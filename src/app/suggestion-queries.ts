@@ -172,6 +172,7 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     commitments: agg.commitments,
     evaluations: agg.evaluations,
     coordinations: agg.coordinations,
+    qualityReviews: agg.qualityReviews,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
     /** The cards posted in its group, in posting order (`messageId` null while queued). */
     cards: cardsOfSuggestion(ctx.db, id),

@@ -17,6 +17,8 @@ export const CARD_KINDS = [
   'digest',
   /** 协调处理, in the supervisors' group after a `closed_unsatisfied`. */
   'coordination',
+  /** 质量评审, in the supervisors' group when an answer becomes final. */
+  'quality_review',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

@@ -91,6 +91,10 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         break;
       case 'evaluate': {
         out.push({ type: 'refresh_cards', card: { kind: 'answer', subjectId: String(details(e).answerId) } });
+        // The evaluation closed the assignment: its answer is final, for the supervisors' 质量评审.
+        if ((e.afterState === 'closed' || e.afterState === 'closed_unsatisfied') && e.beforeState !== e.afterState) {
+          out.push({ type: 'post_card', card: { kind: 'quality_review', subjectId: String(details(e).answerId) }, toSupervisors: true });
+        }
         if (details(e).escalate) {
           const zh = `【督办】第${s.number}号建议「${s.title}」经重新办理后代表仍不满意，请督办人员组织有关方面共同研究。`;
           const en = `[Escalation] Suggestion ${s.number}: the deputy is still unsatisfied after re-handling; supervisors, please convene the parties.`;
@@ -117,6 +121,9 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         break;
       case 'withdraw_suggestion':
         if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${e.message}`, en: `This suggestion has been withdrawn: ${e.message}` });
+        break;
+      case 'submit_quality_review':
+        out.push({ type: 'refresh_cards', card: { kind: 'quality_review', subjectId: e.subjectId } });
         break;
       case 'record_coordination':
         out.push({ type: 'refresh_cards', card: { kind: 'coordination', subjectId: e.subjectId } });

@@ -86,6 +86,7 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     // In the supervisors' group, which the refresh (posting in the suggestion's group) does not
     // serve: the card is not re-posted; see README "Coordination" for its 14 days.
     case 'coordination':
+    case 'quality_review':
       return false;
   }
 }

@@ -195,6 +195,26 @@ export interface CoordinationRow {
   recordedAt: string;
 }
 
+/** The three dimensions of a quality review (SPEC §5: 合规、文书、效果, the Wuchang practice), each graded. */
+export const REVIEW_DIMENSIONS = ['compliance', 'document', 'effect'] as const;
+export type ReviewDimension = (typeof REVIEW_DIMENSIONS)[number];
+export const REVIEW_GRADES = ['good', 'fair', 'poor'] as const;
+export type ReviewGrade = (typeof REVIEW_GRADES)[number];
+
+/** 质量评审: a supervisor's review of a final answer, once per answer. */
+export interface QualityReviewRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  answerId: string;
+  compliance: ReviewGrade;
+  document: ReviewGrade;
+  effect: ReviewGrade;
+  note: string;
+  reviewedBy: string;
+  reviewedAt: string;
+}
+
 /** A deputy linked to the suggestion, lead (领衔) or co-signer (附议). */
 export interface SuggestionDeputy {
   deputyId: string;
@@ -216,6 +236,7 @@ export interface SuggestionAggregate {
   commitments: CommitmentRow[];
   evaluations: EvaluationRow[];
   coordinations: CoordinationRow[];
+  qualityReviews: QualityReviewRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -229,6 +250,7 @@ export const AGGREGATE_COLLECTIONS = [
   'commitments',
   'evaluations',
   'coordinations',
+  'qualityReviews',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 

@@ -47,7 +47,9 @@ export type CardAction =
   /** Status board: a confirmed commitment's 已完成 button re-posts its commitment card (which has the evidence form). */
   | 'show_commitment'
   /** 协调处理: a supervisor records the coordination after a `closed_unsatisfied`. */
-  | 'record_coordination';
+  | 'record_coordination'
+  /** 质量评审: a supervisor reviews a final answer (compliance, document, effect, note). */
+  | 'submit_quality_review';
 
 export interface CardSuggestion {
   id: string;
@@ -180,6 +182,18 @@ export type CardModel =
         unitName: string;
         closedOn: string;
         recorded: { date: string; outcome: string; byName: string } | null;
+      };
+    }
+  | {
+      kind: 'quality_review';
+      suggestion: CardSuggestion;
+      review: {
+        answerId: string;
+        unitName: string;
+        round: number;
+        resultClass: 'A' | 'B' | 'C' | 'D';
+        /** Empty for a classified suggestion. */
+        recorded: { compliance: 'good' | 'fair' | 'poor'; document: 'good' | 'fair' | 'poor'; effect: 'good' | 'fair' | 'poor'; note: string; byName: string } | null;
       };
     }
   | {

@@ -247,6 +247,23 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         },
       };
     }
+    case 'quality_review': {
+      const an = agg.answers.find((x) => x.id === card.subjectId && x.status === 'approved');
+      const a = an && agg.assignments.find((x) => x.id === an.assignmentId);
+      if (!an || !a) return undefined;
+      const r = agg.qualityReviews.find((x) => x.answerId === an.id);
+      return {
+        kind: 'quality_review',
+        suggestion,
+        review: {
+          answerId: an.id,
+          unitName: unitName(a.unitId),
+          round: an.round,
+          resultClass: an.resultClass,
+          recorded: r ? { compliance: r.compliance, document: r.document, effect: r.effect, note: agg.suggestion.classified ? '' : r.note, byName: people.nameOf(r.reviewedBy) } : null,
+        },
+      };
+    }
     case 'reminder':
       // Reminder cards are rendered by the sweep from the deadline they are about.
       return undefined;

@@ -27,6 +27,7 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   confirm_commitment_done: '确认完成',
   show_commitment: '已完成',
   record_coordination: '登记协调结果',
+  submit_quality_review: '提交评审',
 };
 
 /**
@@ -47,4 +48,5 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   evaluate_unsatisfied: ['comment'],
   claim_commitment_done: ['evidence'],
   record_coordination: ['date', 'outcome'],
+  submit_quality_review: ['compliance', 'document', 'effect', 'note'],
 };

@@ -20,6 +20,7 @@ import { buildClosingCard } from './kinds/closing.ts';
 import { buildCommitmentCard } from './kinds/commitment.ts';
 import { buildContactCard } from './kinds/contact.ts';
 import { buildCoordinationCard } from './kinds/coordination.ts';
+import { buildQualityReviewCard } from './kinds/quality-review.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
 import { buildReminderCard } from './kinds/reminder.ts';
 import { buildStatusBoardCard } from './kinds/status-board.ts';
@@ -43,6 +44,7 @@ const BUILDERS: { [K in CardModel['kind']]: (model: CardModelOf<K>, limits: Limi
   reminder: buildReminderCard,
   closing: buildClosingCard,
   coordination: buildCoordinationCard,
+  quality_review: buildQualityReviewCard,
 };
 
 function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: Limits): LarkCard {

@@ -7,7 +7,7 @@ import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
 import { formatTenths } from '../../core/stats/percent.ts';
-import { categoryTable, commitmentTable, overdueTable, unitTable, type Cell, type ReportTable } from './tables.ts';
+import { categoryTable, commitmentTable, overdueTable, qualityTable, unitTable, type Cell, type ReportTable } from './tables.ts';
 
 /** How many units the prose names in the overdue paragraph (most overdue first); the table lists all. */
 const OVERDUE_UNITS_NAMED = 5;
@@ -170,6 +170,19 @@ export function renderReportMarkdown(stats: Stats): string {
   out.push('## 三、按类别', '', stats.categories.length ? markdownTable(categoryTable(stats)) : '无。', '');
   out.push('## 四、承诺事项', '', stats.commitments.made ? markdownTable(commitmentTable(stats)) : '无新增承诺事项。', '');
   out.push('## 五、逾期事项清单', '', stats.overdue.total ? markdownTable(overdueTable(stats)) : `截至${chineseDate(stats.asOf)}，无逾期事项。`, '');
+  // Only where supervisors review answers (the Wuchang practice): no empty section elsewhere.
+  const q = stats.qualityReview;
+  if (q.reviewed > 0) {
+    const goodOf = (d: 'compliance' | 'document' | 'effect') => q[d].good;
+    out.push(
+      '## 六、答复质量评审',
+      '',
+      `督办人员从合规、文书、效果三个方面评审答复${q.reviewed}件（占答复件数的${q.rate.text}），合规为“好”的${goodOf('compliance')}件，文书为“好”的${goodOf('document')}件，效果为“好”的${goodOf('effect')}件。`,
+      '',
+      markdownTable(qualityTable(stats)),
+      '',
+    );
+  }
   out.push('## 统计口径', '');
   for (const d of DEFINITIONS) out.push(`- **${d.name.zh_cn}**：${d.formula}。`);
   out.push(`- **百分比**：${ROUNDING_ZH}`, '');

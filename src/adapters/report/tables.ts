@@ -4,7 +4,7 @@
  * tenths of a percent so each format can print it its own way (text "91.8%", or the number 0.918
  * with a 0.0% format).
  */
-import type { CommitmentCounts, Stats } from '../../core/stats/figures.ts';
+import type { CommitmentCounts, QualityCounts, Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS } from '../../core/stats/definitions.ts';
 import type { Rate, Share } from '../../core/stats/percent.ts';
 
@@ -38,6 +38,7 @@ export const TABLE_NAMES = {
   categories: '按类别',
   commitments: '承诺事项',
   overdue: '逾期事项',
+  quality: '答复质量评审',
   definitions: '统计口径',
 } as const;
 
@@ -195,6 +196,27 @@ export function overdueTable(stats: Stats): ReportTable {
   };
 }
 
+/** quality_review by unit: reviewed answers and the 好/一般/差 counts of each dimension. */
+export function qualityTable(stats: Stats): ReportTable {
+  const q = stats.qualityReview;
+  const line = (name: string, answers: number, c: QualityCounts): Cell[] => [
+    name,
+    answers,
+    c.reviewed,
+    ...(['compliance', 'document', 'effect'] as const).flatMap((d) => [c[d].good, c[d].fair, c[d].poor]),
+  ];
+  const dims = [
+    ['合规', 'compliance'],
+    ['文书', 'document'],
+    ['效果', 'effect'],
+  ] as const;
+  return {
+    name: TABLE_NAMES.quality,
+    columns: [text('承办单位', 24), int('答复件数'), int('已评审'), ...dims.flatMap(([zh]) => [int(`${zh}：好`, 10), int(`${zh}：一般`, 10), int(`${zh}：差`, 10)])],
+    rows: [...q.byUnit.map((u) => line(u.unitName, u.answers, u)), line('合计', stats.answers.answered, q)],
+  };
+}
+
 export function definitionsTable(): ReportTable {
   return {
     name: TABLE_NAMES.definitions,
@@ -205,5 +227,5 @@ export function definitionsTable(): ReportTable {
 
 /** Every table of the CSV and the workbook, in order. */
 export function reportTables(stats: Stats): ReportTable[] {
-  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), definitionsTable()];
+  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), ...(stats.qualityReview.reviewed > 0 ? [qualityTable(stats)] : []), definitionsTable()];
 }

@@ -12,6 +12,7 @@ import {
   type AssignmentRow,
   type CoOpinionRow,
   type CoordinationRow,
+  type QualityReviewRow,
   type CommitmentRow,
   type ContactRow,
   type EvaluationRow,
@@ -38,6 +39,7 @@ const TABLES = {
   commitments: schema.commitments,
   evaluations: schema.evaluations,
   coordinations: schema.coordinations,
+  qualityReviews: schema.qualityReviews,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -122,4 +124,5 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
   Same<AnswerRow, typeof schema.answers.$inferSelect> &
   Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
   Same<EvaluationRow, typeof schema.evaluations.$inferSelect> &
-  Same<CoordinationRow, typeof schema.coordinations.$inferSelect> = true;
+  Same<CoordinationRow, typeof schema.coordinations.$inferSelect> &
+  Same<QualityReviewRow, typeof schema.qualityReviews.$inferSelect> = true;

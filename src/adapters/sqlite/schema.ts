@@ -252,6 +252,24 @@ export const coordinations = sqliteTable(
   (t) => [index('coordinations_suggestion').on(t.suggestionId)],
 );
 
+/** 质量评审: a supervisor's review of a final answer on three dimensions (SPEC §5, §10). */
+export const qualityReviews = sqliteTable(
+  'quality_reviews',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    answerId: text('answer_id').notNull().references(() => answers.id),
+    compliance: text('compliance', { enum: ['good', 'fair', 'poor'] }).notNull(),
+    document: text('document', { enum: ['good', 'fair', 'poor'] }).notNull(),
+    effect: text('effect', { enum: ['good', 'fair', 'poor'] }).notNull(),
+    note: text('note').notNull().default(''),
+    reviewedBy: text('reviewed_by').notNull(),
+    reviewedAt: text('reviewed_at').notNull(),
+  },
+  (t) => [index('quality_reviews_suggestion').on(t.suggestionId), uniqueIndex('quality_reviews_answer').on(t.answerId)],
+);
+
 /** Append-only: every state change and every refused attempt (SPEC §2). */
 export const auditLog = sqliteTable(
   'audit_log',

@@ -42,9 +42,10 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       commitments: [],
       evaluations: [],
       coordinations: [],
+      qualityReviews: [],
     });
   }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'qualityReviews'>(
     key: K,
     rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
@@ -64,6 +65,8 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   add('answers', db.select(answerColumns).from(t.answers).where(scope(t.answers.suggestionId)).all());
   add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
   add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
+  const { note: _reviewNote, ...reviewColumns } = getTableColumns(t.qualityReviews);
+  add('qualityReviews', db.select(reviewColumns).from(t.qualityReviews).where(scope(t.qualityReviews.suggestionId)).all());
   return [...byId.values()];
 }
 

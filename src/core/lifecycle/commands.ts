@@ -34,7 +34,9 @@ export type Command =
   | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
   | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string }
   /** 登记协调结果 on the 协调处理 card in the supervisors' group (SPEC §3, §5). */
-  | { type: 'record_coordination'; assignmentId: string; date: string; outcome: string };
+  | { type: 'record_coordination'; assignmentId: string; date: string; outcome: string }
+  /** 提交评审 on the 质量评审 card in the supervisors' group; grades as pressed, checked by the step. */
+  | { type: 'submit_quality_review'; answerId: string; compliance: string; document: string; effect: string; note: string };
 
 export type CommandType = Command['type'];
 

@@ -19,6 +19,7 @@ import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
 import { recordCoordination } from './coordination-steps.ts';
+import { submitQualityReview } from './quality-review-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -40,6 +41,7 @@ const STEPS: StepTable = {
   withdraw_suggestion: withdrawSuggestion,
   extend_answer_deadline: extendAnswerDeadline,
   record_coordination: recordCoordination,
+  submit_quality_review: submitQualityReview,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {

@@ -37,7 +37,8 @@ export type DefinitionId =
   | 'co_opinions'
   | 'commitments'
   | 'overdue_items'
-  | 'categories';
+  | 'categories'
+  | 'quality_review';
 
 /** How percentages are rounded and printed: one rule for every figure. */
 export const ROUNDING = [
@@ -196,6 +197,14 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Suggestions per category (an empty category is 未分类), ranked by count, ties by name.',
     denominator: 'Suggestions.',
     leftOut: 'As suggestions (withdrawn ones).',
+  },
+  {
+    id: 'quality_review',
+    name: { zh_cn: '答复质量评审', en_us: 'quality review' },
+    formula: '经督办人员评审的答复件数，按合规、文书、效果三个方面分列好、一般、差的件数，按承办单位分列',
+    counts: 'Answers (as in `answers`) whose final answer a supervisor reviewed (提交评审 on the 质量评审 card, posted once the evaluation closed the assignment), and for each of the three dimensions — 合规 compliance, 文书 document, 效果 effect (the Wuchang practice) — how many were graded 好 good, 一般 fair and 差 poor. By unit: the unit of the answer.',
+    denominator: 'Answers (the reviewed share is reviewed ÷ answers).',
+    leftOut: 'Answers not final yet (awaiting evaluation or re-handling: only a final answer is reviewed) and final answers not reviewed yet; the free-text note.',
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import type { IsoDate } from '../calendar/working-day-calendar.ts';
 import type { DeadlineKind } from '../deadlines/policy.ts';
-import type { Grade, ResultClass, SuggestionKind, SuggestionTiming } from '../model.ts';
+import type { Grade, ResultClass, SuggestionKind, SuggestionTiming, ReviewGrade } from '../model.ts';
 import type { StatsFilters } from './filters.ts';
 import type { Rate, Share } from './percent.ts';
 
@@ -72,6 +72,14 @@ export interface UnitRow {
   commitments: CommitmentCounts;
 }
 
+/** quality_review: reviewed answers and their grades on each dimension. */
+export interface QualityCounts {
+  reviewed: number;
+  compliance: Record<ReviewGrade, number>;
+  document: Record<ReviewGrade, number>;
+  effect: Record<ReviewGrade, number>;
+}
+
 export interface CategoryRow {
   rank: number;
   category: string;
@@ -109,4 +117,6 @@ export interface Stats {
   overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
   categories: CategoryRow[];
   units: UnitRow[];
+  /** quality_review: all reviewed answers (`rate`: reviewed ÷ answers), and by unit (units with an answer). */
+  qualityReview: QualityCounts & { rate: Rate; byUnit: Array<QualityCounts & { unitId: string; unitName: string; answers: number }> };
 }

@@ -29,6 +29,7 @@ const CARD_ACTIONS = [
   'confirm_commitment_done',
   'show_commitment',
   'record_coordination',
+  'submit_quality_review',
 ] as const satisfies readonly CardAction[];
 
 const actionValueSchema = z.object({
@@ -154,6 +155,15 @@ export function commandOfPress(
       return { type: 'confirm_commitment_done', commitmentId: value.id };
     case 'show_commitment':
       return { type: 'show_commitment', commitmentId: value.id };
+    case 'submit_quality_review':
+      return {
+        type: 'submit_quality_review',
+        answerId: value.id,
+        compliance: field(form, 'compliance'),
+        document: field(form, 'document'),
+        effect: field(form, 'effect'),
+        note: field(form, 'note'),
+      };
     case 'record_coordination':
       return { type: 'record_coordination', assignmentId: value.id, date: parseFormDate(field(form, 'date')), outcome: field(form, 'outcome') };
   }
