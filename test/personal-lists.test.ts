@@ -145,6 +145,23 @@ describe("the bot's private chat: 我的待办 and 我的建议", () => {
     expect(await ask(supervisor, '你好')).toContain('我的待办 或 /todo');
   });
 
+  it("the sandbox's page opens a person's private chat with the bot, where 我的建议 is answered", async () => {
+    const open = new FormData();
+    open.set('as', d03);
+    const opened = await fetch(`${w.sandbox.url}/sandbox/ui/private-chat`, { method: 'POST', body: open, redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const chatId = new URL(opened.headers.get('location')!, w.sandbox.url).searchParams.get('chat')!;
+    expect(w.sandbox.fake.chat(chatId)).toMatchObject({ chatType: 'p2p', members: [d03] });
+    const say = new FormData();
+    say.set('as', d03);
+    say.set('chat', chatId);
+    say.set('text', '我的建议');
+    expect((await fetch(`${w.sandbox.url}/sandbox/ui/say`, { method: 'POST', body: say, redirect: 'manual' })).status).toBe(303);
+    await w.drain();
+    const answer = w.sandbox.fake.messagesIn(chatId).filter((m) => m.sender.senderType === 'app').at(-1);
+    expect(bodyText(answer!)).toContain('第0103号《关于增加学位供给的建议》（领衔 lead）');
+  });
+
   it('a week of sweeps with personalDigest weekly: on Monday one message per person with a non-empty list, and nothing else', async () => {
     // What each person's list holds now, asked as they would ask.
     const everyone = [...new Set([...directory.units.flatMap((u) => [u.head, ...u.liaisons]), ...directory.deputies.map((d) => d.open_id), ...directory.supervisors, both])];
