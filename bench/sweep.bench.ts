@@ -335,6 +335,7 @@ function buildSweepDatabase(path: string, scenario: Scenario, ctx: DeadlineConte
       evaluations: [],
       coordinations: [],
       qualityReviews: [],
+      coOpinionEvaluations: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

@@ -1,3 +1,19 @@
+CREATE TABLE `co_opinion_evaluations` (
+	`id` text PRIMARY KEY NOT NULL,
+	`suggestion_id` text NOT NULL,
+	`assignment_id` text NOT NULL,
+	`opinion_id` text NOT NULL,
+	`grade` text NOT NULL,
+	`comment` text DEFAULT '' NOT NULL,
+	`evaluated_by` text NOT NULL,
+	`evaluated_at` text NOT NULL,
+	FOREIGN KEY (`suggestion_id`) REFERENCES `suggestions`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`assignment_id`) REFERENCES `assignments`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`opinion_id`) REFERENCES `co_opinions`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `co_opinion_evaluations_suggestion` ON `co_opinion_evaluations` (`suggestion_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `co_opinion_evaluations_opinion` ON `co_opinion_evaluations` (`opinion_id`);--> statement-breakpoint
 CREATE TABLE `coordinations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`suggestion_id` text NOT NULL,

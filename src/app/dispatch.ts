@@ -131,7 +131,7 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
 
 function commandSubject(command: Command): string {
   const c = command as Record<string, unknown>;
-  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.suggestionId ?? command.type);
+  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.opinionId ?? c.suggestionId ?? command.type);
 }
 
 /** The dispatch dependencies of an application context. */

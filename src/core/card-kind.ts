@@ -19,6 +19,8 @@ export const CARD_KINDS = [
   'coordination',
   /** 质量评审, in the supervisors' group when an answer becomes final. */
   'quality_review',
+  /** 协办意见, in the suggestion's group when a co unit submits its opinion. */
+  'co_opinion',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

@@ -77,7 +77,18 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'refresh_cards', card: { kind: 'contact', subjectId: e.subjectId } });
         break;
       case 'submit_opinion':
-        out.push({ type: 'post_text', zh: `【协办意见】${unitName(e.subjectId)}：${e.message}`, en: `[Co-handler opinion] ${e.message}` });
+        // The 协办意见 card carries the opinion (none of it for a classified suggestion) and the lead unit's 评价协办意见.
+        out.push({ type: 'post_card', card: { kind: 'co_opinion', subjectId: String(details(e).opinionId) } });
+        break;
+      case 'evaluate_co_opinion':
+        out.push({ type: 'refresh_cards', card: { kind: 'co_opinion', subjectId: String(details(e).opinionId) } });
+        if (details(e).grade === 'unsatisfied' && e.afterState === 'signed') {
+          out.push({
+            type: 'post_text',
+            zh: `【协办意见】主办单位对${unitName(e.subjectId)}的协办意见评价为不满意，请协办单位重新提交协办意见。`,
+            en: `[Co-handler opinion] The lead unit is unsatisfied with the co-handler's opinion: please submit a second opinion.`,
+          });
+        }
         break;
       case 'submit_answer':
         out.push({ type: 'post_card', card: { kind: 'approval', subjectId: e.subjectId } });

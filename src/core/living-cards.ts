@@ -88,5 +88,8 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     case 'coordination':
     case 'quality_review':
       return false;
+    case 'co_opinion':
+      // 评价协办意见 waits for the lead unit while the suggestion is open.
+      return open && agg.coOpinions.some((o) => o.id === card.subjectId) && !agg.coOpinionEvaluations.some((e) => e.opinionId === card.subjectId);
   }
 }

@@ -195,6 +195,22 @@ export interface CoordinationRow {
   recordedAt: string;
 }
 
+/**
+ * 协办意见评价 (SPEC §3, the Chongqing 协办意见评价回执): the lead unit rates a co-handler's opinion;
+ * 不满意 sends the co unit back to give a second opinion.
+ */
+export interface CoOpinionEvaluationRow {
+  id: string;
+  suggestionId: string;
+  /** The co unit's assignment. */
+  assignmentId: string;
+  opinionId: string;
+  grade: Grade;
+  comment: string;
+  evaluatedBy: string;
+  evaluatedAt: string;
+}
+
 /** The three dimensions of a quality review (SPEC §5: 合规、文书、效果, the Wuchang practice), each graded. */
 export const REVIEW_DIMENSIONS = ['compliance', 'document', 'effect'] as const;
 export type ReviewDimension = (typeof REVIEW_DIMENSIONS)[number];
@@ -237,6 +253,7 @@ export interface SuggestionAggregate {
   evaluations: EvaluationRow[];
   coordinations: CoordinationRow[];
   qualityReviews: QualityReviewRow[];
+  coOpinionEvaluations: CoOpinionEvaluationRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -251,6 +268,7 @@ export const AGGREGATE_COLLECTIONS = [
   'evaluations',
   'coordinations',
   'qualityReviews',
+  'coOpinionEvaluations',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 

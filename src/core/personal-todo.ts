@@ -18,6 +18,7 @@ export const TODO_KINDS = [
   'sign',
   'contact',
   'opinion',
+  'co_opinion_evaluation',
   'answer',
   'approval',
   'reassign_decision',
@@ -33,6 +34,7 @@ export const TODO_LABELS: Record<TodoKind, { zh_cn: string; en_us: string }> = {
   sign: { zh_cn: '签收', en_us: 'sign for' },
   contact: { zh_cn: '联系代表（登记沟通）', en_us: 'contact the deputy' },
   opinion: { zh_cn: '提交协办意见', en_us: 'submit the co-handler opinion' },
+  co_opinion_evaluation: { zh_cn: '评价协办意见', en_us: 'rate the co-handler opinion' },
   answer: { zh_cn: '提交答复', en_us: 'submit the answer' },
   approval: { zh_cn: '审核答复', en_us: 'approve the answer' },
   reassign_decision: { zh_cn: '审批改办申请', en_us: 'decide the re-assignment request' },
@@ -99,6 +101,14 @@ export function todosOf(agg: SuggestionAggregate, person: Person, deadlines: rea
     if (answering && a.state !== 'pending_sign' && deadlines.some((d) => d.assignmentId === a.id && d.kind === 'first_contact')) add('contact', a.unitId, a.id, a.id);
     if (answering && (a.state === 'signed' || a.state === 'rehandling')) add('answer', a.unitId, a.id, a.id);
     if (a.state === 'answer_pending_approval' && person.headOf.has(a.unitId)) add('approval', a.unitId, a.id, a.id);
+  }
+
+  // The lead unit rates each co-handler opinion (协办意见评价回执).
+  const lead = agg.assignments.find((a) => a.role === 'lead' && a.state !== 'withdrawn');
+  if (open && lead && staffOf(lead)) {
+    for (const o of agg.coOpinions) {
+      if (!agg.coOpinionEvaluations.some((e) => e.opinionId === o.id)) add('co_opinion_evaluation', unitOf(agg, o.assignmentId), o.id, null);
+    }
   }
 
   if (deputy) {

@@ -49,7 +49,9 @@ export type CardAction =
   /** 协调处理: a supervisor records the coordination after a `closed_unsatisfied`. */
   | 'record_coordination'
   /** 质量评审: a supervisor reviews a final answer (compliance, document, effect, note). */
-  | 'submit_quality_review';
+  | 'submit_quality_review'
+  /** 协办意见: the lead unit rates a co-handler opinion (grade, comment). */
+  | 'evaluate_co_opinion';
 
 export interface CardSuggestion {
   id: string;
@@ -183,6 +185,20 @@ export type CardModel =
         closedOn: string;
         recorded: { date: string; outcome: string; byName: string } | null;
       };
+    }
+  | {
+      kind: 'co_opinion';
+      suggestion: CardSuggestion;
+      opinion: {
+        id: string;
+        unitName: string;
+        /** Empty for a classified suggestion. */
+        text: string;
+        submittedByName: string;
+        submittedAt: string;
+        evaluation: { grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string; byName: string } | null;
+      };
+      mentions: Mentions;
     }
   | {
       kind: 'quality_review';

@@ -247,6 +247,27 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         },
       };
     }
+    case 'co_opinion': {
+      const o = agg.coOpinions.find((x) => x.id === card.subjectId);
+      const co = o && agg.assignments.find((x) => x.id === o.assignmentId);
+      const lead = agg.assignments.find((x) => x.role === 'lead' && x.state !== 'withdrawn');
+      if (!o || !co) return undefined;
+      const ev = agg.coOpinionEvaluations.find((x) => x.opinionId === o.id);
+      const classified = agg.suggestion.classified;
+      return {
+        kind: 'co_opinion',
+        suggestion,
+        opinion: {
+          id: o.id,
+          unitName: unitName(co.unitId),
+          text: classified ? '' : o.text,
+          submittedByName: people.nameOf(o.submittedBy),
+          submittedAt: localDate(new Date(o.submittedAt), ctx.timeZone),
+          evaluation: ev ? { grade: ev.grade, comment: classified ? '' : ev.comment, byName: people.nameOf(ev.evaluatedBy) } : null,
+        },
+        mentions: lead ? people.unitMembers(lead.unitId) : [],
+      };
+    }
     case 'quality_review': {
       const an = agg.answers.find((x) => x.id === card.subjectId && x.status === 'approved');
       const a = an && agg.assignments.find((x) => x.id === an.assignmentId);

@@ -28,6 +28,7 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   show_commitment: '已完成',
   record_coordination: '登记协调结果',
   submit_quality_review: '提交评审',
+  evaluate_co_opinion: '评价协办意见',
 };
 
 /**
@@ -49,4 +50,5 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   claim_commitment_done: ['evidence'],
   record_coordination: ['date', 'outcome'],
   submit_quality_review: ['compliance', 'document', 'effect', 'note'],
+  evaluate_co_opinion: ['grade', 'comment'],
 };

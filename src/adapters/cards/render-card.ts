@@ -21,6 +21,7 @@ import { buildCommitmentCard } from './kinds/commitment.ts';
 import { buildContactCard } from './kinds/contact.ts';
 import { buildCoordinationCard } from './kinds/coordination.ts';
 import { buildQualityReviewCard } from './kinds/quality-review.ts';
+import { buildCoOpinionCard } from './kinds/co-opinion.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
 import { buildReminderCard } from './kinds/reminder.ts';
 import { buildStatusBoardCard } from './kinds/status-board.ts';
@@ -45,6 +46,7 @@ const BUILDERS: { [K in CardModel['kind']]: (model: CardModelOf<K>, limits: Limi
   closing: buildClosingCard,
   coordination: buildCoordinationCard,
   quality_review: buildQualityReviewCard,
+  co_opinion: buildCoOpinionCard,
 };
 
 function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: Limits): LarkCard {

@@ -94,6 +94,8 @@ function overview(stats: Stats): string[] {
   if (stats.satisfaction.notReturned) third += `另有${stats.satisfaction.notReturned}件答复尚未收到评价回执。`;
   const co = stats.coOpinions;
   if (co.expected) third += `协办单位应提交协办意见${co.expected}件，已提交${co.received}件。`;
+  const coe = stats.coOpinionEvaluations;
+  if (coe.receipts) third += `主办单位对协办意见评价回执${coe.receipts}件，首次评价满意或基本满意${coe.firstSatisfiedOrBasic.numerator}件、占${coe.firstSatisfiedOrBasic.text}。`;
   paragraphs.push(third);
 
   // （四）办理公开

@@ -91,6 +91,12 @@ export function summaryTable(stats: Stats): ReportTable {
   ratio('面商率', stats.faceToFace);
   ratio('改办率', stats.reassignment.rate);
   ratio('协办意见（已提交 ÷ 应提交）', stats.coOpinions.rate);
+  const coe = stats.coOpinionEvaluations;
+  count('协办意见评价回执', coe.receipts);
+  count('协办意见评价：满意', coe.grades.satisfied);
+  count('协办意见评价：基本满意', coe.grades.basically_satisfied);
+  count('协办意见评价：不满意', coe.grades.unsatisfied);
+  ratio('协办意见首次评价满意或基本满意率', coe.firstSatisfiedOrBasic);
   const c = stats.commitments;
   count('新增承诺事项', c.made);
   count('承诺事项：代表已确认', c.confirmed);

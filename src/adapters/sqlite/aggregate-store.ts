@@ -12,6 +12,7 @@ import {
   type AssignmentRow,
   type CoOpinionRow,
   type CoordinationRow,
+  type CoOpinionEvaluationRow,
   type QualityReviewRow,
   type CommitmentRow,
   type ContactRow,
@@ -40,6 +41,7 @@ const TABLES = {
   evaluations: schema.evaluations,
   coordinations: schema.coordinations,
   qualityReviews: schema.qualityReviews,
+  coOpinionEvaluations: schema.coOpinionEvaluations,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -95,7 +97,7 @@ export function saveAggregate(tx: DbOrTx, before: SuggestionAggregate, after: Su
 /** Finds which suggestion an id from outside belongs to (cards carry sub-record ids). */
 export function suggestionIdOf(
   db: DbOrTx,
-  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string },
+  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string; opinionId?: string },
 ): string | undefined {
   if (ref.suggestionId !== undefined) return ref.suggestionId;
   const lookups: Array<[string | undefined, AggregateCollection]> = [
@@ -103,6 +105,7 @@ export function suggestionIdOf(
     [ref.answerId, 'answers'],
     [ref.contactId, 'contacts'],
     [ref.commitmentId, 'commitments'],
+    [ref.opinionId, 'coOpinions'],
   ];
   for (const [id, name] of lookups) {
     if (id === undefined) continue;
@@ -125,4 +128,5 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
   Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
   Same<EvaluationRow, typeof schema.evaluations.$inferSelect> &
   Same<CoordinationRow, typeof schema.coordinations.$inferSelect> &
-  Same<QualityReviewRow, typeof schema.qualityReviews.$inferSelect> = true;
+  Same<QualityReviewRow, typeof schema.qualityReviews.$inferSelect> &
+  Same<CoOpinionEvaluationRow, typeof schema.coOpinionEvaluations.$inferSelect> = true;

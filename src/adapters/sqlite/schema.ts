@@ -252,6 +252,22 @@ export const coordinations = sqliteTable(
   (t) => [index('coordinations_suggestion').on(t.suggestionId)],
 );
 
+/** 协办意见评价: the lead unit's rating of a co-handler's opinion (SPEC §3). */
+export const coOpinionEvaluations = sqliteTable(
+  'co_opinion_evaluations',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    opinionId: text('opinion_id').notNull().references(() => coOpinions.id),
+    grade: text('grade', { enum: ['satisfied', 'basically_satisfied', 'unsatisfied'] }).notNull(),
+    comment: text('comment').notNull().default(''),
+    evaluatedBy: text('evaluated_by').notNull(),
+    evaluatedAt: text('evaluated_at').notNull(),
+  },
+  (t) => [index('co_opinion_evaluations_suggestion').on(t.suggestionId), uniqueIndex('co_opinion_evaluations_opinion').on(t.opinionId)],
+);
+
 /** 质量评审: a supervisor's review of a final answer on three dimensions (SPEC §5, §10). */
 export const qualityReviews = sqliteTable(
   'quality_reviews',

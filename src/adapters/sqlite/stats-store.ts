@@ -43,9 +43,10 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       evaluations: [],
       coordinations: [],
       qualityReviews: [],
+      coOpinionEvaluations: [],
     });
   }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'qualityReviews'>(
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'qualityReviews' | 'coOpinionEvaluations'>(
     key: K,
     rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
@@ -66,6 +67,8 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
   add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
   const { note: _reviewNote, ...reviewColumns } = getTableColumns(t.qualityReviews);
+  const { comment: _coComment, ...coEvaluationColumns } = getTableColumns(t.coOpinionEvaluations);
+  add('coOpinionEvaluations', db.select(coEvaluationColumns).from(t.coOpinionEvaluations).where(scope(t.coOpinionEvaluations.suggestionId)).all());
   add('qualityReviews', db.select(reviewColumns).from(t.qualityReviews).where(scope(t.qualityReviews.suggestionId)).all());
   return [...byId.values()];
 }

@@ -20,6 +20,7 @@ import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
 import { recordCoordination } from './coordination-steps.ts';
 import { submitQualityReview } from './quality-review-steps.ts';
+import { evaluateCoOpinion } from './co-opinion-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -42,6 +43,7 @@ const STEPS: StepTable = {
   extend_answer_deadline: extendAnswerDeadline,
   record_coordination: recordCoordination,
   submit_quality_review: submitQualityReview,
+  evaluate_co_opinion: evaluateCoOpinion,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {

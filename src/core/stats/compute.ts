@@ -103,6 +103,9 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   const units = new Map<string, UnitAcc>();
   const overdueItems: OverdueItem[] = [];
   const quality = emptyQuality();
+  const coGrades = emptyGrades();
+  let coRated = 0;
+  let coFirstGood = 0;
   const qualityByUnit = new Map<string, QualityCounts & { answers: number }>();
 
   const unitAcc = (unitId: string): UnitAcc => {
@@ -175,6 +178,13 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
         // co_opinions
         u.co++;
         if (agg.coOpinions.some((o) => o.assignmentId === a.id)) coReceived++;
+        // co_opinion_evaluations
+        const ratings = agg.coOpinionEvaluations.filter((e) => e.assignmentId === a.id).sort((x, y) => x.evaluatedAt.localeCompare(y.evaluatedAt));
+        for (const r of ratings) coGrades[r.grade]++;
+        if (ratings[0]) {
+          coRated++;
+          if (ratings[0].grade !== 'unsatisfied') coFirstGood++;
+        }
         continue;
       }
       answering++;
@@ -317,6 +327,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
     faceToFace: rate(faceToFace, answering),
     reassignment: { rate: rate(reassignedTasks, originalAssignments), approvedDecisions },
     coOpinions: { expected: totals.assignments.co, received: coReceived, rate: rate(coReceived, totals.assignments.co) },
+    coOpinionEvaluations: { receipts: evaluationsOf(coGrades), grades: coGrades, rated: coRated, firstSatisfiedOrBasic: rate(coFirstGood, coRated) },
     commitments,
     overdue: {
       total: overdueItems.length,

@@ -38,7 +38,8 @@ export type DefinitionId =
   | 'commitments'
   | 'overdue_items'
   | 'categories'
-  | 'quality_review';
+  | 'quality_review'
+  | 'co_opinion_evaluations';
 
 /** How percentages are rounded and printed: one rule for every figure. */
 export const ROUNDING = [
@@ -197,6 +198,14 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Suggestions per category (an empty category is 未分类), ranked by count, ties by name.',
     denominator: 'Suggestions.',
     leftOut: 'As suggestions (withdrawn ones).',
+  },
+  {
+    id: 'co_opinion_evaluations',
+    name: { zh_cn: '协办意见评价回执', en_us: 'co-handler opinion evaluations' },
+    formula: '主办单位对协办意见的评价件次（回执），按满意、基本满意、不满意分列；首次满意或基本满意率 = 首次评价为满意或基本满意的协办件次 ÷ 有评价的协办件次',
+    counts: 'Every rating (评价协办意见) the lead unit gave to a co-handler opinion of a co-handling assignment in effect, by grade (receipts, 件次: a second opinion rated again counts again); and per co-handling assignment, whether its first rating was 满意 or 基本满意 (the Chongqing report: 3,057 receipts, 3,056 satisfied or basically satisfied at first).',
+    denominator: 'For the first-time rate: co-handling assignments in effect with at least one rating.',
+    leftOut: 'Opinions not rated yet; the comment; opinions of co-handling assignments re-assigned away.',
   },
   {
     id: 'quality_review',

@@ -113,6 +113,8 @@ export interface Stats {
   faceToFace: Rate;
   reassignment: { rate: Rate; approvedDecisions: number };
   coOpinions: { expected: number; received: number; rate: Rate };
+  /** co_opinion_evaluations: receipts by grade, and the first rating per co assignment. */
+  coOpinionEvaluations: { receipts: number; grades: Record<Grade, number>; rated: number; firstSatisfiedOrBasic: Rate };
   commitments: CommitmentCounts;
   overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
   categories: CategoryRow[];

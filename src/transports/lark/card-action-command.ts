@@ -30,6 +30,7 @@ const CARD_ACTIONS = [
   'show_commitment',
   'record_coordination',
   'submit_quality_review',
+  'evaluate_co_opinion',
 ] as const satisfies readonly CardAction[];
 
 const actionValueSchema = z.object({
@@ -155,6 +156,8 @@ export function commandOfPress(
       return { type: 'confirm_commitment_done', commitmentId: value.id };
     case 'show_commitment':
       return { type: 'show_commitment', commitmentId: value.id };
+    case 'evaluate_co_opinion':
+      return { type: 'evaluate_co_opinion', opinionId: value.id, grade: field(form, 'grade'), comment: field(form, 'comment') };
     case 'submit_quality_review':
       return {
         type: 'submit_quality_review',

@@ -53,6 +53,7 @@ const SUCCESS: Record<ActionValue['a'], [string, string]> = {
   show_commitment: ['承诺卡片已发送到群内，请在卡片中填写完成情况', 'The commitment card is posted; fill in the evidence there'],
   record_coordination: ['协调结果已登记', 'Coordination recorded'],
   submit_quality_review: ['质量评审已提交', 'Quality review submitted'],
+  evaluate_co_opinion: ['协办意见评价已提交', 'Co-handler opinion evaluated'],
 };
 
 const toast = (type: 'success' | 'error' | 'info' | 'warning', zh: string, en: string) => ({ type, content: zh, i18n: { zh_cn: zh, en_us: en } });
