@@ -421,6 +421,28 @@ const cases: Case[] = [
     fields: [],
   },
   {
+    name: 'co-opinion: awaiting the rating',
+    model: {
+      kind: 'co_opinion',
+      suggestion: suggestion(),
+      opinion: { id: 'op_001', unitName: '市城市管理局', text: '同意主办单位意见，配合做好站点改造', submittedByName: '李联络', submittedAt: '2026-03-03', evaluation: null },
+      mentions: [LIAISON, HEAD],
+    },
+    buttons: ['评价协办意见'],
+    fields: ['grade', 'comment'],
+  },
+  {
+    name: 'co-opinion: rated, classified',
+    model: {
+      kind: 'co_opinion',
+      suggestion: suggestion({ classified: true, body: '', version: 11 }),
+      opinion: { id: 'op_001', unitName: '市城市管理局', text: '', submittedByName: '李联络', submittedAt: '2026-03-03', evaluation: { grade: 'basically_satisfied', comment: '', byName: '王主办' } },
+      mentions: [],
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
     name: 'quality review: awaiting the review',
     model: { kind: 'quality_review', suggestion: suggestion(), review: { answerId: 'an_001', unitName: '市交通运输委员会', round: 1, resultClass: 'B', recorded: null } },
     buttons: ['提交评审'],
@@ -848,11 +870,11 @@ describe('card templates', () => {
 
   it('covers every card kind', () => {
     const kinds = new Set(cases.map((c) => c.model.kind));
-    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'commitment', 'contact', 'coordination', 'quality_review', 'reassign', 'reminder', 'status_board']);
+    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'co_opinion', 'commitment', 'contact', 'coordination', 'quality_review', 'reassign', 'reminder', 'status_board']);
   });
 
   it('uses exactly the SPEC §5 button labels', () => {
-    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '登记协调结果', '提交评审'];
+    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '登记协调结果', '提交评审', '评价协办意见'];
     expect(new Set(Object.values(BUTTON_LABELS))).toEqual(new Set(spec));
     const seen = new Set(cases.flatMap((c) => c.buttons));
     expect(seen).toEqual(new Set(spec));
