@@ -342,6 +342,9 @@ export function buildSweepDatabase(path: string, scenario: Scenario, ctx: Deadli
       evaluations: [],
       nudges: [],
       extensionRequests: [],
+      coordinations: [],
+      qualityReviews: [],
+      coOpinionEvaluations: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

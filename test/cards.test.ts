@@ -478,6 +478,60 @@ const cases: Case[] = [
     fields: ['reason'],
   },
   {
+    name: 'coordination: awaiting the record',
+    model: { kind: 'coordination', suggestion: suggestion(), coordination: { assignmentId: 'as_001', unitName: '市交通运输委员会', closedOn: '2026-06-01', recorded: null } },
+    buttons: ['登记协调结果'],
+    fields: ['date', 'outcome'],
+  },
+  {
+    name: 'coordination: recorded',
+    model: {
+      kind: 'coordination',
+      suggestion: suggestion({ version: 12 }),
+      coordination: { assignmentId: 'as_001', unitName: '市交通运输委员会', closedOn: '2026-06-01', recorded: { date: '2026-06-10', outcome: '召集各方当面协调，确定分期实施', byName: '陈督办' } },
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
+    name: 'co-opinion: awaiting the rating',
+    model: {
+      kind: 'co_opinion',
+      suggestion: suggestion(),
+      opinion: { id: 'op_001', unitName: '市城市管理局', text: '同意主办单位意见，配合做好站点改造', submittedByName: '李联络', submittedAt: '2026-03-03', evaluation: null },
+      mentions: [LIAISON, HEAD],
+    },
+    buttons: ['评价协办意见'],
+    fields: ['grade', 'comment'],
+  },
+  {
+    name: 'co-opinion: rated, classified',
+    model: {
+      kind: 'co_opinion',
+      suggestion: suggestion({ classified: true, body: '', version: 11 }),
+      opinion: { id: 'op_001', unitName: '市城市管理局', text: '', submittedByName: '李联络', submittedAt: '2026-03-03', evaluation: { grade: 'basically_satisfied', comment: '', byName: '王主办' } },
+      mentions: [],
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
+    name: 'quality review: awaiting the review',
+    model: { kind: 'quality_review', suggestion: suggestion(), review: { answerId: 'an_001', unitName: '市交通运输委员会', round: 1, resultClass: 'B', recorded: null } },
+    buttons: ['提交评审'],
+    fields: ['compliance', 'document', 'effect', 'note'],
+  },
+  {
+    name: 'quality review: reviewed',
+    model: {
+      kind: 'quality_review',
+      suggestion: suggestion({ version: 12 }),
+      review: { answerId: 'an_001', unitName: '市交通运输委员会', round: 2, resultClass: 'A', recorded: { compliance: 'good', document: 'fair', effect: 'poor', note: '措施时间表不够具体', byName: '陈督办' } },
+    },
+    buttons: [],
+    fields: [],
+  },
+  {
     name: 'approval: pending',
     model: { kind: 'approval', suggestion: suggestion(), answer: answer(), mentions: [HEAD] },
     buttons: ['审核通过', '退回修改'],
@@ -889,11 +943,11 @@ describe('card templates', () => {
 
   it('covers every card kind', () => {
     const kinds = new Set(cases.map((c) => c.model.kind));
-    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'commitment', 'contact', 'extension', 'nudge', 'reassign', 'reminder', 'review', 'status_board']);
+    expect([...kinds].sort()).toEqual(['answer', 'approval', 'assignment', 'closing', 'co_opinion', 'commitment', 'contact', 'coordination', 'extension', 'nudge', 'quality_review', 'reassign', 'reminder', 'review', 'status_board']);
   });
 
   it('uses exactly the SPEC §5 button labels', () => {
-    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '催办', '申请延期', '撤回', '同意延期', '不同意延期', '复核通过', '退回重办', '不属实'];
+    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '催办', '申请延期', '撤回', '同意延期', '不同意延期', '复核通过', '退回重办', '不属实', '登记协调结果', '提交评审', '评价协办意见'];
     expect(new Set(Object.values(BUTTON_LABELS))).toEqual(new Set(spec));
     const seen = new Set(cases.flatMap((c) => c.buttons));
     expect(seen).toEqual(new Set(spec));

@@ -123,7 +123,9 @@ describe('one suggestion through its whole life in its Lark group', () => {
     expect(state('zjw')).toBe('opinion_submitted');
     const texts = w.sandbox.fake.messagesIn(chatId).filter((m) => m.msgType === 'text').map((m) => (m.body as { text: string }).text);
     expect(texts.some((t) => t.includes('已会同公交集团完成线网调研'))).toBe(true);
-    expect(texts.some((t) => t.includes('同意主办单位意见'))).toBe(true);
+    // The opinion comes on its 协办意见 card, for the lead unit to rate (test/co-opinion.test.ts).
+    const coOpinionCard = w.cardsOfKind(suggestionId, 'co_opinion')[0]!.messageId!;
+    expect(JSON.stringify(w.cardJson(coOpinionCard))).toContain('同意主办单位意见');
   });
 
   it('the answer with commitments, returned by the head, answered again and approved', async () => {

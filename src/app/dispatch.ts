@@ -57,6 +57,9 @@ export interface DispatchRequest {
   chatId?: string | undefined;
 }
 
+/** Commands whose cards are posted in the supervisors' group rather than the suggestion's. */
+const SUPERVISOR_GROUP_COMMANDS: ReadonlySet<Command['type']> = new Set(['record_coordination', 'submit_quality_review']);
+
 export interface DispatchResult {
   aggregate: SuggestionAggregate;
   audit: AuditDraft[];
@@ -77,7 +80,9 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
         if (!current) {
           throw new DomainError('not_found', '找不到该建议或记录', `Unknown suggestion or record for ${request.command.type}`);
         }
-        if (request.chatId !== undefined && chatOfSuggestion(tx, current.suggestion.id) !== request.chatId) {
+        // A card acts in its suggestion's own group; the supervisors' cards (协调处理) in theirs.
+        const inSupervisorsGroup = request.chatId !== undefined && request.chatId === deps.supervisorChatId && SUPERVISOR_GROUP_COMMANDS.has(request.command.type);
+        if (request.chatId !== undefined && !inSupervisorsGroup && chatOfSuggestion(tx, current.suggestion.id) !== request.chatId) {
           throw new DomainError('forbidden', '这张卡片不属于本群', 'This card does not belong to this group');
         }
         const { next, audit } = decide(current, request.command, actor, {
@@ -137,7 +142,7 @@ function searchableChanged(before: SuggestionAggregate, after: SuggestionAggrega
 
 function commandSubject(command: Command): string {
   const c = command as Record<string, unknown>;
-  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.extensionRequestId ?? c.suggestionId ?? command.type);
+  return String(c.assignmentId ?? c.answerId ?? c.contactId ?? c.commitmentId ?? c.extensionRequestId ?? c.opinionId ?? c.suggestionId ?? command.type);
 }
 
 /** The dispatch dependencies of an application context. */

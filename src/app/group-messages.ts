@@ -33,7 +33,8 @@ export async function recordGroupMessage(
   let queued = false;
   const answer =
     command &&
-    ((suggestionId: string) => {
+    ((suggestionId: string | null) => {
+      if (!suggestionId) return; // a command outside a suggestion's group answers nothing
       const outbox = outboxWriter(ctx.db);
       if (command === 'status') outbox.postCard({ suggestionId, kind: 'status_board', subjectId: suggestionId }, now);
       else if (typeof command === 'object') answerSearch(ctx.db, suggestionId, message.messageId, command.search, now);

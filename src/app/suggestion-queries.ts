@@ -259,6 +259,9 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     evaluations: agg.evaluations,
     nudges: agg.nudges,
     extensionRequests: agg.extensionRequests,
+    coordinations: agg.coordinations,
+    qualityReviews: agg.qualityReviews,
+    coOpinionEvaluations: agg.coOpinionEvaluations,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
     /** The cards posted in its group, in posting order (`messageId` null while queued). */
     cards: cardsOfSuggestion(ctx.db, id),

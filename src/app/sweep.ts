@@ -15,6 +15,7 @@
 import type { CardModel, CardSuggestion } from '../adapters/cards/card-model.ts';
 import type { AppContext } from './context.ts';
 import { refreshLivingCards, type LivingCardsResult } from './living-cards.ts';
+import { sendPersonalDigests, type PersonalDigest } from './personal-lists.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
 import { sweepStore, type IndexedDeadline, type SuggestionFacts } from '../adapters/sqlite/sweep-store.ts';
@@ -73,6 +74,8 @@ export interface SweepResult {
   lights: Array<{ suggestionId: string; from: string | null; to: Light }>;
   /** Cards re-posted before Lark's 14 days run out (src/app/living-cards.ts). */
   cards: LivingCardsResult;
+  /** The weekly 我的待办 sent to each person (policy `personalDigest`, src/app/personal-lists.ts). */
+  personalDigests: PersonalDigest[];
   dryRun: boolean;
 }
 
@@ -87,15 +90,18 @@ export interface SweepDeps {
    * must leave nothing behind (test/chaos.test.ts kills the process when it is logged).
    */
   onTransactionOpen?: () => void;
+  /** For the links to the groups in the personal digest (LARK_BASE_URL). */
+  larkBaseUrl?: string | undefined;
 }
 
 export function sweep(deps: SweepDeps, options: { now: Date; dryRun: boolean }): SweepResult {
   const reminders = remind(deps, options);
   // Cards still needed are re-posted every day, rest days included: the refresh is no reminder.
-  return { ...reminders, cards: refreshLivingCards(deps, options) };
+  const cards = refreshLivingCards(deps, options);
+  return { ...reminders, cards, personalDigests: sendPersonalDigests({ ...deps, larkBaseUrl: deps.larkBaseUrl ?? 'https://open.feishu.cn' }, options) };
 }
 
-type Reminders = Omit<SweepResult, 'cards'>;
+type Reminders = Omit<SweepResult, 'cards' | 'personalDigests'>;
 
 function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Reminders {
   const { calendar, policy } = deps;
@@ -280,10 +286,11 @@ export function runSweep(ctx: AppContext, options: { now: Date; dryRun: boolean 
       policy: ctx.policy,
       timeZone: ctx.config.timeZone,
       supervisorChatId: ctx.config.supervisorChatId,
+      larkBaseUrl: ctx.config.lark.baseUrl,
       onTransactionOpen: () => ctx.logger.debug({ reminders: 'planned' }, 'sweep transaction open'),
     },
     options,
   );
-  ctx.logger.info({ today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, cardsRefreshed: result.cards.refreshed.length, dryRun: result.dryRun }, 'reminder sweep');
+  ctx.logger.info({ today: result.today, workingDay: result.workingDay, reminders: result.reminders.length, lights: result.lights.length, cardsRefreshed: result.cards.refreshed.length, personalDigests: result.personalDigests.length, dryRun: result.dryRun }, 'reminder sweep');
   return result;
 }

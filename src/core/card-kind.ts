@@ -20,6 +20,12 @@ export const CARD_KINDS = [
   'review',
   /** 查询结果: the answer to `@bot 查 <words>` (SPEC §5), fixed when queued. */
   'search_results',
+  /** 协调处理, in the supervisors' group after a `closed_unsatisfied`. */
+  'coordination',
+  /** 质量评审, in the supervisors' group when an answer becomes final. */
+  'quality_review',
+  /** 协办意见, in the suggestion's group when a co unit submits its opinion. */
+  'co_opinion',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

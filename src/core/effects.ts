@@ -20,7 +20,8 @@ export type EffectDraft =
    * rule (group-members.ts) wants now and did not before joins, who it no longer wants leaves.
    */
   | { type: 'follow_members' }
-  | { type: 'post_card'; card: CardRef }
+  /** `toSupervisors`: in the supervisors' group (DUBAN_SUPERVISOR_CHAT_ID), not the suggestion's. */
+  | { type: 'post_card'; card: CardRef; toSupervisors?: true }
   /** Update every posted copy of a card in place. */
   | { type: 'refresh_cards'; card: CardRef }
   | { type: 'post_text'; zh: string; en: string; mentionSupervisors?: boolean }
@@ -77,7 +78,18 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         out.push({ type: 'refresh_cards', card: { kind: 'contact', subjectId: e.subjectId } });
         break;
       case 'submit_opinion':
-        out.push({ type: 'post_text', zh: `【协办意见】${forTextMessage(unitName(e.subjectId))}：${forTextMessage(e.message)}`, en: `[Co-handler opinion] ${forTextMessage(e.message)}` });
+        // The 协办意见 card carries the opinion (none of it for a classified suggestion) and the lead unit's 评价协办意见.
+        out.push({ type: 'post_card', card: { kind: 'co_opinion', subjectId: String(details(e).opinionId) } });
+        break;
+      case 'evaluate_co_opinion':
+        out.push({ type: 'refresh_cards', card: { kind: 'co_opinion', subjectId: String(details(e).opinionId) } });
+        if (details(e).grade === 'unsatisfied' && e.afterState === 'signed') {
+          out.push({
+            type: 'post_text',
+            zh: `【协办意见】主办单位对${unitName(e.subjectId)}的协办意见评价为不满意，请协办单位重新提交协办意见。`,
+            en: `[Co-handler opinion] The lead unit is unsatisfied with the co-handler's opinion: please submit a second opinion.`,
+          });
+        }
         break;
       case 'submit_answer':
         out.push({ type: 'post_card', card: { kind: 'approval', subjectId: e.subjectId } });
@@ -101,11 +113,17 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         break;
       case 'evaluate': {
         out.push({ type: 'refresh_cards', card: { kind: 'answer', subjectId: String(details(e).answerId) } });
+        // The evaluation closed the assignment: its answer is final, for the supervisors' 质量评审.
+        if ((e.afterState === 'closed' || e.afterState === 'closed_unsatisfied') && e.beforeState !== e.afterState) {
+          out.push({ type: 'post_card', card: { kind: 'quality_review', subjectId: String(details(e).answerId) }, toSupervisors: true });
+        }
         if (details(e).escalate) {
           const zh = `【督办】第${forTextMessage(s.number, 40)}号建议「${forTextMessage(s.title, 200)}」经重新办理后代表仍不满意，请督办人员组织有关方面共同研究。`;
           const en = `[Escalation] Suggestion ${forTextMessage(s.number, 40)}: the deputy is still unsatisfied after re-handling; supervisors, please convene the parties.`;
           out.push({ type: 'post_text', zh, en, mentionSupervisors: true });
           out.push({ type: 'notify_supervisors', zh, en });
+          // 协调处理: the supervisors record what the coordination came to (SPEC §3).
+          out.push({ type: 'post_card', card: { kind: 'coordination', subjectId: e.subjectId }, toSupervisors: true });
         }
         break;
       }
@@ -127,6 +145,12 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         // A classified suggestion's group is told without the reason (free text is never posted there).
         if (e.subjectType === 'suggestion' && s.classified) out.push({ type: 'post_text', zh: '本建议已撤回。', en: 'This suggestion has been withdrawn.' });
         else if (e.subjectType === 'suggestion') out.push({ type: 'post_text', zh: `本建议已撤回：${forTextMessage(e.message)}`, en: `This suggestion has been withdrawn: ${forTextMessage(e.message)}` });
+        break;
+      case 'submit_quality_review':
+        out.push({ type: 'refresh_cards', card: { kind: 'quality_review', subjectId: e.subjectId } });
+        break;
+      case 'record_coordination':
+        out.push({ type: 'refresh_cards', card: { kind: 'coordination', subjectId: e.subjectId } });
         break;
       case 'suggestion_closed':
         out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });

@@ -91,6 +91,13 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     case 'search_results':
     case 'closing':
     case 'nudge':
+    // In the supervisors' group, which the refresh (posting in the suggestion's group) does not
+    // serve: the card is not re-posted; see README "Coordination" for its 14 days.
+    case 'coordination':
+    case 'quality_review':
       return false;
+    case 'co_opinion':
+      // 评价协办意见 waits for the lead unit while the suggestion is open.
+      return open && agg.coOpinions.some((o) => o.id === card.subjectId) && !agg.coOpinionEvaluations.some((e) => e.opinionId === card.subjectId);
   }
 }

@@ -220,6 +220,56 @@ export interface ExtensionRequestRow {
   decisionReason: string | null;
 }
 
+/**
+ * 协调处理 (SPEC §3): after a second 不满意 closes an assignment `closed_unsatisfied`, the congress
+ * office convenes the parties; a supervisor records when and what came of it.
+ */
+export interface CoordinationRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  date: string;
+  outcome: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/**
+ * 协办意见评价 (SPEC §3, the Chongqing 协办意见评价回执): the lead unit rates a co-handler's opinion;
+ * 不满意 sends the co unit back to give a second opinion.
+ */
+export interface CoOpinionEvaluationRow {
+  id: string;
+  suggestionId: string;
+  /** The co unit's assignment. */
+  assignmentId: string;
+  opinionId: string;
+  grade: Grade;
+  comment: string;
+  evaluatedBy: string;
+  evaluatedAt: string;
+}
+
+/** The three dimensions of a quality review (SPEC §5: 合规、文书、效果, the Wuchang practice), each graded. */
+export const REVIEW_DIMENSIONS = ['compliance', 'document', 'effect'] as const;
+export type ReviewDimension = (typeof REVIEW_DIMENSIONS)[number];
+export const REVIEW_GRADES = ['good', 'fair', 'poor'] as const;
+export type ReviewGrade = (typeof REVIEW_GRADES)[number];
+
+/** 质量评审: a supervisor's review of a final answer, once per answer. */
+export interface QualityReviewRow {
+  id: string;
+  suggestionId: string;
+  assignmentId: string;
+  answerId: string;
+  compliance: ReviewGrade;
+  document: ReviewGrade;
+  effect: ReviewGrade;
+  note: string;
+  reviewedBy: string;
+  reviewedAt: string;
+}
+
 /** A deputy linked to the suggestion, lead (领衔) or co-signer (附议). */
 export interface SuggestionDeputy {
   deputyId: string;
@@ -242,6 +292,9 @@ export interface SuggestionAggregate {
   evaluations: EvaluationRow[];
   nudges: NudgeRow[];
   extensionRequests: ExtensionRequestRow[];
+  coordinations: CoordinationRow[];
+  qualityReviews: QualityReviewRow[];
+  coOpinionEvaluations: CoOpinionEvaluationRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -256,6 +309,9 @@ export const AGGREGATE_COLLECTIONS = [
   'evaluations',
   'nudges',
   'extensionRequests',
+  'coordinations',
+  'qualityReviews',
+  'coOpinionEvaluations',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 

@@ -17,7 +17,7 @@ import type { EventSender } from './event-sender.ts';
 import { FaultRegistry, type FaultSpec } from './faults.ts';
 import { newMessageId, randomHex } from './ids.ts';
 import { DEFAULT_LIMITS, type FakeCore, type FakeLimits } from './open-api/fake-core.ts';
-import { groupMadeByPeople } from './open-api/chats.ts';
+import { groupMadeByPeople, p2pChatWith } from './open-api/chats.ts';
 import { storeMessage } from './open-api/messages.ts';
 import { serveOpenApi } from './open-api/serve.ts';
 import { SlidingWindowLimiter } from '../adapters/lark/rate-limiter.ts';
@@ -115,6 +115,8 @@ export interface FakeLark {
   /** A group people made and added the bot to (e.g. the supervisors' group), with its id given or made. */
   openGroupMadeByPeople(input: { chatId?: string; name: string; members: string[]; ownerId?: string }): FakeChat;
   recallMessage(messageId: string): void;
+  /** The bot's private (p2p) chat with a person, opened as Lark opens it when they first write to the bot. */
+  privateChatWith(openId: string): FakeChat;
   addPersonToChat(chatId: string, openId: string): void;
   /** Stores a message a person posted (the UI and the event sender call this). */
   recordUserMessage(input: UserMessageInput): FakeMessage;
@@ -233,6 +235,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
       core.changed();
     },
     openGroupMadeByPeople: (input) => groupMadeByPeople(core, input),
+    privateChatWith: (openId) => p2pChatWith(core, openId),
     dissolveChat(chatId) {
       requireChat(chatId).status = 'dissolved';
       core.changed();

@@ -1003,7 +1003,8 @@ const MESSAGES: StoreCase[] = [
       recordChat(db, id('0001'), 'oc_0001', world.now);
       const store = messageStore(db);
       const calls: string[] = [];
-      const then = (suggestionId: string) => calls.push(label(suggestionId)!);
+      // Called for every new message: with its suggestion in a group, null in any other chat (a private chat's command).
+      const then = (suggestionId: string | null) => calls.push(label(suggestionId) ?? 'no suggestion');
       const at = (m: number) => later(m).toISOString();
       const outcomes = db.transaction(() => [
         store(message('om_1', 'oc_0001', '/进展 已完成线网调查', at(1)), at(1), then),
@@ -1034,7 +1035,7 @@ const MESSAGES: StoreCase[] = [
         { stored: true, suggestionId: 'sg#1' },
         { stored: false },
       ],
-      calls: ['sg#1', 'sg#1'],
+      calls: ['sg#1', 'no suggestion', 'sg#1'],
       rows: [
         {
           messageId: 'om_1',

@@ -54,7 +54,13 @@ export type CardAction =
   | 'reject_extension'
   | 'approve_review'
   | 'return_review'
-  | 'dispute_contact';
+  | 'dispute_contact'
+  /** 协调处理: a supervisor records the coordination after a `closed_unsatisfied`. */
+  | 'record_coordination'
+  /** 质量评审: a supervisor reviews a final answer (compliance, document, effect, note). */
+  | 'submit_quality_review'
+  /** 协办意见: the lead unit rates a co-handler opinion (grade, comment). */
+  | 'evaluate_co_opinion';
 
 export interface CardSuggestion {
   id: string;
@@ -208,6 +214,42 @@ export type CardModel =
       withProgressButton: boolean;
       assignmentId: string;
       mentions: Mentions;
+    }
+  | {
+      kind: 'coordination';
+      suggestion: CardSuggestion;
+      coordination: {
+        assignmentId: string;
+        unitName: string;
+        closedOn: string;
+        recorded: { date: string; outcome: string; byName: string } | null;
+      };
+    }
+  | {
+      kind: 'co_opinion';
+      suggestion: CardSuggestion;
+      opinion: {
+        id: string;
+        unitName: string;
+        /** Empty for a classified suggestion. */
+        text: string;
+        submittedByName: string;
+        submittedAt: string;
+        evaluation: { grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment: string; byName: string } | null;
+      };
+      mentions: Mentions;
+    }
+  | {
+      kind: 'quality_review';
+      suggestion: CardSuggestion;
+      review: {
+        answerId: string;
+        unitName: string;
+        round: number;
+        resultClass: 'A' | 'B' | 'C' | 'D';
+        /** Empty for a classified suggestion. */
+        recorded: { compliance: 'good' | 'fair' | 'poor'; document: 'good' | 'fair' | 'poor'; effect: 'good' | 'fair' | 'poor'; note: string; byName: string } | null;
+      };
     }
   | {
       kind: 'closing';

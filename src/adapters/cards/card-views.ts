@@ -281,6 +281,59 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       const answer = answerView(card.subjectId);
       return answer && { kind: 'review', suggestion, answer, mentions: people.supervisors() };
     }
+    case 'coordination': {
+      const a = agg.assignments.find((x) => x.id === card.subjectId && x.state === 'closed_unsatisfied');
+      if (!a) return undefined;
+      const record = agg.coordinations.find((c) => c.assignmentId === a.id);
+      return {
+        kind: 'coordination',
+        suggestion,
+        coordination: {
+          assignmentId: a.id,
+          unitName: unitName(a.unitId),
+          closedOn: a.closedAt ? localDate(new Date(a.closedAt), ctx.timeZone) : '',
+          recorded: record ? { date: record.date, outcome: agg.suggestion.classified ? '' : record.outcome, byName: people.nameOf(record.recordedBy) } : null,
+        },
+      };
+    }
+    case 'co_opinion': {
+      const o = agg.coOpinions.find((x) => x.id === card.subjectId);
+      const co = o && agg.assignments.find((x) => x.id === o.assignmentId);
+      const lead = agg.assignments.find((x) => x.role === 'lead' && x.state !== 'withdrawn');
+      if (!o || !co) return undefined;
+      const ev = agg.coOpinionEvaluations.find((x) => x.opinionId === o.id);
+      const classified = agg.suggestion.classified;
+      return {
+        kind: 'co_opinion',
+        suggestion,
+        opinion: {
+          id: o.id,
+          unitName: unitName(co.unitId),
+          text: classified ? '' : o.text,
+          submittedByName: people.nameOf(o.submittedBy),
+          submittedAt: localDate(new Date(o.submittedAt), ctx.timeZone),
+          evaluation: ev ? { grade: ev.grade, comment: classified ? '' : ev.comment, byName: people.nameOf(ev.evaluatedBy) } : null,
+        },
+        mentions: lead ? people.unitMembers(lead.unitId) : [],
+      };
+    }
+    case 'quality_review': {
+      const an = agg.answers.find((x) => x.id === card.subjectId && x.status === 'approved');
+      const a = an && agg.assignments.find((x) => x.id === an.assignmentId);
+      if (!an || !a) return undefined;
+      const r = agg.qualityReviews.find((x) => x.answerId === an.id);
+      return {
+        kind: 'quality_review',
+        suggestion,
+        review: {
+          answerId: an.id,
+          unitName: unitName(a.unitId),
+          round: an.round,
+          resultClass: an.resultClass,
+          recorded: r ? { compliance: r.compliance, document: r.document, effect: r.effect, note: agg.suggestion.classified ? '' : r.note, byName: people.nameOf(r.reviewedBy) } : null,
+        },
+      };
+    }
     case 'reminder':
       // Reminder cards are rendered by the sweep from the deadline they are about.
       return undefined;

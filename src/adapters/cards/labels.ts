@@ -34,6 +34,9 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   approve_review: '复核通过',
   return_review: '退回重办',
   dispute_contact: '不属实',
+  record_coordination: '登记协调结果',
+  submit_quality_review: '提交评审',
+  evaluate_co_opinion: '评价协办意见',
 };
 
 /**
@@ -59,4 +62,7 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   reject_extension: ['reason'],
   return_review: ['reason'],
   dispute_contact: ['reason'],
+  record_coordination: ['date', 'outcome'],
+  submit_quality_review: ['compliance', 'document', 'effect', 'note'],
+  evaluate_co_opinion: ['grade', 'comment'],
 };

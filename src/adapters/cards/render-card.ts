@@ -21,6 +21,9 @@ import { buildCommitmentCard } from './kinds/commitment.ts';
 import { buildContactCard } from './kinds/contact.ts';
 import { buildExtensionCard } from './kinds/extension.ts';
 import { buildNudgeCard } from './kinds/nudge.ts';
+import { buildCoordinationCard } from './kinds/coordination.ts';
+import { buildQualityReviewCard } from './kinds/quality-review.ts';
+import { buildCoOpinionCard } from './kinds/co-opinion.ts';
 import { buildReassignCard } from './kinds/reassign.ts';
 import { buildReminderCard } from './kinds/reminder.ts';
 import { buildReviewCard } from './kinds/review.ts';
@@ -50,6 +53,9 @@ const BUILDERS: { [K in CardModel['kind']]: (model: CardModelOf<K>, limits: Limi
   nudge: buildNudgeCard,
   extension: buildExtensionCard,
   review: buildReviewCard,
+  coordination: buildCoordinationCard,
+  quality_review: buildQualityReviewCard,
+  co_opinion: buildCoOpinionCard,
 };
 
 function buildCard<K extends CardModel['kind']>(model: CardModelOf<K>, limits: Limits): LarkCard {

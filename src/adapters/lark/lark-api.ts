@@ -10,11 +10,14 @@ export interface LarkApi {
   addMembers(input: { chatId: string; openIds: string[] }): Promise<{ invalidOpenIds: string[] }>;
   /** Removes people from a chat the bot owns (at most 50 a call); ids not in the chat come back invalid. */
   removeMembers(input: { chatId: string; openIds: string[] }): Promise<{ invalidOpenIds: string[] }>;
-  sendMessage(input: { chatId: string; msgType: 'text' | 'interactive'; content: string; uuid: string }): Promise<SentMessage>;
+  /** To a chat, or to a person by open_id (the bot's private chat with them: receive_id_type open_id). */
+  sendMessage(input: MessageTarget & { msgType: 'text' | 'interactive'; content: string; uuid: string }): Promise<SentMessage>;
   replyMessage(input: { messageId: string; msgType: 'text' | 'interactive'; content: string; uuid: string }): Promise<SentMessage>;
   patchMessage(input: { messageId: string; content: string }): Promise<void>;
   urgent(input: { messageId: string; openIds: string[]; channel: 'app' | 'sms' }): Promise<{ invalidOpenIds: string[] }>;
 }
+
+export type MessageTarget = { chatId: string; openId?: undefined } | { openId: string; chatId?: undefined };
 
 export interface SentMessage {
   messageId: string;

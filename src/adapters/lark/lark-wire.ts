@@ -26,9 +26,9 @@ const larkPayloads = {
     params: { member_id_type: 'open_id' as const },
     data: { id_list: openIds },
   }),
-  sendMessage: ({ chatId, msgType, content, uuid }: Input<'sendMessage'>) => ({
-    params: { receive_id_type: 'chat_id' as const },
-    data: { receive_id: chatId, msg_type: msgType, content, uuid },
+  sendMessage: ({ chatId, openId, msgType, content, uuid }: Input<'sendMessage'>) => ({
+    params: { receive_id_type: openId !== undefined ? ('open_id' as const) : ('chat_id' as const) },
+    data: { receive_id: openId ?? chatId, msg_type: msgType, content, uuid },
   }),
   replyMessage: ({ messageId, msgType, content, uuid }: Input<'replyMessage'>) => ({
     path: { message_id: messageId },

@@ -148,12 +148,14 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         return { result: { messageId: card.messageId } };
       }
       case 'send_text': {
-        const chatId = p.chatId ?? requireChat(row);
         const content = JSON.stringify({ text: p.text });
         const sent = p.replyToMessageId
           ? await lark.replyMessage({ messageId: p.replyToMessageId, msgType: 'text', content, uuid: row.id })
-          : await lark.sendMessage({ chatId, msgType: 'text', content, uuid: row.id });
-        return { result: { messageId: sent.messageId }, record: (tx) => recordBotMessage(tx, sent, p.chatId ? null : row.suggestionId, 'text', content, p.text) };
+          : p.openId
+            ? await lark.sendMessage({ openId: p.openId, msgType: 'text', content, uuid: row.id })
+            : await lark.sendMessage({ chatId: p.chatId ?? requireChat(row), msgType: 'text', content, uuid: row.id });
+        const ownGroup = !p.chatId && !p.openId;
+        return { result: { messageId: sent.messageId }, record: (tx) => recordBotMessage(tx, sent, ownGroup ? row.suggestionId : null, 'text', content, p.text) };
       }
       case 'urgent': {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
@@ -166,6 +168,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   /** The limits a row's call must fit in (the chat a send posts into, once the group exists). */
   const limitsOfRow = (row: OutboxRow) => {
     const p = row.payload;
+    if (p.kind === 'send_text' && p.openId) return limitsOf(p, `user:${p.openId}`, deps.pacing);
     return limitsOf(p, p.kind === 'send_card' || p.kind === 'send_text' ? (p.chatId ?? chatOf(row.suggestionId)) : undefined, deps.pacing);
   };
 

@@ -7,7 +7,7 @@ import { markdownInline, tableCell } from './markdown-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
-import { categoryTable, commitmentTable, overdueTable, supervisionTable, unitTable, type Cell, type ReportTable } from './tables.ts';
+import { categoryTable, commitmentTable, overdueTable, qualityTable, supervisionTable, unitTable, type Cell, type ReportTable } from './tables.ts';
 
 /** How many units the prose names in the overdue paragraph (most overdue first); the table lists all. */
 const OVERDUE_UNITS_NAMED = 5;
@@ -95,6 +95,8 @@ function overview(stats: Stats): string[] {
   if (stats.satisfaction.notReturned) third += `另有${stats.satisfaction.notReturned}件答复尚未收到评价回执。`;
   const co = stats.coOpinions;
   if (co.expected) third += `协办单位应提交协办意见${co.expected}件，已提交${co.received}件。`;
+  const coe = stats.coOpinionEvaluations;
+  if (coe.receipts) third += `主办单位对协办意见评价回执${coe.receipts}件，首次评价满意或基本满意${coe.firstSatisfiedOrBasic.numerator}件、占${coe.firstSatisfiedOrBasic.text}。`;
   paragraphs.push(third);
 
   // （四）办理公开
@@ -173,6 +175,19 @@ export function renderReportMarkdown(stats: Stats): string {
   out.push('## 四、承诺事项', '', stats.commitments.made ? markdownTable(commitmentTable(stats)) : '无新增承诺事项。', '');
   out.push('## 五、逾期事项清单', '', stats.overdue.total ? markdownTable(overdueTable(stats)) : `截至${chineseDate(stats.asOf)}，无逾期事项。`, '');
   out.push('## 六、督办情况', '', markdownTable(supervisionTable(stats)), '');
+  // Only where supervisors review answers (the Wuchang practice): no empty section elsewhere.
+  const q = stats.qualityReview;
+  if (q.reviewed > 0) {
+    const goodOf = (d: 'compliance' | 'document' | 'effect') => q[d].good;
+    out.push(
+      '## 七、答复质量评审',
+      '',
+      `督办人员从合规、文书、效果三个方面评审答复${q.reviewed}件（占答复件数的${q.rate.text}），合规为“好”的${goodOf('compliance')}件，文书为“好”的${goodOf('document')}件，效果为“好”的${goodOf('effect')}件。`,
+      '',
+      markdownTable(qualityTable(stats)),
+      '',
+    );
+  }
   out.push('## 统计口径', '');
   for (const d of DEFINITIONS) out.push(`- **${d.name.zh_cn}**：${d.formula}。`);
   out.push(`- **百分比**：${ROUNDING_ZH}`, '');

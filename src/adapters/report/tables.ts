@@ -4,7 +4,7 @@
  * tenths of a percent so each format can print it its own way (text "91.8%", or the number 0.918
  * with a 0.0% format).
  */
-import type { CommitmentCounts, Stats } from '../../core/stats/figures.ts';
+import type { CommitmentCounts, QualityCounts, Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS } from '../../core/stats/definitions.ts';
 import type { Rate, Share } from '../../core/stats/percent.ts';
 
@@ -43,6 +43,7 @@ export const TABLE_NAMES = {
   commitments: '承诺事项',
   overdue: '逾期事项',
   supervision: '督办情况',
+  quality: '答复质量评审',
   definitions: '统计口径',
 } as const;
 
@@ -95,6 +96,12 @@ export function summaryTable(stats: Stats): ReportTable {
   ratio('面商率', stats.faceToFace);
   ratio('改办率', stats.reassignment.rate);
   ratio('协办意见（已提交 ÷ 应提交）', stats.coOpinions.rate);
+  const coe = stats.coOpinionEvaluations;
+  count('协办意见评价回执', coe.receipts);
+  count('协办意见评价：满意', coe.grades.satisfied);
+  count('协办意见评价：基本满意', coe.grades.basically_satisfied);
+  count('协办意见评价：不满意', coe.grades.unsatisfied);
+  ratio('协办意见首次评价满意或基本满意率', coe.firstSatisfiedOrBasic);
   const c = stats.commitments;
   count('新增承诺事项', c.made);
   count('承诺事项：代表已确认', c.confirmed);
@@ -216,6 +223,27 @@ export function supervisionTable(stats: Stats): ReportTable {
   return { name: TABLE_NAMES.supervision, columns: [text('指标', 20), text('承办单位', 24), int('件次')], rows };
 }
 
+/** quality_review by unit: reviewed answers and the 好/一般/差 counts of each dimension. */
+export function qualityTable(stats: Stats): ReportTable {
+  const q = stats.qualityReview;
+  const line = (name: string, answers: number, c: QualityCounts): Cell[] => [
+    name,
+    answers,
+    c.reviewed,
+    ...(['compliance', 'document', 'effect'] as const).flatMap((d) => [c[d].good, c[d].fair, c[d].poor]),
+  ];
+  const dims = [
+    ['合规', 'compliance'],
+    ['文书', 'document'],
+    ['效果', 'effect'],
+  ] as const;
+  return {
+    name: TABLE_NAMES.quality,
+    columns: [text('承办单位', 24), int('答复件数'), int('已评审'), ...dims.flatMap(([zh]) => [int(`${zh}：好`, 10), int(`${zh}：一般`, 10), int(`${zh}：差`, 10)])],
+    rows: [...q.byUnit.map((u) => line(u.unitName, u.answers, u)), line('合计', stats.answers.answered, q)],
+  };
+}
+
 export function definitionsTable(): ReportTable {
   return {
     name: TABLE_NAMES.definitions,
@@ -226,5 +254,5 @@ export function definitionsTable(): ReportTable {
 
 /** Every table of the CSV and the workbook, in order. */
 export function reportTables(stats: Stats): ReportTable[] {
-  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), supervisionTable(stats), definitionsTable()];
+  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), supervisionTable(stats), ...(stats.qualityReview.reviewed > 0 ? [qualityTable(stats)] : []), definitionsTable()];
 }

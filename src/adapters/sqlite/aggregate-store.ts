@@ -11,6 +11,9 @@ import {
   type AnswerRow,
   type AssignmentRow,
   type CoOpinionRow,
+  type CoordinationRow,
+  type CoOpinionEvaluationRow,
+  type QualityReviewRow,
   type CommitmentRow,
   type ContactRow,
   type EvaluationRow,
@@ -40,6 +43,9 @@ const TABLES = {
   evaluations: schema.evaluations,
   nudges: schema.nudges,
   extensionRequests: schema.extensionRequests,
+  coordinations: schema.coordinations,
+  qualityReviews: schema.qualityReviews,
+  coOpinionEvaluations: schema.coOpinionEvaluations,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -95,7 +101,7 @@ export function saveAggregate(tx: DbOrTx, before: SuggestionAggregate, after: Su
 /** Finds which suggestion an id from outside belongs to (cards carry sub-record ids). */
 export function suggestionIdOf(
   db: DbOrTx,
-  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string; extensionRequestId?: string },
+  ref: { suggestionId?: string; assignmentId?: string; answerId?: string; contactId?: string; commitmentId?: string; extensionRequestId?: string; opinionId?: string },
 ): string | undefined {
   if (ref.suggestionId !== undefined) return ref.suggestionId;
   const lookups: Array<[string | undefined, AggregateCollection]> = [
@@ -104,6 +110,7 @@ export function suggestionIdOf(
     [ref.contactId, 'contacts'],
     [ref.commitmentId, 'commitments'],
     [ref.extensionRequestId, 'extensionRequests'],
+    [ref.opinionId, 'coOpinions'],
   ];
   for (const [id, name] of lookups) {
     if (id === undefined) continue;
@@ -126,4 +133,8 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
   Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
   Same<EvaluationRow, typeof schema.evaluations.$inferSelect> &
   Same<NudgeRow, typeof schema.nudges.$inferSelect> &
-  Same<ExtensionRequestRow, typeof schema.extensionRequests.$inferSelect> = true;
+  Same<ExtensionRequestRow, typeof schema.extensionRequests.$inferSelect> &
+
+  Same<CoordinationRow, typeof schema.coordinations.$inferSelect> &
+  Same<QualityReviewRow, typeof schema.qualityReviews.$inferSelect> &
+  Same<CoOpinionEvaluationRow, typeof schema.coOpinionEvaluations.$inferSelect> = true;

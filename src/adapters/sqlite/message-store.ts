@@ -28,8 +28,11 @@ export type RecordOutcome =
   /** Already handled: the same event again, or the same message under a new event id. */
   | { stored: false };
 
-/** Runs in the message's transaction for a new message in a suggestion's group (a text command). */
-export type AfterStored = (suggestionId: string) => void;
+/**
+ * Runs in the message's transaction for a new message (a text command): `suggestionId` when the
+ * chat is a suggestion's group, null for any other chat (the bot's private chat with a person).
+ */
+export type AfterStored = (suggestionId: string | null) => void;
 
 export interface MessageRecorder {
   /**
@@ -88,7 +91,7 @@ function createStore(db: DbOrTx): StoreMessage {
     // Lark: "duplicates may occur; dedupe by message_id, not event_id" (API.md §1): the message id
     // is the claim, so a redelivery and a re-send under a new event id are both caught here.
     if (insert.get({ ...message, suggestionId, receivedAt }) === undefined) return { stored: false };
-    if (suggestionId && then) then(suggestionId);
+    if (then) then(suggestionId);
     return { stored: true, suggestionId };
   };
 }

@@ -12,7 +12,8 @@ export type OutboxPayload =
   /** `model`: a card whose content is fixed when queued (a reminder says what was true that day). */
   | { kind: 'send_card'; cardMessageId: string; chatId?: string; model?: CardModel | DigestModel | SearchResultsModel }
   | { kind: 'patch_card'; cardMessageId: string }
-  | { kind: 'send_text'; text: string; chatId?: string; replyToMessageId?: string }
+  /** `openId`: to a person, in the bot's private chat with them (the personal digest). */
+  | { kind: 'send_text'; text: string; chatId?: string; openId?: string; replyToMessageId?: string }
   | { kind: 'urgent'; cardMessageId: string; openIds: string[]; channel: 'app' | 'sms' };
 
 export type OutboxKind = OutboxPayload['kind'];

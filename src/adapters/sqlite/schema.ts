@@ -462,6 +462,71 @@ export const appMeta = sqliteTable('app_meta', {
   value: text('value').notNull(),
 });
 
+/** 协调处理: what the supervisors recorded after an assignment closed `closed_unsatisfied` (SPEC §3). */
+export const coordinations = sqliteTable(
+  'coordinations',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    date: text('date').notNull(),
+    outcome: text('outcome').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [index('coordinations_suggestion').on(t.suggestionId)],
+);
+
+/** 协办意见评价: the lead unit's rating of a co-handler's opinion (SPEC §3). */
+export const coOpinionEvaluations = sqliteTable(
+  'co_opinion_evaluations',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    opinionId: text('opinion_id').notNull().references(() => coOpinions.id),
+    grade: text('grade', { enum: ['satisfied', 'basically_satisfied', 'unsatisfied'] }).notNull(),
+    comment: text('comment').notNull().default(''),
+    evaluatedBy: text('evaluated_by').notNull(),
+    evaluatedAt: text('evaluated_at').notNull(),
+  },
+  (t) => [index('co_opinion_evaluations_suggestion').on(t.suggestionId), uniqueIndex('co_opinion_evaluations_opinion').on(t.opinionId)],
+);
+
+/** 质量评审: a supervisor's review of a final answer on three dimensions (SPEC §5, §10). */
+export const qualityReviews = sqliteTable(
+  'quality_reviews',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    assignmentId: text('assignment_id').notNull().references(() => assignments.id),
+    answerId: text('answer_id').notNull().references(() => answers.id),
+    compliance: text('compliance', { enum: ['good', 'fair', 'poor'] }).notNull(),
+    document: text('document', { enum: ['good', 'fair', 'poor'] }).notNull(),
+    effect: text('effect', { enum: ['good', 'fair', 'poor'] }).notNull(),
+    note: text('note').notNull().default(''),
+    reviewedBy: text('reviewed_by').notNull(),
+    reviewedAt: text('reviewed_at').notNull(),
+  },
+  (t) => [index('quality_reviews_suggestion').on(t.suggestionId), uniqueIndex('quality_reviews_answer').on(t.answerId)],
+);
+
+/**
+ * One row per person and week the personal digest (policy `personalDigest`) went to: each
+ * person gets one message a week, however often the sweep runs.
+ */
+export const personalDigests = sqliteTable(
+  'personal_digests',
+  {
+    openId: text('open_id').notNull(),
+    /** The Monday (local date) of the week. */
+    week: text('week').notNull(),
+    items: integer('items').notNull(),
+    sentAt: text('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.openId, t.week] })],
+);
+
 // ---------------------------------------------------------------------------------------------
 // The knowledge base (SPEC §5 "查", §7 /api/search).
 

@@ -49,9 +49,12 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       evaluations: [],
       nudges: [],
       extensionRequests: [],
+      coordinations: [],
+      qualityReviews: [],
+      coOpinionEvaluations: [],
     });
   }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'nudges' | 'extensionRequests'>(
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'nudges' | 'extensionRequests' | 'qualityReviews' | 'coOpinionEvaluations'>(
     key: K,
     rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
@@ -74,6 +77,10 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   const { reason: _reason, decisionReason: _decisionReason, ...extensionColumns } = getTableColumns(t.extensionRequests);
   add('nudges', db.select().from(t.nudges).where(scope(t.nudges.suggestionId)).all());
   add('extensionRequests', db.select(extensionColumns).from(t.extensionRequests).where(scope(t.extensionRequests.suggestionId)).all());
+  const { note: _reviewNote, ...reviewColumns } = getTableColumns(t.qualityReviews);
+  const { comment: _coComment, ...coEvaluationColumns } = getTableColumns(t.coOpinionEvaluations);
+  add('coOpinionEvaluations', db.select(coEvaluationColumns).from(t.coOpinionEvaluations).where(scope(t.coOpinionEvaluations.suggestionId)).all());
+  add('qualityReviews', db.select(reviewColumns).from(t.qualityReviews).where(scope(t.qualityReviews.suggestionId)).all());
   return [...byId.values()];
 }
 

@@ -40,7 +40,8 @@ export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: Effec
         if (ctx.previous) followPeopleChange(tx, ctx.previous, agg, ctx.now);
         break;
       case 'post_card':
-        outbox.postCard({ suggestionId: s.id, ...draft.card }, ctx.now);
+        if (!draft.toSupervisors) outbox.postCard({ suggestionId: s.id, ...draft.card }, ctx.now);
+        else if (ctx.supervisorChatId) outbox.postCard({ suggestionId: s.id, ...draft.card, chatId: ctx.supervisorChatId }, ctx.now);
         break;
       case 'refresh_cards':
         outbox.refreshCards(s.id, draft.card, ctx.now);

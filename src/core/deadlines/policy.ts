@@ -58,14 +58,9 @@ export const policySchema = z.object({
    * card is re-posted between this age and a day later, and the old card must still take the
    * update that points to the new one.
    */
+  cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
   /** `supervisor`: the head's approval waits for a supervisor's 复核 before the deputy sees the answer (SPEC §3). */
   answerReview: z.enum(['off', 'supervisor']).default('off'),
-  cards: z.object({ refreshAfterDays: z.number().int().min(1).max(12) }).strict().default({ refreshAfterDays: 12 }),
-  /**
-   * How the handling report prints percentages (SPEC §10): 1 or 2 decimals, and whether the
-   * breakdowns of one whole (A/B/C/D, the grades) are forced to add up to 100% (Chongqing 2024)
-   * or each rounded plainly (Chengdu 2023, Wuchang 2023).
-   */
   /**
    * The handling rhythm (SPEC §4, the Chongqing "1171" practice; src/core/deadlines/rhythm.ts):
    * weekly progress prompts while the answer is open, the internal draft date (`draftDays` after
@@ -76,10 +71,21 @@ export const policySchema = z.object({
     .strict()
     .nullable()
     .default(null),
+  /**
+   * How the handling report prints percentages (SPEC §10): 1 or 2 decimals, and whether the
+   * breakdowns of one whole (A/B/C/D, the grades) are forced to add up to 100% (Chongqing 2024)
+   * or each rounded plainly (Chengdu 2023, Wuchang 2023).
+   */
   report: z
     .object({ percentDecimals: z.union([z.literal(1), z.literal(2)]), sharesSumTo100: z.boolean() })
     .strict()
     .default({ percentDecimals: 1, sharesSumTo100: true }),
+  /**
+   * `weekly`: on the week's first working day the sweep sends each person their 我的待办 list in
+   * the bot's private chat (one message per person, none when the list is empty); `off`: only on
+   * request (SPEC §5).
+   */
+  personalDigest: z.enum(['weekly', 'off']).default('off'),
 });
 
 export type Policy = z.infer<typeof policySchema>;

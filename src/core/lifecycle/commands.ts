@@ -40,7 +40,13 @@ export type Command =
   | { type: 'reject_extension'; extensionRequestId: string; reason: string }
   | { type: 'approve_review'; answerId: string }
   | { type: 'return_review'; answerId: string; reason: string }
-  | { type: 'dispute_contact'; contactId: string; reason: string };
+  | { type: 'dispute_contact'; contactId: string; reason: string }
+  /** 登记协调结果 on the 协调处理 card in the supervisors' group (SPEC §3, §5). */
+  | { type: 'record_coordination'; assignmentId: string; date: string; outcome: string }
+  /** 评价协办意见 on the 协办意见 card: the lead unit rates a co-handler's opinion (grade as pressed, checked by the step). */
+  | { type: 'evaluate_co_opinion'; opinionId: string; grade: string; comment: string }
+  /** 提交评审 on the 质量评审 card in the supervisors' group; grades as pressed, checked by the step. */
+  | { type: 'submit_quality_review'; answerId: string; compliance: string; document: string; effect: string; note: string };
 
 export type CommandType = Command['type'];
 

@@ -20,6 +20,9 @@ import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
 import { approveExtension, approveReview, disputeContact, nudge, rejectExtension, requestExtension, returnReview } from './supervision-steps.ts';
+import { recordCoordination } from './coordination-steps.ts';
+import { submitQualityReview } from './quality-review-steps.ts';
+import { evaluateCoOpinion } from './co-opinion-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -47,6 +50,9 @@ const STEPS: StepTable = {
   approve_review: approveReview,
   return_review: returnReview,
   dispute_contact: disputeContact,
+  record_coordination: recordCoordination,
+  submit_quality_review: submitQualityReview,
+  evaluate_co_opinion: evaluateCoOpinion,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {

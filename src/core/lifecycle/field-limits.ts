@@ -39,6 +39,11 @@ export const FORM_FIELD_LIMITS = {
   extension_reason: limit('extension_reason', '延期理由', 500),
   withdraw_reason: limit('withdraw_reason', '撤回理由', 500),
   until: limit('until', '延期至', 32),
+  outcome: limit('outcome', '协调结果', 1000),
+  grade: limit('grade', '评价', 32),
+  compliance: limit('compliance', '合规', 8),
+  document: limit('document', '文书', 8),
+  effect: limit('effect', '效果', 8),
 } as const satisfies Record<string, FieldLimit>;
 
 export type FormFieldName = keyof typeof FORM_FIELD_LIMITS;
@@ -86,6 +91,13 @@ export function requireCommandWithinLimits(command: Command): void {
       return requireWithinLimit('reason', command.reason);
     case 'request_extension':
       return requireWithinLimit('extension_reason', command.reason);
+    case 'record_coordination':
+      requireWithinLimit('date', command.date);
+      return requireWithinLimit('outcome', command.outcome);
+    case 'evaluate_co_opinion':
+      return requireWithinLimit('comment', command.comment);
+    case 'submit_quality_review':
+      return requireWithinLimit('note', command.note);
     case 'approve_reassign':
       return requireWithinLimit('unit', command.newUnitId);
     case 'report_progress':

@@ -12,10 +12,10 @@ import { localDate } from '../clock.ts';
 import { computeDeadline, type DeadlineRule } from '../deadlines/deadline-rule.ts';
 import { openDeadlines } from '../deadlines/deadlines.ts';
 import { latestApprovedAnswer } from '../lifecycle/index.ts';
-import type { AnswerRow, AssignmentRow, CommitmentRow, Grade, ResultClass, SuggestionAggregate } from '../model.ts';
+import { REVIEW_DIMENSIONS, type AnswerRow, type AssignmentRow, type CommitmentRow, type Grade, type QualityReviewRow, type ResultClass, type ReviewDimension, type SuggestionAggregate } from '../model.ts';
 import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/policy.ts';
 import { describeFilters, type StatsFilters } from './filters.ts';
-import type { CommitmentCounts, GradeBreakdown, OverdueItem, Stats, UnitRow } from './figures.ts';
+import type { CommitmentCounts, GradeBreakdown, OverdueItem, QualityCounts, Stats, UnitRow } from './figures.ts';
 import { supervisionFigures } from './supervision.ts';
 import { independentShares, printed, rate as rateAt, sharesOf, type PercentStyle, type Rate, type Share } from './percent.ts';
 
@@ -105,6 +105,11 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   const categories = new Map<string, number>();
   const units = new Map<string, UnitAcc>();
   const overdueItems: OverdueItem[] = [];
+  const quality = emptyQuality();
+  const coGrades = emptyGrades();
+  let coRated = 0;
+  let coFirstGood = 0;
+  const qualityByUnit = new Map<string, QualityCounts & { answers: number }>();
 
   const unitAcc = (unitId: string): UnitAcc => {
     let acc = units.get(unitId);
@@ -176,6 +181,13 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
         // co_opinions
         u.co++;
         if (agg.coOpinions.some((o) => o.assignmentId === a.id)) coReceived++;
+        // co_opinion_evaluations
+        const ratings = agg.coOpinionEvaluations.filter((e) => e.assignmentId === a.id).sort((x, y) => x.evaluatedAt.localeCompare(y.evaluatedAt));
+        for (const r of ratings) coGrades[r.grade]++;
+        if (ratings[0]) {
+          coRated++;
+          if (ratings[0].grade !== 'unsatisfied') coFirstGood++;
+        }
         continue;
       }
       answering++;
@@ -200,6 +212,12 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
       u.classes[answer.resultClass]++;
       if (answer.public) publicAnswers++;
       // satisfaction_final, not_evaluated
+      // quality_review
+      const unitQuality = qualityByUnit.get(a.unitId) ?? { ...emptyQuality(), answers: 0 };
+      qualityByUnit.set(a.unitId, unitQuality);
+      unitQuality.answers++;
+      const review = agg.qualityReviews.find((r) => r.answerId === answer.id);
+      if (review) for (const q of [quality, unitQuality]) addReview(q, review);
       const finals = agg.evaluations.filter((e) => e.answerId === answer.id);
       if (finals.length === 0) notReturned++;
       for (const e of finals) {
@@ -315,6 +333,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
     reassignment: { rate: rate(reassignedTasks, originalAssignments), approvedDecisions },
     coOpinions: { expected: totals.assignments.co, received: coReceived, rate: rate(coReceived, totals.assignments.co) },
     ...supervisionFigures(aggregates, mine, nameOf),
+    coOpinionEvaluations: { receipts: evaluationsOf(coGrades), grades: coGrades, rated: coRated, firstSatisfiedOrBasic: rate(coFirstGood, coRated) },
     commitments,
     overdue: {
       total: overdueItems.length,
@@ -325,7 +344,24 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
     },
     categories: ranked.map(([category, count], i) => ({ rank: i + 1, category, count, share: categoryShares[i]! })),
     units: unitRows,
+    qualityReview: {
+      ...quality,
+      rate: rate(quality.reviewed, answered),
+      byUnit: [...qualityByUnit.entries()]
+        .map(([unitId, q]) => ({ unitId, unitName: nameOf(unitId), ...q }))
+        .sort((x, y) => y.answers - x.answers || byName(x.unitName, y.unitName) || plain(x.unitId, y.unitId)),
+    },
   };
+}
+
+function emptyQuality(): QualityCounts {
+  const grades = () => ({ good: 0, fair: 0, poor: 0 });
+  return { reviewed: 0, compliance: grades(), document: grades(), effect: grades() };
+}
+
+function addReview(q: QualityCounts, review: Pick<QualityReviewRow, ReviewDimension>): void {
+  q.reviewed++;
+  for (const d of REVIEW_DIMENSIONS) q[d][review[d]]++;
 }
 
 /** The policy's printing convention (SPEC §10: `report.percentDecimals`, `report.sharesSumTo100`). */

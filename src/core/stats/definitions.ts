@@ -40,7 +40,9 @@ export type DefinitionId =
   | 'categories'
   | 'nudges'
   | 'extensions'
-  | 'contact_disputes';
+  | 'contact_disputes'
+  | 'quality_review'
+  | 'co_opinion_evaluations';
 
 /** How percentages are rounded and printed: one rule for every figure. */
 export const ROUNDING = [
@@ -224,6 +226,22 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Contact records a deputy answered with 不属实. A disputed record never counts as confirmed: it is not in 面商率 and does not meet the first-contact deadline.',
     denominator: 'Contact records of the assignments counted.',
     leftOut: 'Withdrawn suggestions.',
+  },
+  {
+    id: 'co_opinion_evaluations',
+    name: { zh_cn: '协办意见评价回执', en_us: 'co-handler opinion evaluations' },
+    formula: '主办单位对协办意见的评价件次（回执），按满意、基本满意、不满意分列；首次满意或基本满意率 = 首次评价为满意或基本满意的协办件次 ÷ 有评价的协办件次',
+    counts: 'Every rating (评价协办意见) the lead unit gave to a co-handler opinion of a co-handling assignment in effect, by grade (receipts, 件次: a second opinion rated again counts again); and per co-handling assignment, whether its first rating was 满意 or 基本满意 (the Chongqing report: 3,057 receipts, 3,056 satisfied or basically satisfied at first).',
+    denominator: 'For the first-time rate: co-handling assignments in effect with at least one rating.',
+    leftOut: 'Opinions not rated yet; the comment; opinions of co-handling assignments re-assigned away.',
+  },
+  {
+    id: 'quality_review',
+    name: { zh_cn: '答复质量评审', en_us: 'quality review' },
+    formula: '经督办人员评审的答复件数，按合规、文书、效果三个方面分列好、一般、差的件数，按承办单位分列',
+    counts: 'Answers (as in `answers`) whose final answer a supervisor reviewed (提交评审 on the 质量评审 card, posted once the evaluation closed the assignment), and for each of the three dimensions — 合规 compliance, 文书 document, 效果 effect (the Wuchang practice) — how many were graded 好 good, 一般 fair and 差 poor. By unit: the unit of the answer.',
+    denominator: 'Answers (the reviewed share is reviewed ÷ answers).',
+    leftOut: 'Answers not final yet (awaiting evaluation or re-handling: only a final answer is reviewed) and final answers not reviewed yet; the free-text note.',
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import type { IsoDate } from '../calendar/working-day-calendar.ts';
 import type { DeadlineKind } from '../deadlines/policy.ts';
-import type { Grade, ResultClass, SuggestionKind, SuggestionTiming } from '../model.ts';
+import type { Grade, ResultClass, SuggestionKind, SuggestionTiming, ReviewGrade } from '../model.ts';
 import type { StatsFilters } from './filters.ts';
 import type { Rate, Share } from './percent.ts';
 import type { SupervisionFigures } from './supervision.ts';
@@ -73,6 +73,14 @@ export interface UnitRow {
   commitments: CommitmentCounts;
 }
 
+/** quality_review: reviewed answers and their grades on each dimension. */
+export interface QualityCounts {
+  reviewed: number;
+  compliance: Record<ReviewGrade, number>;
+  document: Record<ReviewGrade, number>;
+  effect: Record<ReviewGrade, number>;
+}
+
 export interface CategoryRow {
   rank: number;
   category: string;
@@ -106,8 +114,12 @@ export interface Stats extends SupervisionFigures {
   faceToFace: Rate;
   reassignment: { rate: Rate; approvedDecisions: number };
   coOpinions: { expected: number; received: number; rate: Rate };
+  /** co_opinion_evaluations: receipts by grade, and the first rating per co assignment. */
+  coOpinionEvaluations: { receipts: number; grades: Record<Grade, number>; rated: number; firstSatisfiedOrBasic: Rate };
   commitments: CommitmentCounts;
   overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
   categories: CategoryRow[];
   units: UnitRow[];
+  /** quality_review: all reviewed answers (`rate`: reviewed ÷ answers), and by unit (units with an answer). */
+  qualityReview: QualityCounts & { rate: Rate; byUnit: Array<QualityCounts & { unitId: string; unitName: string; answers: number }> };
 }

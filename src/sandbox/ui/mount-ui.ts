@@ -73,6 +73,16 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
     return back({ flash: `The sandbox clock moved ${days} day(s) forward: it is now ${formatTime(fake.clock().getTime())} (Beijing time).` });
   });
 
+  // Opens the person's private (p2p) chat with the bot, as Lark does when they first write to it.
+  app.post('/sandbox/ui/private-chat', async (c) => {
+    const form = await c.req.parseBody();
+    const as = String(form.as ?? '');
+    if (!fake.person(as)) return c.redirect(pageUrl({ as, error: 'Choose a person from the directory first.' }), 303);
+    const chat = fake.privateChatWith(as);
+    fake.state.version++;
+    return c.redirect(pageUrl({ as, chat: chat.chatId }), 303);
+  });
+
   app.post('/sandbox/ui/say', async (c) => {
     const form = await c.req.parseBody();
     const as = String(form.as ?? '');
@@ -83,7 +93,7 @@ export function mountSandboxUi(app: Hono, fake: FakeLark): void {
     const chat = fake.chat(chatId);
     if (!chat || !chat.members.includes(as)) return back({ error: 'Not a member of this chat.' });
     if (!text) return back({});
-    const result = await fake.events.sendMessageEvent({ chatId, senderOpenId: as, text, mentionBot: form.mention === '1' });
+    const result = await fake.events.sendMessageEvent({ chatId, senderOpenId: as, text, mentionBot: form.mention === '1', chatType: chat.chatType === 'p2p' ? 'p2p' : 'group' });
     if (!fake.message(result.messageId)) {
       fake.recordUserMessage({ chatId, senderOpenId: as, text, messageId: result.messageId });
     }

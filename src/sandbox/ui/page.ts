@@ -165,6 +165,7 @@ export function renderPage(fake: FakeLark, query: PageQuery): string {
 <form method="post" action="/sandbox/ui/clock"><input type="hidden" name="as" value="${escapeHtml(as)}">${chat ? `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}">` : ''}
 <label title="Cards age with it: past 14 days Lark no longer lets them be pressed or updated">Sandbox time ${escapeHtml(formatTime(fake.clock().getTime()))}${fake.clock.movedMs > 0 ? ` (moved ${escapeHtml(String(Math.round((fake.clock.movedMs / 86_400_000) * 100) / 100))} days)` : ''}</label>
 <input name="days" type="number" min="0.01" step="any" value="1" style="width:4em"> days <button class="btn">Advance</button></form>
+<form method="post" action="/sandbox/ui/private-chat"><input type="hidden" name="as" value="${escapeHtml(as)}"><button class="btn" title="Write to the bot in private: 我的待办, 我的建议">Private chat with ${escapeHtml(fake.botName)}</button></form>
 <span><a href="/sandbox/state">state JSON</a>${refused ? ` · ${refused} refused calls` : ''}</span></header>
 <main><nav>${chatLinks || '<p class="muted">No chats yet.</p>'}</nav><section>${flash}${body}</section></main>${toast}
 <script>${POLL}</script></body></html>`;

@@ -36,6 +36,9 @@ const CARD_ACTIONS = [
   'approve_review',
   'return_review',
   'dispute_contact',
+  'record_coordination',
+  'submit_quality_review',
+  'evaluate_co_opinion',
 ] as const satisfies readonly CardAction[];
 
 const actionValueSchema = z.object({
@@ -187,5 +190,18 @@ export function commandOfPress(
       return { type: 'return_review', answerId: value.id, reason: field(form, 'reason') };
     case 'dispute_contact':
       return { type: 'dispute_contact', contactId: value.id, reason: field(form, 'reason') };
+    case 'evaluate_co_opinion':
+      return { type: 'evaluate_co_opinion', opinionId: value.id, grade: field(form, 'grade'), comment: field(form, 'comment') };
+    case 'submit_quality_review':
+      return {
+        type: 'submit_quality_review',
+        answerId: value.id,
+        compliance: field(form, 'compliance'),
+        document: field(form, 'document'),
+        effect: field(form, 'effect'),
+        note: field(form, 'note'),
+      };
+    case 'record_coordination':
+      return { type: 'record_coordination', assignmentId: value.id, date: parseFormDate(field(form, 'date')), outcome: field(form, 'outcome') };
   }
 }

@@ -3,9 +3,10 @@
  * anything that calls Lark is queued in the outbox in the same transaction, so the answer to Lark
  * is quick and a redelivered event has its effect once.
  *
- * - `im.message.receive_v1`: every message in a group is stored; `@bot 进度` / `/status` posts the
- *   status board again, `@bot 帮助` / `/help` answers with the commands, `@bot 查 <words>` /
- *   `/search <words>` with the 查询结果 card of the knowledge base. The bot's own messages
+ * - `im.message.receive_v1`: every message is stored; in the bot's private chat (`chat_type`
+ *   p2p) `我的待办` / `/todo` and `我的建议` / `/mine` answer with the sender's lists; in a group
+ *   `@bot 进度` / `/status` posts the status board again, `@bot 帮助` / `/help` answers with the
+ *   commands, `@bot 查 <words>` / `/search <words>` with the 查询结果 card of the knowledge base. The bot's own messages
  *   (and other apps') are ignored.
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
  *   toast saying what happened or why not, and the pressed card as it is now.
@@ -20,6 +21,7 @@ import type { AppContext } from '../../app/context.ts';
 import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
 import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
 import { recordRefusedEvent } from '../../app/refused-events.ts';
+import { personalCommand, recordPrivateMessage } from '../../app/personal-lists.ts';
 import { DomainError } from '../../core/errors.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import { chatEventHandlers } from './chat-events.ts';
@@ -61,6 +63,9 @@ const SUCCESS: Record<ActionValue['a'], [string, string]> = {
   approve_review: ['答复已复核通过，已送代表评价', 'Review passed; the answer was sent to the deputies'],
   return_review: ['答复已退回重办', 'Answer returned for re-handling'],
   dispute_contact: ['已标记该沟通记录不属实', 'Contact record disputed'],
+  record_coordination: ['协调结果已登记', 'Coordination recorded'],
+  submit_quality_review: ['质量评审已提交', 'Quality review submitted'],
+  evaluate_co_opinion: ['协办意见评价已提交', 'Co-handler opinion evaluated'],
 };
 
 const toast = (type: 'success' | 'error' | 'info' | 'warning', zh: string, en: string) => ({ type, content: zh, i18n: { zh_cn: zh, en_us: en } });
@@ -90,23 +95,23 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     const m = ev.message;
     if (ev.sender.sender_type !== 'user') return {}; // the bot's own messages, and other apps'
     const text = messageText(m.message_type, m.content);
-    const { queued } = await recordGroupMessage(
-      ctx,
-      deps.messages,
-      {
-        messageId: m.message_id,
-        chatId: m.chat_id,
-        senderOpenId: ev.sender.sender_id?.open_id ?? null,
-        msgType: m.message_type,
-        text,
-        content: m.content,
-        rootId: m.root_id ?? null,
-        parentId: m.parent_id ?? null,
-        threadId: m.thread_id ?? null,
-        sentAt: larkTime(m.create_time, ctx.clock()),
-      },
-      textCommand(text, (m.mentions ?? []).length > 0),
-    );
+    const message = {
+      messageId: m.message_id,
+      chatId: m.chat_id,
+      senderOpenId: ev.sender.sender_id?.open_id ?? null,
+      msgType: m.message_type,
+      text,
+      content: m.content,
+      rootId: m.root_id ?? null,
+      parentId: m.parent_id ?? null,
+      threadId: m.thread_id ?? null,
+      sentAt: larkTime(m.create_time, ctx.clock()),
+    };
+    // The bot's private chat: 我的待办 / 我的建议 (SPEC §5), answered to the sender alone.
+    const { queued } =
+      m.chat_type === 'p2p'
+        ? await recordPrivateMessage(ctx, deps.messages, message, personalCommand(text))
+        : await recordGroupMessage(ctx, deps.messages, message, textCommand(text, (m.mentions ?? []).length > 0));
     if (queued) deps.onQueued();
     return {};
   }

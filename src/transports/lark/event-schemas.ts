@@ -40,6 +40,8 @@ export const messageEventSchema = z.object({
     parent_id: larkId.optional(),
     thread_id: larkId.optional(),
     chat_id: larkId,
+    /** `p2p` in the bot's private chat with a person, `group` in a group (API.md §2). */
+    chat_type: z.string().max(32).optional(),
     create_time: larkMillis.optional(),
     message_type: z.string().regex(/^[a-z_]{1,32}$/, 'a message type such as text'),
     content: z.string().max(MESSAGE_CONTENT_LIMIT),
