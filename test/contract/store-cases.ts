@@ -44,6 +44,7 @@ import { newId } from '../../src/core/ids.ts';
 import { newCommitment } from '../../src/core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../../src/core/model.ts';
 import { UNCATEGORISED } from '../../src/core/stats/compute.ts';
+import { AUDIT_CHAIN_CASES } from './audit-chain-cases.ts';
 import { GROUP_CASES } from './group-cases.ts';
 import { canonical, caught, count, idLabels, NOW, returning, roles, sampleRows, seed, throwing, TODAY, type CaseWorld, type StoreCase } from './case-kit.ts';
 
@@ -1031,6 +1032,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:01:00.000Z',
           receivedAt: '2026-02-10T01:01:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
         {
           messageId: 'om_2',
@@ -1046,6 +1049,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:03:00.000Z',
           receivedAt: '2026-02-10T01:03:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
         {
           messageId: 'om_3',
@@ -1061,6 +1066,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:04:00.000Z',
           receivedAt: '2026-02-10T01:04:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
         {
           messageId: 'om_bot',
@@ -1076,6 +1083,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:06:00.000Z',
           receivedAt: '2026-02-10T01:06:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
       ],
     },
@@ -1497,7 +1506,7 @@ const APP: StoreCase[] = [
 ];
 
 /** Every case, by name; the same list on both drivers. */
-export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...APP, ...GROUP_CASES];
+export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...APP, ...GROUP_CASES, ...AUDIT_CHAIN_CASES];
 
 export function storeCase(name: string): StoreCase | undefined {
   return STORE_CASES.find((c) => c.name === name);
