@@ -84,6 +84,18 @@ const PAGE = 500;
  * hash after a sealed row, a gap in seq, or a hash that does not match names the first broken row.
  */
 export function verifyAuditChain(db: Pick<DbOrTx, 'select'>): AuditVerdict {
+  const walk = auditChainWalk(db);
+  for (;;) {
+    const verdict = walk.next();
+    if (verdict) return verdict;
+  }
+}
+
+/**
+ * The same walk one page per `next()` (undefined until the verdict), so a server can let other
+ * work run between pages instead of holding its event loop for the whole log.
+ */
+export function auditChainWalk(db: Pick<DbOrTx, 'select'>, pageSize = PAGE): { next(): AuditVerdict | undefined } {
   const t = schema.auditLog;
   let previous = GENESIS;
   let expectedSeq: number | null = null;
@@ -91,7 +103,7 @@ export function verifyAuditChain(db: Pick<DbOrTx, 'select'>): AuditVerdict {
   let sealed = 0;
   let unsealed = 0;
   let after = 0;
-  for (;;) {
+  const next = (): AuditVerdict | undefined => {
     const page = db
       .select({
         seq: t.seq,
@@ -114,7 +126,7 @@ export function verifyAuditChain(db: Pick<DbOrTx, 'select'>): AuditVerdict {
       .from(t)
       .where(gt(t.seq, after))
       .orderBy(asc(t.seq))
-      .limit(PAGE)
+      .limit(pageSize)
       .all();
     for (const row of page) {
       rows += 1;
@@ -133,8 +145,9 @@ export function verifyAuditChain(db: Pick<DbOrTx, 'select'>): AuditVerdict {
       expectedSeq = row.seq + 1;
       sealed += 1;
     }
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) return { ok: true, rows, sealed, unsealed, lastHash: previous };
     after = page[page.length - 1]!.seq;
-  }
-  return { ok: true, rows, sealed, unsealed, lastHash: previous };
+    return undefined;
+  };
+  return { next };
 }

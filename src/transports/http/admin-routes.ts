@@ -17,6 +17,7 @@ import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
+import { verifyAuditLog } from '../../app/audit.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -129,6 +130,9 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     onQueued();
     return c.json(aggregate.assignments.find((a) => a.id === c.req.param('id')));
   });
+
+  /** Not in SPEC §7 (it is silent); README "The audit log": 200 with the verdict either way, `ok` says which. */
+  api.get('/audit/verify', async (c) => c.json(await verifyAuditLog(ctx)));
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
     const { status } = c.req.valid('query');
