@@ -38,7 +38,7 @@ export function cardExpired(sentAt: string | null, now: Date): boolean {
 }
 
 /** The kinds of card that never outlive Lark's 14 days: they say what was true that day, and are never updated. */
-export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest'] as const satisfies readonly CardKind[];
+export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest', 'escalations'] as const satisfies readonly CardKind[];
 
 /** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
 const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
@@ -82,6 +82,7 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
       return agg.commitments.some((c) => c.id === card.subjectId && (c.state === 'confirmed' || c.state === 'done_claimed'));
     case 'reminder':
     case 'digest':
+    case 'escalations':
     case 'closing':
       return false;
   }

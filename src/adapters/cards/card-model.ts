@@ -4,6 +4,7 @@
  * templates in cards/. Button labels and form field names are part of the contract: see SPEC §5.
  */
 import type { CardKind } from '../../core/card-kind.ts';
+import type { DeadlineKind } from '../../core/deadlines/policy.ts';
 
 export type { CardKind };
 
@@ -211,6 +212,37 @@ export interface DigestModel {
 }
 
 /**
+ * The escalations of one sweep, gathered for the supervisors' group (issue 11): every item
+ * escalated that day on one card, by unit, each with a link to its group; split into `parts`
+ * cards only when one would exceed Lark's card limits (src/adapters/cards/kinds/escalations.ts).
+ */
+export interface EscalationsModel {
+  kind: 'escalations';
+  today: string;
+  /** This card's place among the day's cards (1-based) and how many there are. */
+  part: number;
+  parts: number;
+  /** Items on all the day's cards. */
+  total: number;
+  units: Array<{ unitName: string; items: EscalatedItem[] }>;
+}
+
+export interface EscalatedItem {
+  number: string;
+  /** Shown for a classified suggestion too, as on its other cards; its body never is. */
+  title: string;
+  classified: boolean;
+  level: 'escalation' | 'escalation2';
+  deadlineKind: DeadlineKind;
+  deadline: Bilingual;
+  due: string;
+  daysLeft: number;
+  workingDaysOverdue: number;
+  /** Lark applink opening the suggestion's group; null while the group does not exist. */
+  groupLink: string | null;
+}
+
+/**
  * What an earlier copy of a re-posted card becomes (SPEC §4: Lark cards can be used for 14 days):
  * no buttons, the card's title, and when the current copy was posted.
  */
@@ -218,7 +250,7 @@ export interface SupersededModel {
   kind: 'superseded';
   suggestion: CardSuggestion;
   /** The kind of the card that was re-posted. */
-  cardKind: Exclude<CardKind, 'reminder' | 'digest'>;
+  cardKind: Exclude<CardKind, 'reminder' | 'digest' | 'escalations'>;
   /** When the current copy was posted, as people read it (local `YYYY-MM-DD HH:mm`). */
   repostedAt: string;
 }
@@ -229,4 +261,4 @@ export interface SupersededModel {
  */
 type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type MustHold<T extends true> = T;
-export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind']>>;
+export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind'] | EscalationsModel['kind']>>;

@@ -28,6 +28,7 @@ export { CARD_ELEMENT_LIMIT, CARD_SIZE_LIMIT, cardSizeBytes, countCardElements }
 export type { Json, JsonObject, LarkCard } from './engine/card-json.ts';
 export { escapeMarkdown } from './engine/card-text.ts';
 export { renderDigestCard } from './kinds/digest.ts';
+export { packEscalations, renderEscalationsCard } from './kinds/escalations.ts';
 export { BUTTON_LABELS, FORM_FIELDS } from './labels.ts';
 
 /** The builder of each card kind. */

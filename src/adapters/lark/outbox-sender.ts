@@ -6,7 +6,7 @@
  * crash between sending and recording never sends twice: the retry gets the original back.
  */
 import type { WorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
-import { renderCard, renderDigestCard } from '../cards/render-card.ts';
+import { renderCard, renderDigestCard, renderEscalationsCard } from '../cards/render-card.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';
 import type { SqliteDb } from '../sqlite/db.ts';
@@ -20,6 +20,7 @@ import { storeBotMessage } from '../sqlite/message-store.ts';
 import { renderPostedCard } from '../cards/posted-card.ts';
 import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import type { OutboxPayload } from '../sqlite/outbox-payload.ts';
 import { limitsOf, type PacingRules } from './lark-pacing.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 
@@ -128,7 +129,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (card.messageId) throw new NothingToDo('already sent');
         const chatId = p.chatId ?? requireChat(row);
-        const content = p.model ? JSON.stringify(p.model.kind === 'digest' ? renderDigestCard(p.model) : renderCard(p.model)) : renderStoredCard(card);
+        const content = p.model ? JSON.stringify(renderQueuedCard(p.model)) : renderStoredCard(card);
         const sent = await lark.sendMessage({ chatId, msgType: 'interactive', content, uuid: row.id });
         return {
           result: { messageId: sent.messageId },
@@ -142,7 +143,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
-        if (card.kind === 'reminder' || card.kind === 'digest') throw new NothingToDo('a reminder or digest is not updated');
+        if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'escalations') throw new NothingToDo('a reminder, digest or escalations card is not updated');
         if (cardExpired(card.sentAt, deps.clock())) throw new NothingToDo(`Lark no longer updates a card sent more than ${CARD_LIFETIME_DAYS} days ago (230031)`);
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
         return { result: { messageId: card.messageId } };
@@ -324,4 +325,11 @@ function notReady(message: string): never {
 
 function nothing(message: string): never {
   throw new NothingToDo(message);
+}
+
+/** A card whose content was fixed when queued. */
+function renderQueuedCard(model: NonNullable<Extract<OutboxPayload, { kind: 'send_card' }>['model']>) {
+  if (model.kind === 'digest') return renderDigestCard(model);
+  if (model.kind === 'escalations') return renderEscalationsCard(model);
+  return renderCard(model);
 }
