@@ -251,6 +251,7 @@ function postEscalations(
             deadlineKind: r.kind,
             deadline: DEADLINE_LABELS[r.kind],
             due: r.dueOn,
+            day: r.day,
             daysLeft: r.daysLeft,
             workingDaysOverdue: r.workingDaysOverdue,
             groupLink: chat ? chatApplink(chat, deps.larkBaseUrl) : null,

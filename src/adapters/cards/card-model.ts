@@ -236,6 +236,8 @@ export interface EscalatedItem {
   deadlineKind: DeadlineKind;
   deadline: Bilingual;
   due: string;
+  /** The day the escalation fell due (earlier than today when no sweep ran that day). */
+  day: string;
   daysLeft: number;
   workingDaysOverdue: number;
   /** Lark applink opening the suggestion's group; null while the group does not exist. */
