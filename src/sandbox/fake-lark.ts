@@ -7,6 +7,7 @@
  * limits, the error envelope), one file per API group keeps the endpoints' own rules. This file
  * puts them together with the control API under /sandbox/ and the controls tests use directly.
  */
+import { refuseCrossOrigin } from './same-origin.ts';
 import { Hono } from 'hono';
 import { isMovableClock, movableClock, type Clock, type MovableClock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
@@ -155,6 +156,8 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
   };
 
   const app = new Hono();
+  // Before every route: no other site may drive the sandbox through a visitor's browser.
+  refuseCrossOrigin(app);
   serveOpenApi(app, core, faults);
 
   // ---- control API for tests and manual use --------------------------------------------------
