@@ -3,7 +3,7 @@
  * status board again and `@bot 帮助` (or `/help`) answers with the commands, queued in the same
  * transaction as the message, so a redelivered message neither is stored twice nor answered twice.
  */
-import type { IncomingMessage, MessageRecorder } from '../adapters/sqlite/message-store.ts';
+import { markMessageRecalled, type IncomingMessage, type MessageRecorder, type RecallOutcome } from '../adapters/sqlite/message-store.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
 import type { AppContext } from './context.ts';
 
@@ -35,4 +35,16 @@ export async function recordGroupMessage(
     });
   const outcome = await recorder.record(message, now, answer);
   return { stored: outcome.stored, queued };
+}
+
+/**
+ * A message recalled in a group (im.message.recalled_v1): kept with its text, marked recalled
+ * with when and by whom Lark says. A recall of a message duban never stored (one sent before the
+ * bot joined) changes nothing.
+ */
+export function recordRecall(
+  ctx: Pick<AppContext, 'db'>,
+  recall: { messageId: string; recalledAt: string; recallType: string | null },
+): RecallOutcome {
+  return ctx.db.transaction((tx) => markMessageRecalled(tx, recall.messageId, recall.recalledAt, recall.recallType));
 }

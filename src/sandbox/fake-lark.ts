@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { isMovableClock, movableClock, type Clock, type MovableClock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
 import { mountChatControls } from './chat-controls.ts';
+import { mountRecallControls } from './recall-controls.ts';
 import { pressRefusal } from './card-lifetime.ts';
 import { mountClockRoutes } from './clock-routes.ts';
 import type { EventSender } from './event-sender.ts';
@@ -287,6 +288,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
   };
 
   mountChatControls(app, fake);
+  mountRecallControls(app, fake);
   mountSandboxUi(app, fake);
   return fake;
 }

@@ -6,6 +6,7 @@
  * - `im.message.receive_v1`: every message in a group is stored; `@bot 进度` / `/status` posts the
  *   status board again, `@bot 帮助` / `/help` answers with the commands. The bot's own messages
  *   (and other apps') are ignored.
+ * - `im.message.recalled_v1`: the stored message is marked recalled (when, by whom); its text stays.
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
  *   toast saying what happened or why not, and the pressed card as it is now.
  * - the bot removed from a group, the group disbanded, the bot added back: chat-events.ts.
@@ -16,7 +17,7 @@ import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
 import { assignmentForPresser, auditUnreadablePress, currentCard, supersededCardRefusal } from '../../app/card-presses.ts';
 import type { AppContext } from '../../app/context.ts';
 import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
-import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
+import { recordGroupMessage, recordRecall, type TextCommand } from '../../app/group-messages.ts';
 import { DomainError } from '../../core/errors.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import { chatEventHandlers } from './chat-events.ts';
@@ -68,6 +69,14 @@ interface MessageEvent {
   };
 }
 
+/** im.message.recalled_v1: `recall_time` in ms as a string, `recall_type` who recalled it. */
+interface RecallEvent {
+  message_id?: unknown;
+  chat_id?: unknown;
+  recall_time?: string;
+  recall_type?: unknown;
+}
+
 interface CardActionEvent {
   operator?: { open_id?: string };
   action?: { value?: unknown; form_value?: Record<string, unknown>; name?: string };
@@ -105,6 +114,21 @@ export function createEventHandlers(deps: EventHandlerDeps) {
       textCommand(text, (m.mentions ?? []).length > 0),
     );
     if (queued) deps.onQueued();
+    return {};
+  }
+
+  function handleRecall(envelope: LarkEnvelope): unknown {
+    const ev = envelope.event as RecallEvent;
+    if (typeof ev.message_id !== 'string' || !ev.message_id) {
+      logger.warn({ eventId: envelope.header.event_id }, 'recall event without message_id: ignored');
+      return {};
+    }
+    const outcome = recordRecall(ctx, {
+      messageId: ev.message_id,
+      recalledAt: larkTime(ev.recall_time, ctx.clock()),
+      recallType: typeof ev.recall_type === 'string' ? ev.recall_type : null,
+    });
+    logger.info({ eventId: envelope.header.event_id, messageId: ev.message_id, outcome }, 'message recalled');
     return {};
   }
 
@@ -148,6 +172,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     Object.entries({
       'im.message.receive_v1': handleMessage,
       'card.action.trigger': handleCardAction,
+      'im.message.recalled_v1': handleRecall,
       ...chatEventHandlers(ctx, deps.onQueued),
     }),
   );
