@@ -89,7 +89,8 @@ function written(w: World, sinceSeq: number): string[] {
     const p = row.payload as OutboxPayload;
     if (p.kind !== 'send_card' && p.kind !== 'patch_card') return `unexpected ${p.kind}`;
     const card = cardRecord(w.db, p.cardMessageId)!;
-    if (card.kind === 'reminder') return `reminder`;
+    // Reminders and the supervisors' gathered escalations say what was true that day: never re-posted.
+    if (card.kind === 'reminder' || card.kind === 'escalations') return card.kind;
     const name = cardName(w, card.kind, card.subjectId);
     return p.kind === 'send_card' ? `post ${name}` : `update ${name}${card.supersededBy ? ' (old copy)' : ''}`;
   });

@@ -785,3 +785,48 @@ describe('sandbox end to end: UI → event sender → bot → fake', () => {
     expect(html).toContain('moved 14.1 days');
   });
 });
+
+describe('the sandbox UI accepts presses and posts only from its own origin', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let sandbox: RunningSandbox;
+  afterEach(async () => {
+    await sandbox?.close();
+    await receiver?.close();
+  });
+
+  it('a cross-origin POST gets 403 and changes nothing; the page itself (same origin) and non-browser clients are served', async () => {
+    receiver = await startReceiver(ENCRYPT_KEY);
+    sandbox = await startSandbox({ appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: VT, webhookUrl: () => receiver.url, directory: DIRECTORY });
+    const client = new lark.Client({ appId: APP_ID, appSecret: APP_SECRET, domain: sandbox.url, logger: quiet, cache: new lark.DefaultCache() });
+    const chatId = (await client.im.v1.chat.create({ params: { uuid: 'origin' }, data: { name: 'origin', user_id_list: [ALICE, BOB] } })).data!.chat_id!;
+    const say = (headers: Record<string, string>, text: string) =>
+      fetch(`${sandbox.url}/sandbox/ui/say`, { method: 'POST', body: new URLSearchParams({ as: ALICE, chat: chatId, text }), redirect: 'manual', headers });
+    const port = new URL(sandbox.url).port;
+
+    const refused: Array<Record<string, string>> = [
+      { origin: 'http://evil.example' },
+      { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'null' },
+      // A DNS name rebound to 127.0.0.1: same host and port as the request, but not loopback.
+      { origin: `http://rebound.example:${port}`, host: `rebound.example:${port}` },
+    ];
+    for (const headers of refused) {
+      const res = await say(headers, 'forged');
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(((await res.json()) as { error: string }).error).toMatch(/only from its own page/);
+    }
+    const clock = await fetch(`${sandbox.url}/sandbox/clock`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{"advance_days":1}' });
+    expect(clock.status).toBe(403);
+    expect(sandbox.fake.messagesIn(chatId)).toHaveLength(0);
+    expect(receiver.received).toHaveLength(0);
+
+    // The page's own form post, as a browser sends it, and a client that is no browser.
+    expect((await say({ origin: sandbox.url, 'sec-fetch-site': 'same-origin' }, 'from the page')).status).toBe(303);
+    expect((await say({}, 'from a script')).status).toBe(303);
+    expect(sandbox.fake.messagesIn(chatId).map((m) => JSON.parse(m.content).text)).toEqual(['from the page', 'from a script']);
+    // Reading stays open, and the Open API still answers the bot.
+    expect((await fetch(`${sandbox.url}/?as=${ALICE}&chat=${chatId}`, { headers: { origin: 'http://evil.example' } })).status).toBe(200);
+  });
+});

@@ -21,7 +21,7 @@ import { DomainError } from '../src/core/errors.ts';
 import type { Command } from '../src/core/lifecycle/index.ts';
 import { defaultPolicy, type Policy } from '../src/core/deadlines/policy.ts';
 import type { OutboxPayload } from '../src/adapters/sqlite/outbox-payload.ts';
-import { renderCard } from '../src/adapters/cards/render-card.ts';
+import { renderCard, renderEscalationsCard } from '../src/adapters/cards/render-card.ts';
 import { sweep, type SweepResult } from '../src/app/sweep.ts';
 import { auditOfSuggestion } from '../src/adapters/sqlite/audit-store.ts';
 import {
@@ -78,9 +78,9 @@ function expectedLines(number: string) {
     /** Lark urgent (加急) on the day's overdue card. */
     urgent: (day: string, channel: 'app' | 'sms', deadline: string, due: string, to: string) =>
       `${day} urgent ${channel} on the overdue card of ${deadline} due ${due} @${to}`,
-    /** The escalation card in the supervisors' group (no @-mentions there). */
+    /** An item on the day's escalations card in the supervisors' group. */
     supervisors: (day: string, level: 'escalation' | 'escalation2', deadline: string, due: string, daysLeft: number) =>
-      `${day} supervisors ${level} ${deadline} due ${due} (${days(daysLeft)}) «${TITLE[level]} · 第${number}号» ${TEXT[kindOf(deadline)]}`,
+      `${day} supervisors ${level} ${deadline} due ${due} (${days(daysLeft)}) «第${number}号» ${TEXT[kindOf(deadline)].split('：')[0]}`,
   };
 }
 
@@ -373,15 +373,28 @@ describe('a whole year of daily sweeps for one suggestion', () => {
     expect(keyed.map((k) => k.key).sort()).toEqual(reported.map((r) => r.key).sort());
     expect(reported.length).toBe(reminders.filter((l) => !l.includes(' urgent ')).length);
 
-    // The cards: group cards @-mention their recipients and show the deadline; the supervisors'
-    // copy mentions no one; 督办通知 is a red card.
-    const cards = w.db
+    // The cards: group cards @-mention their recipients and show the deadline; the escalations
+    // go to the supervisors' group on the day's gathered card, which mentions no one and marks
+    // 督办通知.
+    const payloads = w.db
       .select()
       .from(schema.outbox)
       .all()
-      .map((r) => r.payload as OutboxPayload)
-      .filter((p): p is Extract<OutboxPayload, { kind: 'send_card' }> => p.kind === 'send_card' && p.model?.kind === 'reminder');
-    expect(cards).toHaveLength(reported.length);
+      .map((r) => r.payload as OutboxPayload);
+    const cards = payloads.filter((p): p is Extract<OutboxPayload, { kind: 'send_card' }> => p.kind === 'send_card' && p.model?.kind === 'reminder');
+    const escalations = reported.filter((r) => r.toSupervisors);
+    expect(cards).toHaveLength(reported.length - escalations.length);
+    const gathered = payloads.filter((p): p is Extract<OutboxPayload, { kind: 'send_card' }> => p.kind === 'send_card' && p.model?.kind === 'escalations');
+    expect(new Set(gathered.map((g) => g.model?.kind === 'escalations' && g.model.today)).size, 'one card per sweep day').toBe(gathered.length);
+    for (const g of gathered) {
+      if (g.model?.kind !== 'escalations') throw new Error('not an escalations card');
+      expect(g.chatId).toBe(SUPERVISORS_CHAT);
+      const json = JSON.stringify(renderEscalationsCard(g.model));
+      expect(json).not.toContain('<at ');
+      expect(renderEscalationsCard(g.model).header.template).toBe('red');
+      for (const i of g.model.units.flatMap((u) => u.items)) if (i.level === 'escalation2') expect(json).toContain(`【督办通知】`);
+    }
+    expect(gathered.flatMap((g) => (g.model?.kind === 'escalations' ? g.model.units.flatMap((u) => u.items) : [])).length).toBe(escalations.length);
     const COLOUR = { notice: 'blue', warning: 'yellow', overdue: 'red', escalation: 'red', escalation2: 'red' } as const;
     for (const { model, chatId } of cards) {
       if (model?.kind !== 'reminder') throw new Error('not a reminder');
@@ -393,13 +406,9 @@ describe('a whole year of daily sweeps for one suggestion', () => {
         expect(model.mentions.length).toBeGreaterThan(0);
         for (const openId of model.mentions) expect(json).toContain(`<at id=${openId}></at>`);
       } else {
-        expect(chatId).toBe(SUPERVISORS_CHAT);
-        expect(['escalation', 'escalation2']).toContain(model.level);
-        expect(json).not.toContain('<at id=');
+        throw new Error(`a reminder card to another chat: ${chatId}`);
       }
     }
-    const notice = cards.find((c) => c.model?.kind === 'reminder' && c.model.level === 'escalation2')!.model!;
-    expect(JSON.stringify(renderCard(notice as Parameters<typeof renderCard>[0]))).toContain('**督办通知**：以下事项长期逾期未办，现予书面督办。');
 
     expect(elapsed, 'the year walk should take seconds').toBeLessThan(15_000);
   });
@@ -727,8 +736,9 @@ describe('the dry run', () => {
     expect(written.lines).toEqual([
       card('2025-10-10', 'overdue', 'sign@jtw', '2025-09-29', -11, JTW_ALL),
       urgent('2025-10-10', 'app', 'sign@jtw', '2025-09-29', JTW_ALL),
-      supervisors('2025-10-10', 'escalation', 'sign@jtw', '2025-09-29', -11),
       '2025-10-10 card notice reassign_window@jtw due 2025-10-16 (+6) [day 2025-10-09] @jtw.liaison1,jtw.liaison2 «提醒 · 第0904号» 申请改办期限：如需申请改办，请在期限内提出',
+      // The day's escalations are gathered on one card, queued after the group's cards.
+      supervisors('2025-10-10', 'escalation', 'sign@jtw', '2025-09-29', -11),
       '2025-10-10 board patch',
     ]);
     // The card counts the days past due as the reminder does: 11 days, 3 of them working days
@@ -757,7 +767,7 @@ describe('policies', () => {
       // never sent — no sweep ran then — so it goes out now, on today's card).
       card('2025-10-17', 'overdue', 'sign@jtw', '2025-09-29', -18, JTW_ALL),
       '2025-10-17 urgent app on the overdue card of sign@jtw due 2025-09-29 @jtw.liaison1,jtw.liaison2,jtw.head',
-      '2025-10-17 supervisors escalation sign@jtw due 2025-09-29 (-18) [day 2025-10-10] «督办 · 第0905号» 签收：请尽快签收',
+      '2025-10-17 supervisors escalation sign@jtw due 2025-09-29 (-18) [day 2025-10-10] «第0905号» 签收',
       // Mon 10-20, the 10th: 督办通知 to the supervisors and, with this policy, urgent by SMS.
       card('2025-10-20', 'overdue', 'sign@jtw', '2025-09-29', -21, JTW_ALL),
       urgent('2025-10-20', 'sms', 'sign@jtw', '2025-09-29', JTW_ALL),

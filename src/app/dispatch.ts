@@ -127,7 +127,8 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
             details: { code: error.code, en: error.en },
           },
         ]);
-      });
+        // Immediate: the audit chain reads its last row before writing (audit-chain.ts).
+      }, { behavior: 'immediate' });
     }
     throw error;
   }

@@ -326,7 +326,8 @@ export function renderDossierMarkdown(detail: SuggestionDetail, options: Dossier
     out.push(
       `群内共有消息${messages.length}条，其中成员发言${userMessages.length}条如下（机器人卡片${messages.length - userMessages.length}条从略）。`,
       '',
-      table(['时间', '发言人', '内容'], userMessages.map((m) => [time(m.at), person(m.sender), user(m.text)])),
+      // A recalled message stays in the record, its text kept, marked with when it was recalled.
+      table(['时间', '发言人', '内容'], userMessages.map((m) => [time(m.at), person(m.sender), m.recalledAt ? `${user(m.text)}（已于 ${time(m.recalledAt)} 撤回）` : user(m.text)])),
       '',
     );
   }

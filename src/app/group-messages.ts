@@ -4,7 +4,7 @@
  * `/search <words>`) with the 查询结果 card of the knowledge base, queued in the same
  * transaction as the message, so a redelivered message neither is stored twice nor answered twice.
  */
-import type { IncomingMessage, MessageRecorder } from '../adapters/sqlite/message-store.ts';
+import { markMessageRecalled, type IncomingMessage, type MessageRecorder, type RecallOutcome } from '../adapters/sqlite/message-store.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
 import type { AppContext } from './context.ts';
 import type { DbOrTx } from '../adapters/sqlite/db.ts';
@@ -56,4 +56,16 @@ function answerSearch(db: DbOrTx, suggestionId: string, messageId: string, query
     return;
   }
   outbox.postCard({ suggestionId, kind: 'search_results', subjectId: messageId, model: searchResultsCard(db, query) }, now);
+}
+
+/**
+ * A message recalled in a group (im.message.recalled_v1): kept with its text, marked recalled
+ * with when and by whom Lark says. A recall of a message duban never stored (one sent before the
+ * bot joined) changes nothing.
+ */
+export function recordRecall(
+  ctx: Pick<AppContext, 'db'>,
+  recall: { messageId: string; recalledAt: string; recallType: string | null },
+): RecallOutcome {
+  return ctx.db.transaction((tx) => markMessageRecalled(tx, recall.messageId, recall.recalledAt, recall.recallType));
 }

@@ -95,6 +95,9 @@ function messagesOf(ctx: QueryRuntime, suggestionId: string) {
       rootId: m.rootId,
       parentId: m.parentId,
       threadId: m.threadId,
+      /** When the message was recalled in Lark (its text is kept), or null. */
+      recalledAt: m.recalledAt,
+      recallType: m.recallType,
     }));
 }
 

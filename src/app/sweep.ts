@@ -12,7 +12,10 @@
  * The sweep also keeps the cards people still need alive in Lark (src/app/living-cards.ts), every
  * day, rest days included.
  */
-import type { CardModel, CardSuggestion } from '../adapters/cards/card-model.ts';
+import type { CardModel, CardSuggestion, EscalatedItem } from '../adapters/cards/card-model.ts';
+import { chatApplink } from '../adapters/cards/kinds/escalations.ts';
+import { packEscalations } from '../adapters/cards/render-card.ts';
+import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 import type { AppContext } from './context.ts';
 import { refreshLivingCards, type LivingCardsResult } from './living-cards.ts';
 import { sendPersonalDigests, type PersonalDigest } from './personal-lists.ts';
@@ -90,7 +93,7 @@ export interface SweepDeps {
    * must leave nothing behind (test/chaos.test.ts kills the process when it is logged).
    */
   onTransactionOpen?: () => void;
-  /** For the links to the groups in the personal digest (LARK_BASE_URL). */
+  /** Where the links to groups point, on the escalations card and in the personal digest (LARK_BASE_URL: Feishu or Lark). */
   larkBaseUrl?: string | undefined;
 }
 
@@ -217,6 +220,7 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
     () => {
       deps.onTransactionOpen?.();
       const overdueCards = new Map<string, string>();
+      const escalated: Array<{ reminder: PlannedReminder; model: Extract<CardModel, { kind: 'reminder' }> }> = [];
       for (const r of result.reminders) {
         if (!store.claimReminder(r, at)) continue; // a concurrent sweep sent it
         claimedKeys.add(r.key);
@@ -233,18 +237,17 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
           mentions: r.recipients,
         };
         // Escalations ride on the day's overdue card (queued just before, in this loop); the
-        // group sees one card a day, the supervisors' group sees the escalation.
+        // group sees one card a day, the supervisors' group the day's escalations gathered.
         if (r.toSupervisors) {
           const todays = overdueCards.get(`${r.subjectId}|${r.kind}`);
           if (r.urgent && todays) outbox.enqueue(r.suggestionId, { kind: 'urgent', cardMessageId: todays, openIds: r.urgent.openIds, channel: r.urgent.channel }, now);
-          if (deps.supervisorChatId) {
-            outbox.postCard({ suggestionId: r.suggestionId, kind: 'reminder', subjectId: `${r.key}|supervisors`, chatId: deps.supervisorChatId, model: { ...model, mentions: [] } }, now);
-          }
+          escalated.push({ reminder: r, model });
           continue;
         }
         const cardMessageId = outbox.postCard({ suggestionId: r.suggestionId, kind: 'reminder', subjectId: r.key, model }, now);
         if (r.level === 'overdue') overdueCards.set(`${r.subjectId}|${r.kind}`, cardMessageId);
       }
+      if (deps.supervisorChatId) postEscalations(deps, deps.supervisorChatId, escalated, result.today, now);
       for (const light of result.lights) {
         if (!store.claimBoardLight(light.suggestionId, light.from, light.to)) continue;
         claimedLights.add(light.suggestionId);
@@ -256,6 +259,50 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
   // What this sweep actually sent: a concurrent sweep may have sent some of what it planned.
   result.reminders = result.reminders.filter((r) => claimedKeys.has(r.key));
   result.lights = result.lights.filter((l) => claimedLights.has(l.suggestionId));
+}
+
+/**
+ * The supervisors' group gets the day's escalations on one card (split only past Lark's limits),
+ * by unit, each item linking to its group — not a card per item. Keyed by the sweep's moment: a
+ * later sweep the same day posts only what it escalated itself, which is usually nothing.
+ */
+function postEscalations(
+  deps: SweepDeps,
+  chatId: string,
+  escalated: Array<{ reminder: PlannedReminder; model: Extract<CardModel, { kind: 'reminder' }> }>,
+  today: string,
+  now: Date,
+): void {
+  if (escalated.length === 0) return;
+  const byUnit = groupBy(escalated, (e) => e.model.unitName);
+  const units = [...byUnit]
+    .sort(([a], [b]) => a.localeCompare(b, 'zh-CN'))
+    .map(([unitName, items]) => ({
+      unitName,
+      items: items
+        .sort((a, b) => a.reminder.number.localeCompare(b.reminder.number, 'zh-CN', { numeric: true }) || a.reminder.key.localeCompare(b.reminder.key))
+        .map(({ reminder: r, model }): EscalatedItem => {
+          const chat = chatOfSuggestion(deps.db, r.suggestionId);
+          return {
+            number: r.number,
+            title: r.title,
+            classified: model.suggestion.classified,
+            level: r.level === 'escalation2' ? 'escalation2' : 'escalation',
+            deadlineKind: r.kind,
+            deadline: DEADLINE_LABELS[r.kind],
+            due: r.dueOn,
+            day: r.day,
+            daysLeft: r.daysLeft,
+            workingDaysOverdue: r.workingDaysOverdue,
+            groupLink: chat ? chatApplink(chat, deps.larkBaseUrl) : null,
+          };
+        }),
+    }));
+  const outbox = outboxWriter(deps.db);
+  const at = now.toISOString();
+  for (const card of packEscalations(today, units)) {
+    outbox.postCard({ suggestionId: null, kind: 'escalations', subjectId: `escalations|${today}|${at}|${card.part}/${card.parts}`, chatId, model: card }, now);
+  }
 }
 
 function memoize<T>(f: (key: string) => T): (key: string) => T {

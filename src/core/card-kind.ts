@@ -1,5 +1,5 @@
 /**
- * The kinds of card duban posts: one per CardModel variant plus the weekly digest. They live in the
+ * The kinds of card duban posts: one per CardModel variant plus the weekly digest and the gathered escalations. They live in the
  * core because effects (EffectDraft's CardRef) name the card to post or refresh by kind, and the
  * core may not import from the adapters that render them. card-model.ts checks at compile time
  * that its view models cover exactly these kinds.
@@ -26,6 +26,8 @@ export const CARD_KINDS = [
   'quality_review',
   /** 协办意见, in the suggestion's group when a co unit submits its opinion. */
   'co_opinion',
+  /** The day's escalations gathered for the supervisors' group (src/app/sweep.ts). */
+  'escalations',
 ] as const;
 
 export type CardKind = (typeof CARD_KINDS)[number];

@@ -40,7 +40,7 @@ export function cardExpired(sentAt: string | null, now: Date): boolean {
 }
 
 /** The kinds of card that never outlive Lark's 14 days: they say what was true that day, and are never updated. */
-export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest', 'search_results'] as const satisfies readonly CardKind[];
+export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest', 'search_results', 'escalations'] as const satisfies readonly CardKind[];
 
 /** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
 const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
@@ -89,6 +89,7 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     case 'reminder':
     case 'digest':
     case 'search_results':
+    case 'escalations':
     case 'closing':
     case 'nudge':
     // In the supervisors' group, which the refresh (posting in the suggestion's group) does not

@@ -174,3 +174,29 @@ export function chatEvent(from: EventSource, input: ChatEventInput, eventId: str
     },
   };
 }
+
+/** Who recalled a message, as Lark names it in im.message.recalled_v1. */
+export type RecallType = 'message_owner' | 'group_owner' | 'group_manager' | 'enterprise_manager';
+
+export interface RecallEventInput {
+  messageId: string;
+  chatId: string;
+  recallType: RecallType;
+  eventId?: string;
+}
+
+/** im.message.recalled_v1: `message_id`, `chat_id`, `recall_time` (ms, a string) and `recall_type`. */
+export function recallEvent(from: EventSource, input: RecallEventInput, eventId: string, createTime: string): Record<string, unknown> {
+  return {
+    schema: '2.0',
+    header: {
+      event_id: eventId,
+      event_type: 'im.message.recalled_v1',
+      create_time: createTime,
+      token: from.verificationToken,
+      app_id: from.appId,
+      tenant_key: from.tenantKey,
+    },
+    event: { message_id: input.messageId, chat_id: input.chatId, recall_time: createTime, recall_type: input.recallType },
+  };
+}

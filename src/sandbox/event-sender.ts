@@ -9,11 +9,11 @@
 import { systemClock, type Clock } from '../core/clock.ts';
 import { encryptEvent, signEvent } from '../transports/lark/crypto.ts';
 import type { CardCallbackOutcome, CallbackToast } from './card-callback.ts';
-import { cardActionEvent, chatEvent, messageEvent, type ButtonPressInput, type ChatEventInput, type EventSource, type MessageEventInput } from './event-envelopes.ts';
+import { cardActionEvent, chatEvent, messageEvent, recallEvent, type ButtonPressInput, type ChatEventInput, type EventSource, type MessageEventInput, type RecallEventInput } from './event-envelopes.ts';
 import type { UserMessageInput } from './fake-lark.ts';
 import { newEventId, newMessageId, newNonce, randomHex } from './ids.ts';
 
-export type { ButtonPressInput, ChatEventInput, ChatEventType, MessageEventInput } from './event-envelopes.ts';
+export type { ButtonPressInput, ChatEventInput, ChatEventType, MessageEventInput, RecallEventInput, RecallType } from './event-envelopes.ts';
 
 export interface EventSenderOptions {
   /** The bot's webhook, e.g. http://127.0.0.1:8787/lark/events (a function when known later). */
@@ -103,6 +103,8 @@ export interface EventSender {
   pressButton(input: ButtonPressInput, options?: DeliveryOptions): Promise<ButtonPressResult>;
   /** A chat event (the bot removed or added, the chat disbanded, a member gone), retried like any event. */
   sendChatEvent(input: ChatEventInput, options?: DeliveryOptions): Promise<Delivery & { eventId: string }>;
+  /** im.message.recalled_v1 for a message recalled in a chat, signed and retried like any event. */
+  sendRecallEvent(input: RecallEventInput, options?: DeliveryOptions): Promise<Delivery & { eventId: string }>;
   challenge(input?: { encrypted?: boolean; challenge?: string; token?: string; signed?: boolean }): Promise<ChallengeResult>;
   /** Sends a body as-is (a string is sent verbatim); `sign` adds Lark's headers over those bytes. */
   sendRaw(body: unknown, headers?: Record<string, string>, options?: { sign?: boolean }): Promise<Delivery>;
@@ -308,6 +310,15 @@ export function createEventSender(options: EventSenderOptions): EventSender {
     async sendChatEvent(input, tamper = {}) {
       const eventId = input.eventId ?? newEventId();
       const envelope = chatEvent(source, input, eventId, String(clock().getTime()));
+      envelopes.set(eventId, envelope);
+      const delivery = await deliver(envelope, tamper, 1);
+      scheduleRetries(envelope, delivery);
+      return { ...delivery, eventId };
+    },
+
+    async sendRecallEvent(input, tamper = {}) {
+      const eventId = input.eventId ?? newEventId();
+      const envelope = recallEvent(source, input, eventId, String(clock().getTime()));
       envelopes.set(eventId, envelope);
       const delivery = await deliver(envelope, tamper, 1);
       scheduleRetries(envelope, delivery);

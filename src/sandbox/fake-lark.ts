@@ -7,10 +7,12 @@
  * limits, the error envelope), one file per API group keeps the endpoints' own rules. This file
  * puts them together with the control API under /sandbox/ and the controls tests use directly.
  */
+import { refuseCrossOrigin } from './same-origin.ts';
 import { Hono } from 'hono';
 import { isMovableClock, movableClock, type Clock, type MovableClock } from '../core/clock.ts';
 import { applyCardCallbackResponse, type CardCallbackOutcome } from './card-callback.ts';
 import { mountChatControls } from './chat-controls.ts';
+import { mountRecallControls } from './recall-controls.ts';
 import { pressRefusal } from './card-lifetime.ts';
 import { mountClockRoutes } from './clock-routes.ts';
 import type { EventSender } from './event-sender.ts';
@@ -157,6 +159,8 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
   };
 
   const app = new Hono();
+  // Before every route: no other site may drive the sandbox through a visitor's browser.
+  refuseCrossOrigin(app);
   serveOpenApi(app, core, faults);
 
   // ---- control API for tests and manual use --------------------------------------------------
@@ -287,6 +291,7 @@ export function createFakeLark(options: FakeLarkOptions): FakeLark {
   };
 
   mountChatControls(app, fake);
+  mountRecallControls(app, fake);
   mountSandboxUi(app, fake);
   return fake;
 }

@@ -46,6 +46,7 @@ import { newId } from '../../src/core/ids.ts';
 import { newCommitment } from '../../src/core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../../src/core/model.ts';
 import { UNCATEGORISED } from '../../src/core/stats/compute.ts';
+import { AUDIT_CHAIN_CASES } from './audit-chain-cases.ts';
 import { GROUP_CASES } from './group-cases.ts';
 import { SEARCH_CASES, SEARCH_TABLES } from './search-cases.ts';
 import { canonical, caught, count, idLabels, NOW, returning, roles, sampleRows, seed, throwing, TODAY, type CaseWorld, type StoreCase } from './case-kit.ts';
@@ -1051,6 +1052,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:01:00.000Z',
           receivedAt: '2026-02-10T01:01:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
         {
           messageId: 'om_2',
@@ -1066,6 +1069,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:03:00.000Z',
           receivedAt: '2026-02-10T01:03:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
         {
           messageId: 'om_3',
@@ -1081,6 +1086,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:04:00.000Z',
           receivedAt: '2026-02-10T01:04:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
         {
           messageId: 'om_bot',
@@ -1096,6 +1103,8 @@ const MESSAGES: StoreCase[] = [
           threadId: null,
           sentAt: '2026-02-10T01:06:00.000Z',
           receivedAt: '2026-02-10T01:06:00.000Z',
+          recalledAt: null,
+          recallType: null,
         },
       ],
     },
@@ -1564,7 +1573,7 @@ const LEDGER: StoreCase[] = [
   ),
 ];
 
-export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES, ...SEARCH_CASES];
+export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES, ...SEARCH_CASES, ...AUDIT_CHAIN_CASES];
 
 export function storeCase(name: string): StoreCase | undefined {
   return STORE_CASES.find((c) => c.name === name);

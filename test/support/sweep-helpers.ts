@@ -145,7 +145,8 @@ export function writtenSince(db: NodeDb, seq: number, today: string): Written {
   const out: Written = { lines: [], models: [], rows };
   for (const row of rows) {
     const payload = row.payload as OutboxPayload;
-    out.lines.push(describeRow(db, payload, today, out.models));
+    const described = describeRow(db, payload, today, out.models);
+    out.lines.push(...(Array.isArray(described) ? described : [described]));
   }
   return out;
 }
@@ -162,15 +163,26 @@ function cardMessage(db: NodeDb, id: string) {
  *   card's title, the deadline's label and what to do; `[day …]` when the reminder belongs to
  *   another day than the sweep's)
  * - `2025-10-10 urgent app on the overdue card of sign@jtw due 2025-09-29 @jtw.liaison1,jtw.liaison2,jtw.head`
- * - `2025-10-10 supervisors escalation sign@jtw due 2025-09-29 (-11) «督办 · 第0901号» 签收：请尽快签收`
+ * - `2025-10-10 supervisors escalation sign@jtw due 2025-09-29 (-11) «第0901号» 签收` (one line per item of
+ *   the day's escalations card)
  * - `2025-09-30 board patch`
  * Anything else is described as `unexpected …`, which no expected list contains.
  */
-function describeRow(db: NodeDb, payload: OutboxPayload, today: string, models: ReminderModel[]): string {
+function describeRow(db: NodeDb, payload: OutboxPayload, today: string, models: ReminderModel[]): string | string[] {
   switch (payload.kind) {
     case 'send_card': {
       const card = cardMessage(db, payload.cardMessageId);
       const model = payload.model;
+      if (model?.kind === 'escalations' && card.kind === 'escalations') {
+        if (payload.chatId !== SUPERVISORS_CHAT) return `${today} unexpected escalations card to ${payload.chatId}`;
+        return model.units.flatMap((u) =>
+          u.items.map((i) => {
+            const days = i.daysLeft > 0 ? `+${i.daysLeft}` : String(i.daysLeft);
+            const dayNote = i.day === today ? '' : ` [day ${i.day}]`;
+            return `${today} supervisors ${i.level} ${i.deadlineKind}@${UNIT_BY_NAME.get(u.unitName) ?? u.unitName} due ${i.due} (${days})${dayNote} «第${i.number}号» ${i.deadline.zh_cn}`;
+          }),
+        );
+      }
       if (!model || model.kind !== 'reminder' || card.kind !== 'reminder') return `${today} unexpected send_card ${card.kind}`;
       models.push(model);
       // The card record's subject is the reminder key: subject|kind|due|level|day[|supervisors].

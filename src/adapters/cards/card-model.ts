@@ -4,6 +4,7 @@
  * templates in cards/. Button labels and form field names are part of the contract: see SPEC §5.
  */
 import type { CardKind } from '../../core/card-kind.ts';
+import type { DeadlineKind } from '../../core/deadlines/policy.ts';
 
 export type { CardKind };
 
@@ -320,6 +321,39 @@ export interface DigestModel {
 }
 
 /**
+ * The escalations of one sweep, gathered for the supervisors' group (issue 11): every item
+ * escalated that day on one card, by unit, each with a link to its group; split into `parts`
+ * cards only when one would exceed Lark's card limits (src/adapters/cards/kinds/escalations.ts).
+ */
+export interface EscalationsModel {
+  kind: 'escalations';
+  today: string;
+  /** This card's place among the day's cards (1-based) and how many there are. */
+  part: number;
+  parts: number;
+  /** Items on all the day's cards. */
+  total: number;
+  units: Array<{ unitName: string; items: EscalatedItem[] }>;
+}
+
+export interface EscalatedItem {
+  number: string;
+  /** Shown for a classified suggestion too, as on its other cards; its body never is. */
+  title: string;
+  classified: boolean;
+  level: 'escalation' | 'escalation2';
+  deadlineKind: DeadlineKind;
+  deadline: Bilingual;
+  due: string;
+  /** The day the escalation fell due (earlier than today when no sweep ran that day). */
+  day: string;
+  daysLeft: number;
+  workingDaysOverdue: number;
+  /** Lark applink opening the suggestion's group; null while the group does not exist. */
+  groupLink: string | null;
+}
+
+/**
  * What an earlier copy of a re-posted card becomes (SPEC §4: Lark cards can be used for 14 days):
  * no buttons, the card's title, and when the current copy was posted.
  */
@@ -327,7 +361,7 @@ export interface SupersededModel {
   kind: 'superseded';
   suggestion: CardSuggestion;
   /** The kind of the card that was re-posted. */
-  cardKind: Exclude<CardKind, 'reminder' | 'digest' | 'search_results'>;
+  cardKind: Exclude<CardKind, 'reminder' | 'digest' | 'search_results' | 'escalations'>;
   /** When the current copy was posted, as people read it (local `YYYY-MM-DD HH:mm`). */
   repostedAt: string;
 }
@@ -338,4 +372,4 @@ export interface SupersededModel {
  */
 type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type MustHold<T extends true> = T;
-export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind'] | SearchResultsModel['kind']>>;
+export type ViewModelsCoverTheCoreKinds = MustHold<SameKinds<CardKind, CardModel['kind'] | DigestModel['kind'] | SearchResultsModel['kind'] | EscalationsModel['kind']>>;

@@ -17,7 +17,7 @@ export function renderPostedCard(db: DbOrTx, card: CardRecord, ctx: CardViewCont
   const agg = card.suggestionId ? loadAggregate(db, card.suggestionId) : undefined;
   if (!agg) return undefined;
   if (card.supersededBy) {
-    if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'search_results') return undefined;
+    if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'search_results' || card.kind === 'escalations') return undefined;
     const current = currentCopy(db, card);
     const at = current?.sentAt ?? card.retiredAt ?? ctx.now.toISOString();
     const model: SupersededModel = { kind: 'superseded', suggestion: cardSuggestion(agg), cardKind: card.kind, repostedAt: localTime(new Date(at), ctx.timeZone) };

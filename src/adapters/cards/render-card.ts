@@ -10,7 +10,7 @@
  *            what an earlier copy of a re-posted card becomes.
  *   labels.ts  the button labels and form fields of SPEC §5.
  */
-import type { CardModel, CardModelOf, DigestModel, SearchResultsModel, SupersededModel } from './card-model.ts';
+import type { CardModel, CardModelOf, DigestModel, EscalationsModel, SearchResultsModel, SupersededModel } from './card-model.ts';
 import { fitWithinBudget, type Limits } from './engine/card-budget.ts';
 import type { LarkCard } from './engine/card-json.ts';
 import { buildAnswerCard } from './kinds/answer.ts';
@@ -31,12 +31,14 @@ import { buildStatusBoardCard } from './kinds/status-board.ts';
 import { buildSupersededCard } from './kinds/superseded.ts';
 import { renderDigestCard } from './kinds/digest.ts';
 import { renderSearchResultsCard } from './kinds/knowledge.ts';
+import { renderEscalationsCard } from './kinds/escalations.ts';
 
 export { CARD_ELEMENT_LIMIT, CARD_SIZE_LIMIT, cardSizeBytes, countCardElements } from './engine/card-budget.ts';
 export type { Json, JsonObject, LarkCard } from './engine/card-json.ts';
 export { escapeMarkdown } from './engine/card-text.ts';
 export { renderDigestCard } from './kinds/digest.ts';
 export { renderSearchResultsCard } from './kinds/knowledge.ts';
+export { packEscalations, renderEscalationsCard } from './kinds/escalations.ts';
 export { BUTTON_LABELS, FORM_FIELDS } from './labels.ts';
 
 /** The builder of each card kind. */
@@ -77,8 +79,9 @@ export function renderSupersededCard(model: SupersededModel): LarkCard {
 }
 
 /** A card whose content was fixed when it was queued (a reminder, the digest, search results). */
-export function renderFixedCard(model: CardModel | DigestModel | SearchResultsModel): LarkCard {
+export function renderFixedCard(model: CardModel | DigestModel | SearchResultsModel | EscalationsModel): LarkCard {
   if (model.kind === 'digest') return renderDigestCard(model);
+  if (model.kind === 'escalations') return renderEscalationsCard(model);
   if (model.kind === 'search_results') return renderSearchResultsCard(model);
   return renderCard(model);
 }

@@ -20,6 +20,7 @@ import { storeBotMessage } from '../sqlite/message-store.ts';
 import { renderPostedCard } from '../cards/posted-card.ts';
 import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import type { OutboxPayload } from '../sqlite/outbox-payload.ts';
 import { limitsOf, type PacingRules } from './lark-pacing.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
 
@@ -142,7 +143,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         if (hasLaterPatch(db, row, p.cardMessageId)) throw new NothingToDo('a later update of the same card supersedes this one');
         const card = cardMessage(p.cardMessageId) ?? nothing('unknown card');
         if (!card.messageId) throw new NothingToDo('the card was never sent');
-        if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'search_results') throw new NothingToDo('a reminder, digest or search result is not updated');
+        if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'search_results' || card.kind === 'escalations') throw new NothingToDo('a reminder, digest, search result or escalations card is not updated');
         if (cardExpired(card.sentAt, deps.clock())) throw new NothingToDo(`Lark no longer updates a card sent more than ${CARD_LIFETIME_DAYS} days ago (230031)`);
         await lark.patchMessage({ messageId: card.messageId, content: renderStoredCard(card) });
         return { result: { messageId: card.messageId } };

@@ -1,11 +1,12 @@
 /**
- * The append-only audit log (SPEC §2). Entries are written in the same transaction as the
+ * The append-only audit log (SPEC §2), tamper-evident (audit-chain.ts). Entries are written in the same transaction as the
  * change they describe; refusals are written on their own, since nothing else changes.
  */
 import { asc, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
 import * as schema from './schema.ts';
 import { insertRows, type DbOrTx } from './db.ts';
+import { chainHash, chainTip } from './audit-chain.ts';
 
 export interface AuditRecord {
   at: string;
@@ -23,11 +24,17 @@ export interface AuditRecord {
   details?: unknown;
 }
 
+/**
+ * Appends `records` to the log, each sealed with the hash chain (audit-chain.ts): run it inside
+ * the transaction of the change it describes, so a rollback takes the rows and their hashes alike.
+ */
 export function appendAudit(tx: DbOrTx, records: AuditRecord[]): void {
-  insertRows(
-    tx,
-    schema.auditLog,
-    records.map((r) => ({
+  if (records.length === 0) return;
+  let { seq, hash } = chainTip(tx);
+  const rows = records.map((r) => {
+    seq += 1;
+    const fields = {
+      seq,
       at: r.at,
       actor: r.actor,
       actorRole: r.actorRole ?? null,
@@ -40,9 +47,13 @@ export function appendAudit(tx: DbOrTx, records: AuditRecord[]): void {
       beforeState: r.beforeState ?? null,
       afterState: r.afterState ?? null,
       message: r.message ?? '',
-      details: r.details ?? null,
-    })),
-  );
+    };
+    const details = r.details ?? null;
+    // drizzle's json mode stores JSON.stringify(details); the hash covers that very text.
+    hash = chainHash({ ...fields, detailsJson: details === null ? null : JSON.stringify(details) }, hash);
+    return { ...fields, details, hash };
+  });
+  insertRows(tx, schema.auditLog, rows);
 }
 
 export function auditOfSuggestion(db: DbOrTx, suggestionId: string) {

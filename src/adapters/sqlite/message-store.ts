@@ -5,7 +5,7 @@
  * event-loop turn share a commit (src/runtimes/node/group-commit-recorder.ts); elsewhere each
  * message is its own transaction.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx, SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
 
@@ -114,4 +114,22 @@ export function storeBotMessage(
     .values({ ...m, senderOpenId: null, senderType: 'app', threadId: null, receivedAt })
     .onConflictDoNothing()
     .run();
+}
+
+export type RecallOutcome = 'recalled' | 'already_recalled' | 'unknown_message';
+
+/**
+ * Marks a stored message recalled (im.message.recalled_v1): its text stays, as a record must;
+ * the first recall counts, a redelivered one changes nothing.
+ */
+export function markMessageRecalled(db: DbOrTx, messageId: string, recalledAt: string, recallType: string | null): RecallOutcome {
+  const marked = db
+    .update(schema.groupMessages)
+    .set({ recalledAt, recallType })
+    .where(and(eq(schema.groupMessages.messageId, messageId), isNull(schema.groupMessages.recalledAt)))
+    .returning({ messageId: schema.groupMessages.messageId })
+    .all();
+  if (marked.length) return 'recalled';
+  const known = db.select({ messageId: schema.groupMessages.messageId }).from(schema.groupMessages).where(eq(schema.groupMessages.messageId, messageId)).get();
+  return known ? 'already_recalled' : 'unknown_message';
 }

@@ -277,7 +277,7 @@ export const extensionRequests = sqliteTable(
   (t) => [index('extension_requests_suggestion').on(t.suggestionId)],
 );
 
-/** Append-only: every state change and every refused attempt (SPEC §2). */
+/** Append-only (UPDATE and DELETE refused by triggers): every state change and every refused attempt (SPEC §2). */
 export const auditLog = sqliteTable(
   'audit_log',
   {
@@ -296,6 +296,11 @@ export const auditLog = sqliteTable(
     afterState: text('after_state'),
     message: text('message').notNull().default(''),
     details: text('details', { mode: 'json' }),
+    /**
+     * SHA-256 of this row with the previous row's hash (audit-chain.ts): the log is tamper-evident.
+     * Null only on rows written before the chain began (migration audit_chain).
+     */
+    hash: text('hash'),
   },
   (t) => [index('audit_log_suggestion').on(t.suggestionId, t.seq)],
 );
@@ -375,6 +380,10 @@ export const groupMessages = sqliteTable(
     threadId: text('thread_id'),
     sentAt: text('sent_at').notNull(),
     receivedAt: text('received_at').notNull(),
+    /** When Lark said the message was recalled (im.message.recalled_v1); its text is kept. */
+    recalledAt: text('recalled_at'),
+    /** Who recalled it, as Lark names it: message_owner, group_owner, group_manager, enterprise_manager. */
+    recallType: text('recall_type'),
   },
   (t) => [index('group_messages_suggestion').on(t.suggestionId, t.sentAt)],
 );

@@ -262,6 +262,17 @@ export function renderMessage(fake: FakeLark, as: string, chat: FakeChat, messag
     `<div class="meta"><b>${escapeHtml(who)}</b> · ${escapeHtml(time)} · <code>${escapeHtml(message.messageId)}</code>` +
     (notes.length ? ` · ${escapeHtml(notes.join(' · '))}` : '') +
     (badges.length ? ` ${badges.join(' ')}` : '') +
+    recallButton(as, chat, message) +
     `</div>${renderMessageBody(ctx)}${urgents}</div>`
+  );
+}
+
+/** 撤回 on one's own message (and, for the chat's owner, on anyone's), as Lark offers it. */
+function recallButton(as: string, chat: FakeChat, message: FakeMessage): string {
+  if (message.deleted || !as || (message.sender.id !== as && chat.ownerId !== as)) return '';
+  return (
+    ` <form class="inline" method="post" action="/sandbox/ui/recall"><input type="hidden" name="as" value="${escapeHtml(as)}">` +
+    `<input type="hidden" name="chat" value="${escapeHtml(chat.chatId)}"><input type="hidden" name="message" value="${escapeHtml(message.messageId)}">` +
+    `<button type="submit">撤回 Recall</button></form>`
   );
 }

@@ -12,6 +12,7 @@ import type { AppContext } from '../../app/context.ts';
 import { runSweep } from '../../app/sweep.ts';
 import { VERSION } from '../../app/version.ts';
 import { appliedMigrations } from '../../app/health.ts';
+import { describeVerdict, verifyAuditLog } from '../../app/audit.ts';
 import { formatOfPath, readTable, TableReadError } from './read-table.ts';
 import { formatSweep } from './format-sweep.ts';
 import { registerReportCommand } from './report-command.ts';
@@ -176,6 +177,22 @@ export function createProgram(host: CliHost): Command {
         );
       });
     });
+
+  program
+    .command('audit')
+    .description('the audit log')
+    .command('verify')
+    .description('prove the audit log untouched: recompute its hash chain; exit 0 with the count, 2 naming the first broken row')
+    .action(() =>
+      withApp(async ({ context }) => {
+        const verdict = await verifyAuditLog(context);
+        if (verdict.ok) console.log(describeVerdict(verdict));
+        else {
+          console.error(`duban: ${describeVerdict(verdict)}`);
+          process.exitCode = 2;
+        }
+      }),
+    );
 
   registerReportCommand(program, withApp);
   registerLedgerCommand(program, withApp);

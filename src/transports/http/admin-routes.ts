@@ -18,6 +18,7 @@ import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
 import { detailQuery, extendBody, listQuery, outboxQuery, searchQuery, sweepQuery, withdrawBody } from './api-schemas.ts';
+import { verifyAuditLog } from '../../app/audit.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -130,6 +131,8 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     onQueued();
     return c.json({ id: aggregate.suggestion.id, status: aggregate.suggestion.status, assignments: aggregate.assignments.map((a) => ({ id: a.id, unitId: a.unitId, state: a.state })) });
   });
+  /** Not in SPEC §7 (it is silent); README "The audit log": 200 with the verdict either way, `ok` says which. */
+  api.get('/audit/verify', async (c) => c.json(await verifyAuditLog(ctx)));
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
     const { status } = c.req.valid('query');

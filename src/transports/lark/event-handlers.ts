@@ -8,6 +8,7 @@
  *   `@bot 进度` / `/status` posts the status board again, `@bot 帮助` / `/help` answers with the
  *   commands, `@bot 查 <words>` / `/search <words>` with the 查询结果 card of the knowledge base. The bot's own messages
  *   (and other apps') are ignored.
+ * - `im.message.recalled_v1`: the stored message is marked recalled (when, by whom); its text stays.
  * - `card.action.trigger`: a press becomes a lifecycle command through dispatch; the answer is a
  *   toast saying what happened or why not, and the pressed card as it is now.
  * - the bot removed from a group, the group disbanded, the bot added back: chat-events.ts.
@@ -19,13 +20,13 @@ import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
 import { assignmentForPresser, auditUnreadablePress, currentCard, supersededCardRefusal } from '../../app/card-presses.ts';
 import type { AppContext } from '../../app/context.ts';
 import { dispatch, dispatchDeps, DuplicateEvent } from '../../app/dispatch.ts';
-import { recordGroupMessage, type TextCommand } from '../../app/group-messages.ts';
+import { recordGroupMessage, recordRecall, type TextCommand } from '../../app/group-messages.ts';
 import { recordRefusedEvent } from '../../app/refused-events.ts';
 import { personalCommand, recordPrivateMessage } from '../../app/personal-lists.ts';
 import { DomainError } from '../../core/errors.ts';
 import { commandOfPress, parseActionValue } from './card-action-command.ts';
 import { chatEventHandlers } from './chat-events.ts';
-import { cardActionEventSchema, firstIssue, messageEventSchema } from './event-schemas.ts';
+import { cardActionEventSchema, recallEventSchema, firstIssue, messageEventSchema } from './event-schemas.ts';
 import type { LarkEnvelope } from './webhook.ts';
 
 export interface EventHandlerDeps {
@@ -116,6 +117,18 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     return {};
   }
 
+  function handleRecall(envelope: LarkEnvelope): unknown {
+    const ev = readBody(envelope, recallEventSchema);
+    if (!ev) return {};
+    const outcome = recordRecall(ctx, {
+      messageId: ev.message_id,
+      recalledAt: larkTime(ev.recall_time, ctx.clock()),
+      recallType: ev.recall_type ?? null,
+    });
+    logger.info({ eventId: envelope.header.event_id, messageId: ev.message_id, outcome }, 'message recalled');
+    return {};
+  }
+
   function handleCardAction(envelope: LarkEnvelope): unknown {
     const ev = readBody(envelope, cardActionEventSchema, (body) => (body.operator as { open_id?: unknown } | undefined)?.open_id);
     if (!ev) return { toast: toast('error', '无法识别的操作，已拒收', 'This press could not be read and was refused') };
@@ -158,6 +171,7 @@ export function createEventHandlers(deps: EventHandlerDeps) {
     Object.entries({
       'im.message.receive_v1': handleMessage,
       'card.action.trigger': handleCardAction,
+      'im.message.recalled_v1': handleRecall,
       ...chatEventHandlers(ctx, deps.onQueued, readBody),
     }),
   );

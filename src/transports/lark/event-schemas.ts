@@ -50,6 +50,14 @@ export const messageEventSchema = z.object({
 });
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
+/** im.message.recalled_v1: `recall_time` in ms as a string, `recall_type` who recalled it. */
+export const recallEventSchema = z.object({
+  message_id: larkId,
+  chat_id: larkId.optional(),
+  recall_time: larkMillis.optional(),
+  recall_type: z.string().max(64).optional(),
+});
+
 /** One form field's value: what Lark's inputs, selects, pickers and checkers send. */
 const formFieldValue = z.union([z.string().max(512 * 1024), z.number().finite(), z.boolean(), z.null(), z.array(z.union([z.string().max(1024), z.number().finite()])).max(100)]);
 
