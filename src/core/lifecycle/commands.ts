@@ -32,7 +32,26 @@ export type Command =
   /** The status board's 已完成: posts the commitment card again, which carries the evidence form. */
   | { type: 'show_commitment'; commitmentId: string }
   | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }
-  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string };
+  | { type: 'extend_answer_deadline'; assignmentId: string; until: string; reason: string }
+  /** 并案: this suggestion is handled under the lead suggestion; its own assignments are withdrawn. */
+  | { type: 'merge_into'; suggestionId: string; leadSuggestionId: string; leadNumber: string }
+  /** The lead suggestion's approved answer, delivered to a merged suggestion for its own deputies to evaluate. */
+  | { type: 'deliver_merged_answer'; suggestionId: string; leadNumber: string; answer: DeliveredAnswer };
+
+/** What a merged suggestion receives of the lead suggestion's approved answer (SPEC §3 并案). */
+export interface DeliveredAnswer {
+  leadAnswerId: string;
+  unitId: string;
+  role: 'lead' | 'split';
+  resultClass: ResultClass;
+  summary: string;
+  public: boolean;
+  privateReason: string | null;
+  submittedBy: string;
+  submittedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
 
 export type CommandType = Command['type'];
 

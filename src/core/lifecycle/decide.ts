@@ -19,6 +19,7 @@ import { requireCommandWithinLimits } from './field-limits.ts';
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
 import { withdrawSuggestion } from './suggestion-steps.ts';
+import { deliverMergedAnswer, mergeInto } from './merge-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -39,6 +40,8 @@ const STEPS: StepTable = {
   show_commitment: showCommitment,
   withdraw_suggestion: withdrawSuggestion,
   extend_answer_deadline: extendAnswerDeadline,
+  merge_into: mergeInto,
+  deliver_merged_answer: deliverMergedAnswer,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {
