@@ -16,7 +16,8 @@ import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
-import { detailQuery, extendBody, listQuery, outboxQuery, sweepQuery } from './api-schemas.ts';
+import { detailQuery, extendBody, listQuery, mergeBody, outboxQuery, sweepQuery } from './api-schemas.ts';
+import { mergeSuggestions } from '../../app/merges.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -109,6 +110,14 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     });
     onQueued();
     return c.json(aggregate.assignments.find((a) => a.id === c.req.param('id')));
+  });
+
+  api.post('/merges', async (c) => {
+    const body = mergeBody.safeParse(await readJsonBody(c));
+    if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid merge request', describeIssues(body.error));
+    const result = mergeSuggestions(ctx, body.data);
+    onQueued();
+    return c.json(result);
   });
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
