@@ -47,6 +47,12 @@ export type CardAction =
   /** Status board: a confirmed commitment's 已完成 button re-posts its commitment card (which has the evidence form). */
   | 'show_commitment';
 
+/** Another suggestion named on a card (并案). */
+export interface CardSuggestionRef {
+  number: string;
+  title: string;
+}
+
 export interface CardSuggestion {
   id: string;
   session: string;
@@ -144,6 +150,8 @@ export type CardModel =
       commitments: CardCommitment[];
       /** Which forms the board offers: a co-handler opinion only with a co unit, an answer only with a lead/split unit. */
       forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean };
+      /** 并案: the suggestion this one is merged into, or the suggestions merged into this one. */
+      merge?: { mergedInto: CardSuggestionRef } | { members: CardSuggestionRef[] } | undefined;
       /** When the board was rendered, as people read it (local `YYYY-MM-DD HH:mm`). */
       updatedAt: string;
     }

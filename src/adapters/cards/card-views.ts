@@ -13,6 +13,7 @@ import type {
   CardDeadline,
   CardKind,
   CardModel,
+  CardModelOf,
   CardSuggestion,
 } from './card-model.ts';
 import { localDate, localTime } from '../../core/clock.ts';
@@ -23,6 +24,7 @@ import { decidingDeputyId, latestApprovedAnswer } from '../../core/lifecycle/ind
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import { membersOfLead, mergeOfMember, suggestionNumbers } from '../sqlite/merge-store.ts';
 
 export interface CardViewContext {
   now: Date;
@@ -181,6 +183,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         assignments: live.map((a) => assignmentView(a.id)!),
         contacts: agg.contacts.map((c) => contactView(c.id)!),
         commitments: agg.commitments.filter((c) => c.state !== 'void').map((c) => commitmentView(c.id)!),
+        merge: mergeNote(db, agg.suggestion.id),
         forms: {
           progress: open,
           contact: open,
@@ -236,6 +239,17 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       // Reminder cards are rendered by the sweep from the deadline they are about.
       return undefined;
   }
+}
+
+function mergeNote(db: DbOrTx, suggestionId: string): CardModelOf<'status_board'>['merge'] {
+  const ref = ({ number, title }: { number: string; title: string }) => ({ number, title });
+  const asMember = mergeOfMember(db, suggestionId);
+  if (asMember) {
+    const lead = suggestionNumbers(db, [asMember.leadSuggestionId])[0];
+    return lead && { mergedInto: ref(lead) };
+  }
+  const members = membersOfLead(db, suggestionId);
+  return members.length ? { members: suggestionNumbers(db, members.map((m) => m.memberSuggestionId)).map(ref) } : undefined;
 }
 
 export function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
