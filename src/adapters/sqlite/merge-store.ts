@@ -1,5 +1,5 @@
 /** 并案 records (SPEC §3): which suggestion is handled under which lead suggestion. */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
 
@@ -19,13 +19,13 @@ export function mergeOfMember(db: DbOrTx, suggestionId: string): MergeRecord | u
   return db.select().from(schema.suggestionMerges).where(eq(schema.suggestionMerges.memberSuggestionId, suggestionId)).get();
 }
 
-/** The suggestions merged under a lead suggestion, in the order they were merged. */
+/** The suggestions merged under a lead suggestion, in the order they were merged (within one merge, as the request listed them). */
 export function membersOfLead(db: DbOrTx, leadSuggestionId: string): MergeRecord[] {
   return db
     .select()
     .from(schema.suggestionMerges)
     .where(eq(schema.suggestionMerges.leadSuggestionId, leadSuggestionId))
-    .orderBy(schema.suggestionMerges.mergedAt, schema.suggestionMerges.memberSuggestionId)
+    .orderBy(schema.suggestionMerges.mergedAt, sql`rowid`)
     .all();
 }
 
