@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { deputy, supervisor, unit } from './support/world.ts';
 import { startNodeLarkWorld } from './support/lark-world.ts';
+import { sampleWorld } from './support/world.ts';
 
 type World = Awaited<ReturnType<typeof startNodeLarkWorld>>;
 
@@ -22,6 +23,7 @@ const base = { session: '市六届人大二次会议', kind: '建议', timing: '
 const lead = { ...base, number: '0301', title: '关于增设中心城区公交微循环线路的建议', body: '建议增设社区微循环公交。', lead_deputy: 'd01', lead_unit: 'jtw' };
 const member = { ...base, number: '0302', title: '关于加密社区公交线路的建议', body: '社区公交班次少，建议加密。', lead_deputy: 'd02', lead_unit: 'zjw' };
 const other = { ...base, number: '0303', title: '关于公交站台遮雨棚的建议', body: '建议为站台加装遮雨棚。', lead_deputy: 'd02', lead_unit: 'jtw' };
+const late = { ...base, number: '0305', title: '关于社区公交末班车延时的建议', body: '建议末班车延至 22 点。', lead_deputy: 'd03', lead_unit: 'zjw' };
 const secret = { ...base, number: '0304', title: '关于某专用线路的建议', body: '涉密正文：专用线路走向', lead_deputy: 'd02', lead_unit: 'jtw', classified: true };
 
 /** The text of every markdown element of a card as Lark shows it (zh_cn). */
@@ -167,5 +169,45 @@ describe('merged handling (并案)', () => {
     const jtwRow = stats.units.find((u: { unitId: string }) => u.unitId === 'jtw');
     expect(jtwRow.answers).toBe(2);
     expect(jtwRow.grades).toMatchObject({ satisfied: 1, basically_satisfied: 1, unsatisfied: 0 });
+  });
+
+  it('a suggestion merged after the lead answer was approved receives it at once, in its own group', async () => {
+    const leadId = ids['0303']!;
+    const [card] = w.cardMessages('assignment', w.assignmentsOf(leadId)[0]!.id);
+    expect((await w.press(card!, '签收', jtw.liaison)).toast?.type).toBe('success');
+    await w.drain();
+    const board = w.cardMessages('status_board', leadId)[0]!;
+    expect((await w.press(board, '提交答复', jtw.liaison, { result_class: 'A', summary: '年内完成主要站台遮雨棚加装', public: 'yes', private_reason: '', commitments: '' })).toast?.type).toBe('success');
+    await w.drain();
+    expect((await w.press(w.cardsOfKind(leadId, 'approval')[0]!.messageId!, '审核通过', jtw.head)).toast?.type).toBe('success');
+    await w.drain();
+
+    const imported = await w.api('POST', '/api/suggestions', late);
+    const lateId: string = imported.body.items[0].id;
+    await w.drain();
+    const res = await w.api('POST', '/api/merges', { by: supervisor, lead: leadId, members: [lateId] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.members).toEqual([{ id: lateId, number: '0305', withdrawnAssignments: 1, answerDelivered: true }]);
+    await w.drain();
+    const answers = w.cardsOfKind(lateId, 'answer');
+    expect(answers).toHaveLength(1);
+    expect(w.sandbox.fake.message(answers[0]!.messageId!)!.chatId).toBe(w.chatOf(lateId));
+    expect(cardText(w.cardJson(answers[0]!.messageId!))).toContain('年内完成主要站台遮雨棚加装');
+    expect(liveStates(lateId)).toEqual(['jtw:answered']);
+    expect(w.outboxRows('failed')).toEqual([]);
+  });
+});
+
+describe('the merge steps on their own (core/lifecycle/merge-steps.ts, through dispatch)', () => {
+  it('only a supervisor merges; an answered suggestion cannot be merged; only duban delivers an answer', async () => {
+    const w = await sampleWorld();
+    const lead = w.suggestionId('0002');
+    w.expectRefused('0001', jtw.liaison, { type: 'merge_into', suggestionId: w.suggestionId('0001'), leadSuggestionId: lead, leadNumber: '0002' }, 'forbidden', '仅督办人员可并案');
+    const given = { leadAnswerId: 'an_x', unitId: 'jtw', role: 'lead' as const, resultClass: 'A' as const, summary: '伪造的答复', public: true, privateReason: null, submittedBy: supervisor, submittedAt: '2026-02-10T01:00:00.000Z', decidedBy: supervisor, decidedAt: '2026-02-10T01:00:00.000Z' };
+    w.expectRefused('0001', supervisor, { type: 'deliver_merged_answer', suggestionId: w.suggestionId('0001'), leadNumber: '0002', answer: given }, 'forbidden', '并案答复由系统送达');
+
+    w.act(jtw.liaison, { type: 'sign', assignmentId: w.assignment('0001', 'jtw').id });
+    w.act(jtw.liaison, { type: 'submit_answer', assignmentId: w.assignment('0001', 'jtw').id, resultClass: 'A', summary: '已办理', public: true, commitments: [] });
+    w.expectRefused('0001', supervisor, { type: 'merge_into', suggestionId: w.suggestionId('0001'), leadSuggestionId: lead, leadNumber: '0002' }, 'invalid_state', '已提交答复');
   });
 });
