@@ -6,26 +6,23 @@
  */
 import type { ActionSource, Actor } from '../core/actor.ts';
 import { actorLabel } from '../core/actor.ts';
-import { localDate, type Clock } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
-import { newId as defaultNewId, type NewId } from '../core/ids.ts';
-import { decide, type AuditDraft, type Command } from '../core/lifecycle/index.ts';
+import type { NewId } from '../core/ids.ts';
+import type { AuditDraft, Command } from '../core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../core/model.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
-import { loadAggregate, saveAggregate, suggestionIdOf } from '../adapters/sqlite/aggregate-store.ts';
+import { loadAggregate, suggestionIdOf } from '../adapters/sqlite/aggregate-store.ts';
 import { appendAudit } from '../adapters/sqlite/audit-store.ts';
 import { claimEvent } from '../adapters/sqlite/event-store.ts';
 import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
-import { resolveActor, unitExists, unitName } from '../adapters/sqlite/directory-store.ts';
-import { planEffects } from '../core/effects.ts';
-import { writeEffects } from '../adapters/sqlite/write-effects.ts';
+import { resolveActor } from '../adapters/sqlite/directory-store.ts';
+import { applyDecision } from './apply-decision.ts';
+import { deliverMergedAnswers } from './merges.ts';
 import type { AppContext } from './context.ts';
 import { deadlineContext } from './context.ts';
-import { computeDeadline } from '../core/deadlines/deadline-rule.ts';
 import type { DeadlineContext } from '../core/deadlines/deadlines.ts';
-import { defaultDeadlineContext, indexDeadlines } from '../adapters/sqlite/deadline-index.ts';
-import { indexSuggestion } from '../adapters/sqlite/search-index.ts';
-import { searchDocument } from '../core/search-text.ts';
+import { defaultDeadlineContext } from '../adapters/sqlite/deadline-index.ts';
 
 /** The Lark event that carried a command was handled before: a redelivery has its effect once. */
 export class DuplicateEvent extends Error {
@@ -85,26 +82,10 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
         if (request.chatId !== undefined && !inSupervisorsGroup && chatOfSuggestion(tx, current.suggestion.id) !== request.chatId) {
           throw new DomainError('forbidden', '这张卡片不属于本群', 'This card does not belong to this group');
         }
-        const { next, audit } = decide(current, request.command, actor, {
-          now,
-          today: localDate(now, deps.timeZone),
-          newId: deps.newId ?? defaultNewId,
-          unitExists: (unitId) => unitExists(tx, unitId),
-          answerReview: deadlines.policy.answerReview === 'supervisor',
-          answerLimits: (assignedOn) => ({
-            due: computeDeadline(deadlines.policy.deadlines.answer, assignedOn, deadlines.calendar).due,
-            max: computeDeadline(deadlines.policy.deadlines.answer_max, assignedOn, deadlines.calendar).due,
-            nextWorkingDay: (date) => deadlines.calendar.nextWorkingDayOnOrAfter(date),
-          }),
-        });
-        saveAggregate(tx, current, next);
-        if (searchableChanged(current, next)) indexSuggestion(tx, next);
-        indexDeadlines(tx, next, deadlines, localDate(now, deadlines.timeZone));
-        writeEffects(tx, next, planEffects(audit, next, (unitId) => unitName(tx, unitId)), { now, supervisorChatId: deps.supervisorChatId, previous: current });
-        appendAudit(
-          tx,
-          audit.map((a) => ({ at, actor: actorLabel(actor), source: request.source, outcome: 'ok' as const, suggestionId: current.suggestion.id, ...a })),
-        );
+        const applyDeps = { now, timeZone: deps.timeZone, deadlines, newId: deps.newId, supervisorChatId: deps.supervisorChatId };
+        const { next, audit } = applyDecision(tx, applyDeps, current, request.command, actor, request.source);
+        // 并案: the lead suggestion's approved answer reaches every merged suggestion in this transaction.
+        deliverMergedAnswers(tx, applyDeps, next, audit, request.source);
         return { aggregate: next, audit };
       },
       { behavior: 'immediate' },
@@ -132,13 +113,6 @@ export function dispatch(deps: DispatchDeps, request: DispatchRequest): Dispatch
     }
     throw error;
   }
-}
-
-/** Whether the knowledge base's document of the suggestion changes (an answer approved, a progress report). */
-function searchableChanged(before: SuggestionAggregate, after: SuggestionAggregate): boolean {
-  const a = searchDocument(before);
-  const b = searchDocument(after);
-  return (Object.keys(a) as Array<keyof typeof a>).some((k) => a[k] !== b[k]);
 }
 
 function commandSubject(command: Command): string {

@@ -152,6 +152,19 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
       case 'record_coordination':
         out.push({ type: 'refresh_cards', card: { kind: 'coordination', subjectId: e.subjectId } });
         break;
+      case 'merge_into':
+        // The member's units leave its group; the board shows the 并案 note.
+        out.push({ type: 'follow_members' });
+        if (e.subjectType === 'suggestion') {
+          const n = forTextMessage(String(details(e).leadNumber ?? ''), 40);
+          out.push({ type: 'post_text', zh: `【并案】本建议已并入第${n}号建议办理，答复将送达本群，请各位代表届时评价。`, en: `[Merged] This suggestion is handled together with suggestion ${n}; its answer will be delivered here for your evaluation.` });
+        }
+        break;
+      case 'deliver_merged_answer':
+        // The answering unit joins the group (it re-handles here if the deputies are unsatisfied).
+        out.push({ type: 'follow_members' });
+        out.push({ type: 'post_card', card: { kind: 'answer', subjectId: e.subjectId } });
+        break;
       case 'suggestion_closed':
         out.push({ type: 'post_card', card: { kind: 'closing', subjectId: s.id } });
         break;

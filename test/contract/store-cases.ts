@@ -38,6 +38,7 @@ import * as schema from '../../src/adapters/sqlite/schema.ts';
 import { loadStatsAggregates, unitNames } from '../../src/adapters/sqlite/stats-store.ts';
 import { loadLedgerSource } from '../../src/adapters/sqlite/ledger-store.ts';
 import { loadPublication } from '../../src/adapters/sqlite/publication-store.ts';
+import { membersOfLead, mergeOfMember, recordMerges, suggestionNumbers, suggestionsInMerges } from '../../src/adapters/sqlite/merge-store.ts';
 import { sweepStore, type ReminderClaim } from '../../src/adapters/sqlite/sweep-store.ts';
 import { dispatch, type DispatchDeps } from '../../src/app/dispatch.ts';
 import { recordGroupMessage } from '../../src/app/group-messages.ts';
@@ -1387,6 +1388,38 @@ const STATS: StoreCase[] = [
 ];
 
 const APP: StoreCase[] = [
+  returning(
+    'merge store (并案): merges read back by member and by lead; a suggestion is merged once (the key refuses a second)',
+    (db, world) => {
+      const { id, label } = seed(db, world, ['0001', '0002', '0025']);
+      const at = NOW.toISOString();
+      recordMerges(db, [
+        { memberSuggestionId: id('0025'), leadSuggestionId: id('0001'), mergedBy: 'ou_sup', mergedAt: at },
+        { memberSuggestionId: id('0002'), leadSuggestionId: id('0001'), mergedBy: 'ou_sup', mergedAt: at },
+      ]);
+      const twice = caught(() => recordMerges(db, [{ memberSuggestionId: id('0002'), leadSuggestionId: id('0025'), mergedBy: 'ou_sup', mergedAt: at }]));
+      const inMerges = suggestionsInMerges(db, [id('0001'), id('0002')]);
+      return {
+        leadOf0002: label(mergeOfMember(db, id('0002'))?.leadSuggestionId),
+        leadOf0001: mergeOfMember(db, id('0001')) ?? null,
+        membersOf0001: membersOfLead(db, id('0001')).map((m) => label(m.memberSuggestionId)),
+        inMerges: { members: [...inMerges.members].map(label), leads: [...inMerges.leads].map(label) },
+        numbers: suggestionNumbers(db, [id('0025'), 'sg_none', id('0001')]).map((n) => n.number),
+        refusedTwice: twice !== null,
+        rows: count(db, 'suggestion_merges'),
+      };
+    },
+    {
+      leadOf0002: 'sg#1',
+      leadOf0001: null,
+      membersOf0001: ['sg#3', 'sg#2'],
+      inMerges: { members: ['sg#2'], leads: ['sg#1'] },
+      numbers: ['0025', '0001'],
+      refusedTwice: true,
+      rows: 2,
+    },
+  ),
+
   returning(
     'import: each row in its own savepoint; a rejected row leaves nothing, a re-import changes nothing',
     (db, world) => {

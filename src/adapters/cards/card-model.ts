@@ -63,6 +63,12 @@ export type CardAction =
   /** 协办意见: the lead unit rates a co-handler opinion (grade, comment). */
   | 'evaluate_co_opinion';
 
+/** Another suggestion named on a card (并案). */
+export interface CardSuggestionRef {
+  number: string;
+  title: string;
+}
+
 export interface CardSuggestion {
   id: string;
   session: string;
@@ -171,6 +177,8 @@ export type CardModel =
       commitments: CardCommitment[];
       /** Which forms the board offers: a co-handler opinion only with a co unit, an answer only with a lead/split unit. */
       forms: { progress: boolean; contact: boolean; opinion: boolean; answer: boolean; nudge?: boolean; extension?: boolean; withdraw?: boolean };
+      /** 并案: the suggestion this one is merged into, or the suggestions merged into this one. */
+      merge?: { mergedInto: CardSuggestionRef } | { members: CardSuggestionRef[] } | undefined;
       /** When the board was rendered, as people read it (local `YYYY-MM-DD HH:mm`). */
       updatedAt: string;
     }

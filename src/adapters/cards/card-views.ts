@@ -14,6 +14,7 @@ import type {
   CardKind,
   KnowledgeItem,
   CardModel,
+  CardModelOf,
   CardSuggestion,
 } from './card-model.ts';
 import { localDate, localTime } from '../../core/clock.ts';
@@ -25,6 +26,7 @@ import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
 import { similarSuggestions, type SearchHit } from '../sqlite/search-index.ts';
+import { membersOfLead, mergeOfMember, suggestionNumbers } from '../sqlite/merge-store.ts';
 
 export interface CardViewContext {
   now: Date;
@@ -188,6 +190,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
         assignments: live.map((a) => assignmentView(a.id)!),
         contacts: agg.contacts.map((c) => contactView(c.id)!),
         commitments: agg.commitments.filter((c) => c.state !== 'void').map((c) => commitmentView(c.id)!),
+        merge: mergeNote(db, agg.suggestion.id),
         forms: {
           progress: open,
           contact: open,
@@ -359,6 +362,17 @@ function supervisionForms(agg: SuggestionAggregate): { nudge: boolean; extension
       ),
     withdraw: open,
   };
+}
+
+function mergeNote(db: DbOrTx, suggestionId: string): CardModelOf<'status_board'>['merge'] {
+  const ref = ({ number, title }: { number: string; title: string }) => ({ number, title });
+  const asMember = mergeOfMember(db, suggestionId);
+  if (asMember) {
+    const lead = suggestionNumbers(db, [asMember.leadSuggestionId])[0];
+    return lead && { mergedInto: ref(lead) };
+  }
+  const members = membersOfLead(db, suggestionId);
+  return members.length ? { members: suggestionNumbers(db, members.map((m) => m.memberSuggestionId)).map(ref) } : undefined;
 }
 
 export function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {

@@ -552,3 +552,18 @@ export const searchDocs = sqliteTable('search_docs', {
     .unique()
     .references(() => suggestions.id),
 });
+
+/**
+ * 并案 (SPEC §3): each merged suggestion names the lead suggestion it is handled under. A
+ * suggestion is merged once (the key), and a lead is never itself merged (checked by the use case).
+ */
+export const suggestionMerges = sqliteTable(
+  'suggestion_merges',
+  {
+    memberSuggestionId: text('member_suggestion_id').primaryKey().references(() => suggestions.id),
+    leadSuggestionId: text('lead_suggestion_id').notNull().references(() => suggestions.id),
+    mergedBy: text('merged_by').notNull(),
+    mergedAt: text('merged_at').notNull(),
+  },
+  (t) => [index('suggestion_merges_lead').on(t.leadSuggestionId)],
+);

@@ -46,7 +46,26 @@ export type Command =
   /** 评价协办意见 on the 协办意见 card: the lead unit rates a co-handler's opinion (grade as pressed, checked by the step). */
   | { type: 'evaluate_co_opinion'; opinionId: string; grade: string; comment: string }
   /** 提交评审 on the 质量评审 card in the supervisors' group; grades as pressed, checked by the step. */
-  | { type: 'submit_quality_review'; answerId: string; compliance: string; document: string; effect: string; note: string };
+  | { type: 'submit_quality_review'; answerId: string; compliance: string; document: string; effect: string; note: string }
+  /** 并案: this suggestion is handled under the lead suggestion; its own assignments are withdrawn. */
+  | { type: 'merge_into'; suggestionId: string; leadSuggestionId: string; leadNumber: string }
+  /** The lead suggestion's approved answer, delivered to a merged suggestion for its own deputies to evaluate. */
+  | { type: 'deliver_merged_answer'; suggestionId: string; leadNumber: string; answer: DeliveredAnswer };
+
+/** What a merged suggestion receives of the lead suggestion's approved answer (SPEC §3 并案). */
+export interface DeliveredAnswer {
+  leadAnswerId: string;
+  unitId: string;
+  role: 'lead' | 'split';
+  resultClass: ResultClass;
+  summary: string;
+  public: boolean;
+  privateReason: string | null;
+  submittedBy: string;
+  submittedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
 
 export type CommandType = Command['type'];
 

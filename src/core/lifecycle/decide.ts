@@ -23,6 +23,7 @@ import { approveExtension, approveReview, disputeContact, nudge, rejectExtension
 import { recordCoordination } from './coordination-steps.ts';
 import { submitQualityReview } from './quality-review-steps.ts';
 import { evaluateCoOpinion } from './co-opinion-steps.ts';
+import { deliverMergedAnswer, mergeInto } from './merge-steps.ts';
 
 const STEPS: StepTable = {
   sign,
@@ -53,6 +54,8 @@ const STEPS: StepTable = {
   record_coordination: recordCoordination,
   submit_quality_review: submitQualityReview,
   evaluate_co_opinion: evaluateCoOpinion,
+  merge_into: mergeInto,
+  deliver_merged_answer: deliverMergedAnswer,
 };
 
 export function decide(current: SuggestionAggregate, command: Command, actor: Actor, ctx: DecideContext): Decision {

@@ -71,7 +71,7 @@ export const DEFINITIONS: readonly Definition[] = [
     id: 'suggestions',
     name: { zh_cn: '建议总数', en_us: 'suggestions' },
     formula: '符合筛选条件、未撤回的建议件数',
-    counts: 'Suggestions matching the filter (with a unit filter: those in which the unit holds an assignment in effect), by timing (大会 session / 闭会 interim), kind (建议/议案/提案), key-supervised (重点督办), classified (涉密), with split handling (分办), and closed (办结: every lead/split assignment closed and every co-handler opinion in).',
+    counts: 'Suggestions matching the filter (with a unit filter: those in which the unit holds an assignment in effect), by timing (大会 session / 闭会 interim), kind (建议/议案/提案), key-supervised (重点督办), classified (涉密), with split handling (分办), and closed (办结: every lead/split assignment closed and every co-handler opinion in). A suggestion merged under another (并案) keeps its number and counts as its own item: the answer of the lead suggestion delivered to it is its answer, evaluated by its own deputies.',
     denominator: null,
     leftOut: 'Withdrawn suggestions (reported apart as `withdrawn`).',
   },

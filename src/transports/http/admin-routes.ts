@@ -17,8 +17,9 @@ import { listOutbox, retryOutboxRow } from '../../app/outbox.ts';
 import { dispatch, dispatchDeps } from '../../app/dispatch.ts';
 import { DOSSIER_CONTENT_TYPE, dossierContentDisposition, renderDossierMarkdown } from '../../app/dossier.ts';
 import { runSweep } from '../../app/sweep.ts';
-import { detailQuery, extendBody, listQuery, outboxQuery, searchQuery, sweepQuery, withdrawBody } from './api-schemas.ts';
+import { detailQuery, extendBody, listQuery, mergeBody, outboxQuery, searchQuery, sweepQuery, withdrawBody } from './api-schemas.ts';
 import { verifyAuditLog } from '../../app/audit.ts';
+import { mergeSuggestions } from '../../app/merges.ts';
 import { HttpError } from './errors.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -133,6 +134,13 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
   });
   /** Not in SPEC §7 (it is silent); README "The audit log": 200 with the verdict either way, `ok` says which. */
   api.get('/audit/verify', async (c) => c.json(await verifyAuditLog(ctx)));
+  api.post('/merges', async (c) => {
+    const body = mergeBody.safeParse(await readJsonBody(c));
+    if (!body.success) throw new HttpError(400, 'invalid_body', 'Invalid merge request', describeIssues(body.error));
+    const result = mergeSuggestions(ctx, body.data);
+    onQueued();
+    return c.json(result);
+  });
 
   api.get('/outbox', zValidator('query', outboxQuery, invalidQuery), (c) => {
     const { status } = c.req.valid('query');

@@ -71,6 +71,15 @@ export const searchQuery = z
   })
   .strict();
 
+/** 并案 (SPEC §7): a supervisor merges suggestions under a lead suggestion, through the admin API in their name. */
+export const mergeBody = z
+  .object({
+    by: z.string().regex(/^ou_/, "by must be the supervisor's open_id"),
+    lead: z.string().min(1, 'lead must name the lead suggestion id'),
+    members: z.array(z.string().min(1, 'a member must be a suggestion id')).min(1, 'members must name at least one suggestion to merge').max(100, 'at most 100 suggestions in one merge'),
+  })
+  .strict();
+
 export const outboxQuery = z.object({ status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional() }).strict();
 
 /** `GET /api/report`'s own parameter beside the statistics filters (report-routes checks it against the same list). */

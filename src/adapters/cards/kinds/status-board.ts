@@ -72,10 +72,20 @@ export function buildStatusBoardCard(model: CardModelOf<'status_board'>, limits:
     suggestion: b.suggestion(s),
     overview: [
       b.markdown([b.text('overview', { status: b.label('suggestionStatus', s.status), lightTag: b.label('light', model.light) })]),
+      ...mergeNote(b, model.merge),
     ],
     units: [units],
     contacts: [contacts],
     commitments,
     forms,
   });
+}
+
+/** 并案: which suggestion this one is merged into, or which are merged into it. */
+function mergeNote(b: ReturnType<typeof cardBuilder>, merge: CardModelOf<'status_board'>['merge']): JsonObject[] {
+  if (!merge) return [];
+  if ('mergedInto' in merge) {
+    return [b.markdown([b.text('mergedInto', { number: b.inline(merge.mergedInto.number, 40), title: b.inline(merge.mergedInto.title, 60) })])];
+  }
+  return [b.markdown([b.text('mergedMembers', { numbers: b.inline(merge.members.map((m) => m.number).join('、'), 400) })])];
 }
