@@ -333,6 +333,8 @@ function buildSweepDatabase(path: string, scenario: Scenario, ctx: DeadlineConte
       answers: [answer],
       commitments: promised,
       evaluations: [],
+      commitmentFollowUps: [],
+      commitmentEvaluations: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

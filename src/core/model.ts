@@ -181,6 +181,28 @@ export interface EvaluationRow {
   evaluatedAt: string;
 }
 
+/** A unit's report on an open commitment, answering a 承诺进展 card (policy `followUp`, SPEC §4). */
+export interface CommitmentFollowUpRow {
+  id: string;
+  suggestionId: string;
+  commitmentId: string;
+  text: string;
+  reportedBy: string;
+  reportedAt: string;
+}
+
+/** The second evaluation: a deputy's grade of how a commitment confirmed done was kept (承诺兑现评价). */
+export interface CommitmentEvaluationRow {
+  id: string;
+  suggestionId: string;
+  commitmentId: string;
+  deputyId: string;
+  grade: Grade;
+  comment: string;
+  evaluatedBy: string;
+  evaluatedAt: string;
+}
+
 /** A deputy linked to the suggestion, lead (领衔) or co-signer (附议). */
 export interface SuggestionDeputy {
   deputyId: string;
@@ -201,6 +223,8 @@ export interface SuggestionAggregate {
   answers: AnswerRow[];
   commitments: CommitmentRow[];
   evaluations: EvaluationRow[];
+  commitmentFollowUps: CommitmentFollowUpRow[];
+  commitmentEvaluations: CommitmentEvaluationRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -213,6 +237,8 @@ export const AGGREGATE_COLLECTIONS = [
   'answers',
   'commitments',
   'evaluations',
+  'commitmentFollowUps',
+  'commitmentEvaluations',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 

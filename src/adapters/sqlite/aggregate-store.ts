@@ -18,6 +18,8 @@ import {
   type ReassignmentRequestRow,
   type SuggestionAggregate,
   type SuggestionRow,
+  type CommitmentFollowUpRow,
+  type CommitmentEvaluationRow,
 } from '../../core/model.ts';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
@@ -36,6 +38,8 @@ const TABLES = {
   answers: schema.answers,
   commitments: schema.commitments,
   evaluations: schema.evaluations,
+  commitmentFollowUps: schema.commitmentFollowUps,
+  commitmentEvaluations: schema.commitmentEvaluations,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -119,4 +123,6 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
   Same<CoOpinionRow, typeof schema.coOpinions.$inferSelect> &
   Same<AnswerRow, typeof schema.answers.$inferSelect> &
   Same<CommitmentRow, typeof schema.commitments.$inferSelect> &
-  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> = true;
+  Same<EvaluationRow, typeof schema.evaluations.$inferSelect> &
+  Same<CommitmentFollowUpRow, typeof schema.commitmentFollowUps.$inferSelect> &
+  Same<CommitmentEvaluationRow, typeof schema.commitmentEvaluations.$inferSelect> = true;

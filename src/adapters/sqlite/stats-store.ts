@@ -47,9 +47,11 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       answers: [],
       commitments: [],
       evaluations: [],
+      commitmentFollowUps: [],
+      commitmentEvaluations: [],
     });
   }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations'>(
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'commitmentFollowUps' | 'commitmentEvaluations'>(
     key: K,
     rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
@@ -69,6 +71,10 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   add('answers', db.select(answerColumns).from(t.answers).where(scope(t.answers.suggestionId)).all());
   add('commitments', db.select(commitmentColumns).from(t.commitments).where(scope(t.commitments.suggestionId)).all());
   add('evaluations', db.select(evaluationColumns).from(t.evaluations).where(scope(t.evaluations.suggestionId)).all());
+  const { text: _followUpText, ...followUpColumns } = getTableColumns(t.commitmentFollowUps);
+  const { comment: _secondComment, ...secondEvaluationColumns } = getTableColumns(t.commitmentEvaluations);
+  add('commitmentFollowUps', db.select(followUpColumns).from(t.commitmentFollowUps).where(scope(t.commitmentFollowUps.suggestionId)).all());
+  add('commitmentEvaluations', db.select(secondEvaluationColumns).from(t.commitmentEvaluations).where(scope(t.commitmentEvaluations.suggestionId)).all());
   return [...byId.values()];
 }
 
