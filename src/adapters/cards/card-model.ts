@@ -45,7 +45,13 @@ export type CardAction =
   | 'claim_commitment_done'
   | 'confirm_commitment_done'
   /** Status board: a confirmed commitment's 已完成 button re-posts its commitment card (which has the evidence form). */
-  | 'show_commitment';
+  | 'show_commitment'
+  /** 承诺进展 (policy `followUp`): the unit reports on an open commitment. */
+  | 'report_commitment_progress'
+  /** 承诺兑现评价, the second evaluation of a commitment confirmed done. */
+  | 'evaluate_commitment_satisfied'
+  | 'evaluate_commitment_basically_satisfied'
+  | 'evaluate_commitment_unsatisfied';
 
 export interface CardSuggestion {
   id: string;
@@ -105,6 +111,9 @@ export interface CardCommitment {
   state: 'proposed' | 'confirmed' | 'done_claimed' | 'done' | 'void';
   evidence: string | null;
   overdue: boolean;
+  /** The second evaluation so far (承诺兑现评价), and whether a deputy may still give one. */
+  secondEvaluations?: Array<{ deputyName: string; grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied' }>;
+  secondEvaluationOpen?: boolean;
 }
 
 export interface CardAnswer {
@@ -169,6 +178,8 @@ export type CardModel =
       withProgressButton: boolean;
       assignmentId: string;
       mentions: Mentions;
+      /** A 承诺进展 follow-up (policy `followUp`): the commitment it asks about, with the 报告承诺进展 form. */
+      followUp?: { commitmentId: string; content: string } | undefined;
     }
   | {
       kind: 'closing';

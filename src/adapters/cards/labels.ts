@@ -26,6 +26,10 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   claim_commitment_done: '已完成',
   confirm_commitment_done: '确认完成',
   show_commitment: '已完成',
+  report_commitment_progress: '报告承诺进展',
+  evaluate_commitment_satisfied: '满意',
+  evaluate_commitment_basically_satisfied: '基本满意',
+  evaluate_commitment_unsatisfied: '不满意',
 };
 
 /**
@@ -45,4 +49,8 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   evaluate_basically_satisfied: ['comment'],
   evaluate_unsatisfied: ['comment'],
   claim_commitment_done: ['evidence'],
+  report_commitment_progress: ['progress'],
+  evaluate_commitment_satisfied: ['comment'],
+  evaluate_commitment_basically_satisfied: ['comment'],
+  evaluate_commitment_unsatisfied: ['comment'],
 };

@@ -52,6 +52,10 @@ const SUCCESS: Record<ActionValue['a'], [string, string]> = {
   claim_commitment_done: ['已标记完成，待代表确认', 'Marked done; waiting for confirmation'],
   confirm_commitment_done: ['已确认完成', 'Completion confirmed'],
   show_commitment: ['承诺卡片已发送到群内，请在卡片中填写完成情况', 'The commitment card is posted; fill in the evidence there'],
+  report_commitment_progress: ['承诺进展已记录', 'Commitment progress recorded'],
+  evaluate_commitment_satisfied: ['兑现评价已提交：满意', 'Second evaluation recorded: satisfied'],
+  evaluate_commitment_basically_satisfied: ['兑现评价已提交：基本满意', 'Second evaluation recorded: basically satisfied'],
+  evaluate_commitment_unsatisfied: ['兑现评价已提交：不满意', 'Second evaluation recorded: unsatisfied'],
 };
 
 const toast = (type: 'success' | 'error' | 'info' | 'warning', zh: string, en: string) => ({ type, content: zh, i18n: { zh_cn: zh, en_us: en } });
