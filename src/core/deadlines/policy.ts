@@ -65,6 +65,15 @@ export const policySchema = z.object({
    * or each rounded plainly (Chengdu 2023, Wuchang 2023).
    */
   /**
+   * Commitment follow-up (SPEC §4; src/core/deadlines/follow-up.ts): a 承诺进展 card every
+   * `commitmentMonths` months for each open commitment (default 2, the Wuchang ledger cycle). null: off.
+   */
+  followUp: z
+    .object({ commitmentMonths: z.number().int().min(1).max(12).default(2) })
+    .strict()
+    .nullable()
+    .default({ commitmentMonths: 2 }),
+  /**
    * The handling rhythm (SPEC §4, the Chongqing "1171" practice; src/core/deadlines/rhythm.ts):
    * weekly progress prompts while the answer is open, the internal draft date (`draftDays` after
    * assignment, null for none) and daily warnings in the answer's last week. null: off.
