@@ -11,10 +11,14 @@ import { describe, expect, it } from 'vitest';
 import type { CardModel } from '../src/adapters/cards/card-model.ts';
 import type { OutboxPayload } from '../src/adapters/sqlite/outbox-payload.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
+import type { AppContext } from '../src/app/context.ts';
+import { buildLedger } from '../src/app/ledger.ts';
 import { sweep } from '../src/app/sweep.ts';
 import { BUILT_IN_POLICIES, type Policy } from '../src/core/deadlines/policy.ts';
-import { daysFrom, maxOutboxSeq, names, nineAm, oneSuggestionWorld, sweepDeps, writtenSince } from './support/sweep-helpers.ts';
-import { deputy, unit } from './support/world.ts';
+import { daysFrom, maxOutboxSeq, names, nineAm, oneSuggestionWorld, sweepDeps, TIME_ZONE, writtenSince } from './support/sweep-helpers.ts';
+import { deputy, directory, unit } from './support/world.ts';
+
+const deputyName = (id: string) => directory.deputies.find((d) => d.id === id)!.name;
 
 const jtw = unit('jtw');
 const cgj = unit('cgj');
@@ -96,5 +100,12 @@ describe('commitment follow-up over a year of sweeps (policy default, every 2 mo
     expect(agg.commitmentEvaluations.map((e) => [e.deputyId, e.grade, e.comment])).toEqual([['d01', 'basically_satisfied', '基本到位']]);
     const refusedAudit = w.db.select().from(schema.auditLog).where(and(eq(schema.auditLog.outcome, 'refused'))).all().map((r) => r.action);
     expect(refusedAudit).toEqual(['report_commitment_progress', 'evaluate_commitment', 'evaluate_commitment']);
+    // The commitments ledger shows both.
+    const ledger = buildLedger({ db: w.db, clock: () => new Date('2027-03-31T08:00:00Z'), config: { timeZone: TIME_ZONE } as AppContext['config'] }, 'commitments');
+    expect(ledger.columns.map((c) => c.header)).toEqual(expect.arrayContaining(['跟踪进展', '兑现评价']));
+    expect(ledger.rows.map((r) => [r.content, r.state, r.followUps, r.secondEvaluation])).toEqual([
+      ['完成3个站点接驳改造', '已完成', '', `${deputyName('d01')}：基本满意`],
+      ['新开社区微循环线路2条', '已确认', '2026-06-17 线路方案已报批', ''],
+    ]);
   });
 });
