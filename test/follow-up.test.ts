@@ -13,9 +13,11 @@ import type { OutboxPayload } from '../src/adapters/sqlite/outbox-payload.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import type { AppContext } from '../src/app/context.ts';
 import { buildLedger } from '../src/app/ledger.ts';
+import { computeStats } from '../src/app/stats.ts';
+import { renderReportMarkdown } from '../src/adapters/report/markdown.ts';
 import { sweep } from '../src/app/sweep.ts';
 import { BUILT_IN_POLICIES, type Policy } from '../src/core/deadlines/policy.ts';
-import { daysFrom, maxOutboxSeq, names, nineAm, oneSuggestionWorld, sweepDeps, TIME_ZONE, writtenSince } from './support/sweep-helpers.ts';
+import { calendar, daysFrom, maxOutboxSeq, names, nineAm, oneSuggestionWorld, sweepDeps, TIME_ZONE, writtenSince } from './support/sweep-helpers.ts';
 import { deputy, directory, unit } from './support/world.ts';
 
 const deputyName = (id: string) => directory.deputies.find((d) => d.id === id)!.name;
@@ -107,5 +109,12 @@ describe('commitment follow-up over a year of sweeps (policy default, every 2 mo
       ['完成3个站点接驳改造', '已完成', '', `${deputyName('d01')}：基本满意`],
       ['新开社区微循环线路2条', '已确认', '2026-06-17 线路方案已报批', ''],
     ]);
+    // And the statistics and the report (commitment_follow_up).
+    const ctx = { db: w.db, clock: () => new Date('2027-03-31T08:00:00Z'), calendar, policy, config: { timeZone: TIME_ZONE } as AppContext['config'] };
+    const stats = computeStats(ctx);
+    expect(stats.commitmentFollowUp.reports).toBe(1);
+    expect(stats.commitmentFollowUp.commitmentsReported).toBe(1);
+    expect([stats.commitmentFollowUp.secondEvaluation.evaluations, stats.commitmentFollowUp.secondEvaluation.basicallySatisfied.text]).toEqual([1, '100%']);
+    expect(renderReportMarkdown(stats)).toContain('承诺跟踪：承办单位报告承诺进展 1 次，涉及承诺事项 1 件；承诺兑现评价 1 件次，其中满意 0 件次（0.0%），基本满意 1 件次（100%），不满意 0 件次（0.0%）。');
   });
 });

@@ -106,6 +106,8 @@ export interface Stats {
   reassignment: { rate: Rate; approvedDecisions: number };
   coOpinions: { expected: number; received: number; rate: Rate };
   commitments: CommitmentCounts;
+  /** commitment_follow_up: the 承诺进展 reports and the second evaluation (承诺兑现评价). */
+  commitmentFollowUp: { reports: number; commitmentsReported: number; secondEvaluation: GradeBreakdown };
   overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
   categories: CategoryRow[];
   units: UnitRow[];
