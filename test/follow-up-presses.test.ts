@@ -1,5 +1,6 @@
 /**
- * Commitment follow-up and the second evaluation pressed as people press them (SPEC §5): the real
+ * Commitment follow-up and the second evaluation pressed as people press them (SPEC §5; policy
+ * `wuchang`, which follows commitments every 2 months): the real
  * server and the sandbox on one moved clock, signed webhook events. The 承诺进展 card the sweep
  * posts two months after the deputy confirmed the commitment takes 报告承诺进展 from the unit and
  * refuses another unit's liaison with a toast; once the commitment is confirmed done, the card
@@ -17,7 +18,7 @@ describe('承诺进展 and 承诺兑现评价 through signed card presses', () =
   let w: ClockedWorld;
   let chatId: string;
   beforeAll(async () => {
-    w = await startClockedWorld({ start: beijing('2026-03-02', '08:30'), eventMode: 'webhook' });
+    w = await startClockedWorld({ start: beijing('2026-03-02', '08:30'), eventMode: 'webhook', env: { DUBAN_POLICY: 'wuchang' } });
     await w.loadDirectory();
   });
   afterAll(() => w?.close());

@@ -1,6 +1,6 @@
 /**
  * Commitment follow-up and the second evaluation (SPEC §4/§5, policy `followUp`, default every 2
- * months): a year of daily 09:00 sweeps with an injected clock over a real SQLite file. Every
+ * months in `wuchang`, off by default): a year of daily 09:00 sweeps with an injected clock over a real SQLite file. Every
  * 承诺进展 card sent is listed with its day, recipients and commitment; nothing else changes
  * (everything else is what the same year sends with followUp off). The unit reports on the card,
  * another unit's liaison is refused; a commitment confirmed done is posted again @ its deputy for
@@ -24,7 +24,7 @@ const deputyName = (id: string) => directory.deputies.find((d) => d.id === id)!.
 
 const jtw = unit('jtw');
 const cgj = unit('cgj');
-const policy = BUILT_IN_POLICIES.default!;
+const policy = BUILT_IN_POLICIES.wuchang!;
 const withoutFollowUp: Policy = { ...policy, followUp: null };
 const at10 = (day: string) => `${day}T02:00:00Z`;
 
@@ -77,7 +77,7 @@ function year(p: Policy) {
   return { w, followUps, others, refusals };
 }
 
-describe('commitment follow-up over a year of sweeps (policy default, every 2 months)', () => {
+describe('commitment follow-up over a year of sweeps (policy wuchang, every 2 months)', () => {
   it('sends each 承诺进展 card once, on working days, to the unit, while the commitment is open — and nothing else', () => {
     const { w, followUps, others, refusals } = year(policy);
     const to = '@jtw.liaison1,jtw.liaison2,jtw.head';
@@ -115,6 +115,8 @@ describe('commitment follow-up over a year of sweeps (policy default, every 2 mo
     expect(stats.commitmentFollowUp.reports).toBe(1);
     expect(stats.commitmentFollowUp.commitmentsReported).toBe(1);
     expect([stats.commitmentFollowUp.secondEvaluation.evaluations, stats.commitmentFollowUp.secondEvaluation.basicallySatisfied.text]).toEqual([1, '100%']);
-    expect(renderReportMarkdown(stats)).toContain('承诺跟踪：承办单位报告承诺进展 1 次，涉及承诺事项 1 件；承诺兑现评价 1 件次，其中满意 0 件次（0.0%），基本满意 1 件次（100%），不满意 0 件次（0.0%）。');
+    // Off by default.
+    expect(BUILT_IN_POLICIES.default!.followUp).toBeNull();
+    expect(renderReportMarkdown(stats)).toContain('承诺跟踪：承办单位报告承诺进展 1 次，涉及承诺事项 1 件；承诺兑现评价 1 件次，其中满意 0 件次（0%），基本满意 1 件次（100%），不满意 0 件次（0%）。');
   });
 });

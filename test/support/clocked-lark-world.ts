@@ -34,7 +34,7 @@ export const beijing = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:0
 /** The title a card carries: `交办通知 · 第0001号`. */
 export const cardTitle = (m: FakeMessage): string => String((m.body as Json)?.header?.title?.content ?? '');
 
-export async function startClockedWorld(options: { start: Date; eventMode: EventMode; sweepSchedule?: string }) {
+export async function startClockedWorld(options: { start: Date; eventMode: EventMode; sweepSchedule?: string; env?: Record<string, string> }) {
   const clock: MovableClock = movableClock(options.start);
   const duban = await startDuban(
     {
@@ -46,6 +46,7 @@ export async function startClockedWorld(options: { start: Date; eventMode: Event
       // By default the test sweeps each day itself, through the admin API, at 09:00 on the moved clock.
       DUBAN_SCHEDULE: options.sweepSchedule ?? 'off',
       DUBAN_DIGEST_SCHEDULE: 'off',
+      ...options.env,
     },
     clock,
     { hostname: '127.0.0.1', outbox: { pollMs: 20 } },

@@ -66,13 +66,14 @@ export const policySchema = z.object({
    */
   /**
    * Commitment follow-up (SPEC §4; src/core/deadlines/follow-up.ts): a 承诺进展 card every
-   * `commitmentMonths` months for each open commitment (default 2, the Wuchang ledger cycle). null: off.
+   * `commitmentMonths` months for each open commitment (2 in `wuchang`, its ledger cycle). null: off,
+   * as in the default policy, like the rhythm: a locality's practice, not the law's.
    */
   followUp: z
     .object({ commitmentMonths: z.number().int().min(1).max(12).default(2) })
     .strict()
     .nullable()
-    .default({ commitmentMonths: 2 }),
+    .default(null),
   /**
    * The handling rhythm (SPEC §4, the Chongqing "1171" practice; src/core/deadlines/rhythm.ts):
    * weekly progress prompts while the answer is open, the internal draft date (`draftDays` after
