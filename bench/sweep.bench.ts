@@ -345,6 +345,8 @@ export function buildSweepDatabase(path: string, scenario: Scenario, ctx: Deadli
       coordinations: [],
       qualityReviews: [],
       coOpinionEvaluations: [],
+      commitmentFollowUps: [],
+      commitmentEvaluations: [],
     };
     for (const d of openDeadlines(aggregate, ctx)) {
       insert.deadline.run(id, d.assignmentId, d.unitId, d.kind, d.subjectId, d.from, d.due, JSON.stringify(d.explanation));

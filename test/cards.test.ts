@@ -645,6 +645,36 @@ const cases: Case[] = [
     fields: [],
   },
   {
+    // 承诺兑现评价: the second evaluation, open while a deputy has not graded it.
+    name: 'commitment: done, second evaluation open',
+    model: {
+      kind: 'commitment',
+      suggestion: suggestion({ status: 'closed' }),
+      commitment: commitment({ state: 'done', evidence: '两条线路已于11月1日开通。', secondEvaluationOpen: true, secondEvaluations: [{ deputyName: '李明', grade: 'basically_satisfied' }] }),
+      mentions: [DEPUTY],
+    },
+    buttons: ['满意', '基本满意', '不满意'],
+    fields: ['comment'],
+  },
+  {
+    // 承诺进展 (policy followUp): a notice with the 报告承诺进展 form.
+    name: 'reminder: commitment follow-up',
+    model: {
+      kind: 'reminder',
+      suggestion: suggestion(),
+      level: 'notice',
+      deadline: { label: { zh_cn: '承诺事项', en_us: 'commitment' }, due: '2026-12-31', daysLeft: 198, workingDaysOverdue: 0, explanation: { zh_cn: '【承诺进展】第 1 次跟踪（每 2 个月）：承诺于 2026-12-31 前完成，还有 198 天', en_us: '[commitment follow-up] round 1 (every 2 months): promised by 2026-12-31, 198 days left' } },
+      unitName: '市交通运输委员会',
+      todo: { zh_cn: '请报告承诺事项落实进展', en_us: 'Please report on the commitment' },
+      withProgressButton: false,
+      assignmentId: 'as_jtw_0245',
+      mentions: [LIAISON, HEAD],
+      followUp: { commitmentId: 'cm_001', content: '年内新开社区微循环线路2条' },
+    },
+    buttons: ['报告承诺进展'],
+    fields: ['progress'],
+  },
+  {
     name: 'commitment: void',
     model: { kind: 'commitment', suggestion: suggestion(), commitment: commitment({ state: 'void' }), mentions: [] },
     buttons: [],
@@ -947,7 +977,7 @@ describe('card templates', () => {
   });
 
   it('uses exactly the SPEC §5 button labels', () => {
-    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '催办', '申请延期', '撤回', '同意延期', '不同意延期', '复核通过', '退回重办', '不属实', '登记协调结果', '提交评审', '评价协办意见'];
+    const spec = ['签收', '申请改办', '同意改办', '不同意改办', '报告进展', '登记沟通', '提交协办意见', '提交答复', '确认属实', '审核通过', '退回修改', '满意', '基本满意', '不满意', '确认承诺', '已完成', '确认完成', '催办', '申请延期', '撤回', '同意延期', '不同意延期', '复核通过', '退回重办', '不属实', '登记协调结果', '提交评审', '评价协办意见', '报告承诺进展'];
     expect(new Set(Object.values(BUTTON_LABELS))).toEqual(new Set(spec));
     const seen = new Set(cases.flatMap((c) => c.buttons));
     expect(seen).toEqual(new Set(spec));

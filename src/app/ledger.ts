@@ -34,6 +34,9 @@ export const COMMITMENT_COLUMNS: LedgerColumn[] = [
   col('claimedOn', '报完成日期', 'date'),
   col('evidence', '完成佐证', 'text', 30),
   col('doneOn', '确认完成日期', 'date'),
+  // Policy `followUp`: the 承诺进展 reports (date and text, oldest first) and the second evaluation.
+  col('followUps', '跟踪进展', 'text', 40),
+  col('secondEvaluation', '兑现评价', 'text', 24),
 ];
 
 export const ANSWER_COLUMNS: LedgerColumn[] = [
@@ -84,6 +87,16 @@ function commitmentRows(source: LedgerSource, filters: StatsFilters, asOf: strin
         claimedOn: day(c.claimedAt),
         evidence: c.evidence === null ? null : classified ? CLASSIFIED : c.evidence,
         doneOn: day(c.doneAt),
+        followUps: source.commitmentFollowUps
+          .filter((f) => f.commitmentId === c.id)
+          .sort((x, y) => x.reportedAt.localeCompare(y.reportedAt))
+          .map((f) => `${day(f.reportedAt)} ${classified ? CLASSIFIED : f.text}`)
+          .join('；'),
+        secondEvaluation: source.commitmentEvaluations
+          .filter((e) => e.commitmentId === c.id)
+          .sort((x, y) => x.evaluatedAt.localeCompare(y.evaluatedAt))
+          .map((e) => `${source.deputyNames.get(e.deputyId) ?? e.deputyId}：${GRADE_ZH[e.grade]}`)
+          .join('；'),
       };
     })
     .sort((x, y) => byNumber(x, y) || String(x.dueOn).localeCompare(String(y.dueOn)));

@@ -38,6 +38,7 @@ import {
   urgentOf,
   type ReminderLevel,
 } from '../core/deadlines/reminder-ladder.ts';
+import { followUpDue, followUpRecipients } from '../core/deadlines/follow-up.ts';
 import { rhythmDue, rhythmRecipients, type RhythmPrompt } from '../core/deadlines/rhythm.ts';
 
 export type { ReminderLevel };
@@ -66,6 +67,8 @@ export interface PlannedReminder {
   why: Bilingual;
   /** A prompt of the handling rhythm (policy `rhythm`), not a rung of the reminder ladder. */
   rhythm?: { prompt: RhythmPrompt; todo: Bilingual } | undefined;
+  /** A 承诺进展 follow-up (policy `followUp`), not a rung of the reminder ladder. */
+  followUp?: { commitmentId: string; content: string; todo: Bilingual } | undefined;
 }
 
 export interface SweepResult {
@@ -122,8 +125,10 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
   const deadlines = store.deadlinesInView(today, warningHorizon > noticeHorizon ? warningHorizon : noticeHorizon);
   // The rhythm follows every open answer, on working days only (whatever onRestDays says).
   const rhythmDeadlines = policy.rhythm && result.workingDay ? store.openAnswerDeadlines() : [];
-  if (deadlines.length === 0 && rhythmDeadlines.length === 0) return result;
-  const suggestions = store.suggestionFacts([...new Set([...deadlines, ...rhythmDeadlines].map((d) => d.suggestionId))]);
+  // Follow-ups too are sent on working days only.
+  const openCommitments = policy.followUp && result.workingDay ? store.openCommitments().map((c) => ({ ...c, confirmedOn: localDate(new Date(c.confirmedAt), deps.timeZone) })) : [];
+  if (deadlines.length === 0 && rhythmDeadlines.length === 0 && openCommitments.length === 0) return result;
+  const suggestions = store.suggestionFacts([...new Set([...deadlines, ...rhythmDeadlines, ...openCommitments].map((d) => d.suggestionId))]);
 
   const staff = memoize(store.unitStaff);
   const deputyOpenIds = (suggestionId: string) => store.deputies(suggestionId).map((d) => d.openId);
@@ -179,6 +184,30 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
       });
     }
   }
+  for (const c of openCommitments) {
+    const s = suggestions.get(c.suggestionId);
+    const f = s && s.status !== 'withdrawn' ? followUpDue(c, today, calendar, policy) : undefined;
+    if (!s || !f) continue;
+    candidates.push({
+      key: f.key,
+      suggestionId: s.id,
+      number: s.number,
+      title: s.title,
+      unitId: c.unitId,
+      kind: 'commitment',
+      subjectId: c.commitmentId,
+      dueOn: c.dueOn,
+      level: 'notice',
+      day: f.day,
+      daysLeft: calendarDaysBetween(today, c.dueOn),
+      workingDaysOverdue: 0,
+      recipients: followUpRecipients(staff(c.unitId)),
+      urgent: undefined,
+      toSupervisors: false,
+      why: f.why,
+      followUp: { commitmentId: c.commitmentId, content: c.content, todo: f.todo },
+    });
+  }
   const sent = store.alreadySent(candidates.map((c) => c.key));
   result.reminders = candidates.filter((c) => !sent.has(c.key));
 
@@ -229,12 +258,13 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
           kind: 'reminder',
           suggestion: cardSuggestion(r.suggestionId),
           level: r.level,
-          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, workingDaysOverdue: r.workingDaysOverdue, explanation: r.rhythm ? r.why : (deadline?.explanation ?? r.why) },
+          deadline: { label: DEADLINE_LABELS[r.kind], due: r.dueOn, daysLeft: r.daysLeft, workingDaysOverdue: r.workingDaysOverdue, explanation: r.rhythm || r.followUp ? r.why : (deadline?.explanation ?? r.why) },
           unitName: unitNames.get(r.unitId) ?? r.unitId,
-          todo: r.rhythm?.todo ?? REMINDER_TODO[r.kind],
+          todo: r.rhythm?.todo ?? r.followUp?.todo ?? REMINDER_TODO[r.kind],
           withProgressButton: isObligation(r) && r.kind !== 'commitment',
           assignmentId: deadline?.assignmentId ?? r.subjectId,
           mentions: r.recipients,
+          followUp: r.followUp && { commitmentId: r.followUp.commitmentId, content: r.followUp.content },
         };
         // Escalations ride on the day's overdue card (queued just before, in this loop); the
         // group sees one card a day, the supervisors' group the day's escalations gathered.

@@ -135,9 +135,20 @@ export function planEffects(audit: AuditDraft[], next: SuggestionAggregate, unit
         }
         break;
       case 'claim_commitment_done':
-      case 'confirm_commitment_done':
+      case 'evaluate_commitment':
         out.push({ type: 'refresh_cards', card: { kind: 'commitment', subjectId: e.subjectId } });
         break;
+      case 'confirm_commitment_done':
+        // The card posted again is the 承诺兑现评价 card: it @-mentions the deputies for the second evaluation.
+        out.push({ type: 'refresh_cards', card: { kind: 'commitment', subjectId: e.subjectId } });
+        if (next.deputies.length > 0) out.push({ type: 'post_card', card: { kind: 'commitment', subjectId: e.subjectId } });
+        break;
+      case 'report_commitment_progress': {
+        const c = next.commitments.find((x) => x.id === e.subjectId);
+        const unit = c ? unitName(c.assignmentId) : '';
+        out.push({ type: 'post_text', zh: `【承诺进展】${forTextMessage(unit)}：${forTextMessage(e.message)}`, en: `[Commitment follow-up] ${forTextMessage(e.message)}` });
+        break;
+      }
       case 'show_commitment':
         out.push({ type: 'post_card', card: { kind: 'commitment', subjectId: e.subjectId } });
         break;

@@ -3,7 +3,7 @@
  * and a forged press must not reach another suggestion by counting. Web Crypto exists in Node 20
  * and in Workers alike, so this file runs on both.
  */
-export type IdPrefix = 'sg' | 'as' | 'rr' | 'pr' | 'ct' | 'op' | 'an' | 'cm' | 'ev' | 'ob' | 'cd' | 'nd' | 'xr' | 'co' | 'qr' | 'oe';
+export type IdPrefix = 'sg' | 'as' | 'rr' | 'pr' | 'ct' | 'op' | 'an' | 'cm' | 'ev' | 'ob' | 'cd' | 'nd' | 'xr' | 'co' | 'qr' | 'oe' | 'cf' | 'ce';
 export type NewId = (prefix: IdPrefix) => string;
 
 const ID_BYTES = 9; // 72 random bits, 12 base64url characters

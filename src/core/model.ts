@@ -250,6 +250,28 @@ export interface CoOpinionEvaluationRow {
   evaluatedAt: string;
 }
 
+/** A unit's report on an open commitment, answering a 承诺进展 card (policy `followUp`, SPEC §4). */
+export interface CommitmentFollowUpRow {
+  id: string;
+  suggestionId: string;
+  commitmentId: string;
+  text: string;
+  reportedBy: string;
+  reportedAt: string;
+}
+
+/** The second evaluation: a deputy's grade of how a commitment confirmed done was kept (承诺兑现评价). */
+export interface CommitmentEvaluationRow {
+  id: string;
+  suggestionId: string;
+  commitmentId: string;
+  deputyId: string;
+  grade: Grade;
+  comment: string;
+  evaluatedBy: string;
+  evaluatedAt: string;
+}
+
 /** The three dimensions of a quality review (SPEC §5: 合规、文书、效果, the Wuchang practice), each graded. */
 export const REVIEW_DIMENSIONS = ['compliance', 'document', 'effect'] as const;
 export type ReviewDimension = (typeof REVIEW_DIMENSIONS)[number];
@@ -295,6 +317,8 @@ export interface SuggestionAggregate {
   coordinations: CoordinationRow[];
   qualityReviews: QualityReviewRow[];
   coOpinionEvaluations: CoOpinionEvaluationRow[];
+  commitmentFollowUps: CommitmentFollowUpRow[];
+  commitmentEvaluations: CommitmentEvaluationRow[];
 }
 
 /** The child collections of an aggregate, each saved to its own table by the store. */
@@ -312,6 +336,8 @@ export const AGGREGATE_COLLECTIONS = [
   'coordinations',
   'qualityReviews',
   'coOpinionEvaluations',
+  'commitmentFollowUps',
+  'commitmentEvaluations',
 ] as const satisfies ReadonlyArray<keyof SuggestionAggregate>;
 export type AggregateCollection = (typeof AGGREGATE_COLLECTIONS)[number];
 

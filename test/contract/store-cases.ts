@@ -1597,6 +1597,25 @@ const LEDGER: StoreCase[] = [
     },
   ),
   returning(
+    'sweep-store: openCommitments lists the confirmed commitments (policy followUp) with their unit; ledger-store reads their follow-ups and second evaluations',
+    (db, world) => {
+      answeredPair(db, world);
+      const open = sweepStore(db).openCommitments();
+      const source = loadLedgerSource(db, {});
+      return {
+        open: open.map((c) => `${c.unitId} ${c.content} ${c.dueOn} ${c.confirmedAt.length > 0}`).sort(),
+        followUps: source.commitmentFollowUps.length,
+        secondEvaluations: source.commitmentEvaluations.length,
+      };
+    },
+    {
+      // 0001 and 0002 are led by different units in the seed.
+      open: ['jtw 年内新增微循环线路 3 条 2026-12-31 true', 'zjw 年内新增微循环线路 3 条 2026-12-31 true'],
+      followUps: 0,
+      secondEvaluations: 0,
+    },
+  ),
+  returning(
     'publication-store: loadPublication returns only public approved answers of non-classified suggestions, with bodies and deputies',
     (db, world) => {
       answeredPair(db, world);

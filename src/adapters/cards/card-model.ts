@@ -61,7 +61,14 @@ export type CardAction =
   /** 质量评审: a supervisor reviews a final answer (compliance, document, effect, note). */
   | 'submit_quality_review'
   /** 协办意见: the lead unit rates a co-handler opinion (grade, comment). */
-  | 'evaluate_co_opinion';
+  | 'evaluate_co_opinion'
+  /** 承诺进展 (policy `followUp`): the unit reports on an open commitment. */
+  | 'report_commitment_progress'
+  /** 承诺兑现评价, the second evaluation of a commitment confirmed done. */
+  | 'evaluate_commitment_satisfied'
+  | 'evaluate_commitment_basically_satisfied'
+  | 'evaluate_commitment_unsatisfied';
+
 
 /** Another suggestion named on a card (并案). */
 export interface CardSuggestionRef {
@@ -129,6 +136,9 @@ export interface CardCommitment {
   state: 'proposed' | 'confirmed' | 'done_claimed' | 'done' | 'void';
   evidence: string | null;
   overdue: boolean;
+  /** The second evaluation so far (承诺兑现评价), and whether a deputy may still give one. */
+  secondEvaluations?: Array<{ deputyName: string; grade: 'satisfied' | 'basically_satisfied' | 'unsatisfied' }>;
+  secondEvaluationOpen?: boolean;
 }
 
 export interface CardAnswer {
@@ -223,6 +233,8 @@ export type CardModel =
       withProgressButton: boolean;
       assignmentId: string;
       mentions: Mentions;
+      /** A 承诺进展 follow-up (policy `followUp`): the commitment it asks about, with the 报告承诺进展 form. */
+      followUp?: { commitmentId: string; content: string } | undefined;
     }
   | {
       kind: 'coordination';

@@ -93,6 +93,10 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
       state: c.state,
       evidence: c.evidence,
       overdue: (c.state === 'proposed' || c.state === 'confirmed') && c.dueOn < today,
+      secondEvaluations: agg.commitmentEvaluations
+        .filter((e) => e.commitmentId === c.id)
+        .map((e) => ({ deputyName: agg.deputies.find((d) => d.deputyId === e.deputyId)?.name ?? e.deputyId, grade: e.grade })),
+      secondEvaluationOpen: c.state === 'done' && agg.deputies.some((d) => !agg.commitmentEvaluations.some((e) => e.commitmentId === c.id && e.deputyId === d.deputyId)),
     };
   };
   const contactView = (id: string): CardContact | undefined => {
@@ -218,7 +222,8 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
     case 'commitment': {
       const commitment = commitmentView(card.subjectId);
       const c = agg.commitments.find((x) => x.id === card.subjectId);
-      return commitment && c && { kind: 'commitment', suggestion, commitment, mentions: [...deputies, ...unitStaff(c.assignmentId)] };
+      // Once done, the card asks the deputies for the second evaluation: it @-mentions them only.
+      return commitment && c && { kind: 'commitment', suggestion, commitment, mentions: c.state === 'done' ? deputies : [...deputies, ...unitStaff(c.assignmentId)] };
     }
     case 'closing': {
       if (agg.suggestion.status !== 'closed') return undefined;

@@ -37,6 +37,10 @@ export const BUTTON_LABELS: Readonly<Record<CardAction, string>> = {
   record_coordination: '登记协调结果',
   submit_quality_review: '提交评审',
   evaluate_co_opinion: '评价协办意见',
+  report_commitment_progress: '报告承诺进展',
+  evaluate_commitment_satisfied: '满意',
+  evaluate_commitment_basically_satisfied: '基本满意',
+  evaluate_commitment_unsatisfied: '不满意',
 };
 
 /**
@@ -65,4 +69,8 @@ export const FORM_FIELDS: Readonly<Partial<Record<CardAction, readonly string[]>
   record_coordination: ['date', 'outcome'],
   submit_quality_review: ['compliance', 'document', 'effect', 'note'],
   evaluate_co_opinion: ['grade', 'comment'],
+  report_commitment_progress: ['progress'],
+  evaluate_commitment_satisfied: ['comment'],
+  evaluate_commitment_basically_satisfied: ['comment'],
+  evaluate_commitment_unsatisfied: ['comment'],
 };

@@ -164,6 +164,14 @@ export function markdownTable(table: ReportTable): string {
   return [header, rule, ...rows].join('\n');
 }
 
+/** commitment_follow_up in one sentence: the 承诺进展 reports and the second evaluation's grades. */
+function followUpLine(stats: Stats): string {
+  const f = stats.commitmentFollowUp;
+  const g = f.secondEvaluation;
+  const graded = g.evaluations ? `；承诺兑现评价 ${g.evaluations} 件次，其中满意 ${g.satisfied.count} 件次（${g.satisfied.text}），基本满意 ${g.basicallySatisfied.count} 件次（${g.basicallySatisfied.text}），不满意 ${g.unsatisfied.count} 件次（${g.unsatisfied.text}）` : '';
+  return `承诺跟踪：承办单位报告承诺进展 ${f.reports} 次，涉及承诺事项 ${f.commitmentsReported} 件${graded}。`;
+}
+
 export function renderReportMarkdown(stats: Stats): string {
   const out: string[] = [];
   out.push(`# ${reportTitle(stats)}`, '');
@@ -173,6 +181,7 @@ export function renderReportMarkdown(stats: Stats): string {
   out.push('## 二、按承办单位', '', markdownTable(unitTable(stats)), '');
   out.push('## 三、按类别', '', stats.categories.length ? markdownTable(categoryTable(stats)) : '无。', '');
   out.push('## 四、承诺事项', '', stats.commitments.made ? markdownTable(commitmentTable(stats)) : '无新增承诺事项。', '');
+  if (stats.commitmentFollowUp.reports > 0 || stats.commitmentFollowUp.secondEvaluation.evaluations > 0) out.push(followUpLine(stats), '');
   out.push('## 五、逾期事项清单', '', stats.overdue.total ? markdownTable(overdueTable(stats)) : `截至${chineseDate(stats.asOf)}，无逾期事项。`, '');
   out.push('## 六、督办情况', '', markdownTable(supervisionTable(stats)), '');
   // Only where supervisors review answers (the Wuchang practice): no empty section elsewhere.

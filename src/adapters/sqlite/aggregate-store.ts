@@ -23,6 +23,8 @@ import {
   type ReassignmentRequestRow,
   type SuggestionAggregate,
   type SuggestionRow,
+  type CommitmentFollowUpRow,
+  type CommitmentEvaluationRow,
 } from '../../core/model.ts';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
@@ -46,6 +48,8 @@ const TABLES = {
   coordinations: schema.coordinations,
   qualityReviews: schema.qualityReviews,
   coOpinionEvaluations: schema.coOpinionEvaluations,
+  commitmentFollowUps: schema.commitmentFollowUps,
+  commitmentEvaluations: schema.commitmentEvaluations,
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
@@ -137,4 +141,7 @@ export const ROWS_MATCH_THE_MODEL: Same<SuggestionRow, typeof schema.suggestions
 
   Same<CoordinationRow, typeof schema.coordinations.$inferSelect> &
   Same<QualityReviewRow, typeof schema.qualityReviews.$inferSelect> &
-  Same<CoOpinionEvaluationRow, typeof schema.coOpinionEvaluations.$inferSelect> = true;
+  Same<CoOpinionEvaluationRow, typeof schema.coOpinionEvaluations.$inferSelect> &
+
+  Same<CommitmentFollowUpRow, typeof schema.commitmentFollowUps.$inferSelect> &
+  Same<CommitmentEvaluationRow, typeof schema.commitmentEvaluations.$inferSelect> = true;

@@ -1,11 +1,12 @@
 /**
  * The rows the two ledgers (两本台账, SPEC §7) are built from: the suggestions the report's filters
- * select, with their approved answers, the commitments of those answers, the evaluations, and the
+ * select, with their approved answers, the commitments of those answers (with their follow-up
+ * reports and second evaluations), the evaluations, and the
  * names of units and deputies. Free text is read here (the ledgers print it); the app decides what
  * a classified suggestion may show.
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import type { AnswerRow, AssignmentRow, CommitmentRow, EvaluationRow, SuggestionRow } from '../../core/model.ts';
+import type { AnswerRow, AssignmentRow, CommitmentEvaluationRow, CommitmentFollowUpRow, CommitmentRow, EvaluationRow, SuggestionRow } from '../../core/model.ts';
 import type { StatsFilters } from '../../core/stats/filters.ts';
 import type { DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
@@ -19,6 +20,9 @@ export interface LedgerSource {
   /** Commitments of approved answers (void ones left out). */
   commitments: CommitmentRow[];
   evaluations: EvaluationRow[];
+  /** The 承诺进展 reports and the second evaluations (承诺兑现评价) of those commitments. */
+  commitmentFollowUps: CommitmentFollowUpRow[];
+  commitmentEvaluations: CommitmentEvaluationRow[];
   unitNames: Map<string, string>;
   deputyNames: Map<string, string>;
 }
@@ -58,12 +62,16 @@ export function loadLedgerSource(db: DbOrTx, filters: StatsFilters): LedgerSourc
       .all() as CommitmentRow[]
   ).filter((c) => approved.has(c.answerId));
   const evaluations = db.select().from(schema.evaluations).where(inArray(schema.evaluations.suggestionId, ids)).all() as EvaluationRow[];
+  const commitmentFollowUps = db.select().from(schema.commitmentFollowUps).where(inArray(schema.commitmentFollowUps.suggestionId, ids)).all() as CommitmentFollowUpRow[];
+  const commitmentEvaluations = db.select().from(schema.commitmentEvaluations).where(inArray(schema.commitmentEvaluations.suggestionId, ids)).all() as CommitmentEvaluationRow[];
   return {
     suggestions,
     assignments,
     answers,
     commitments,
     evaluations,
+    commitmentFollowUps,
+    commitmentEvaluations,
     unitNames: new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name])),
     deputyNames: new Map(db.select({ id: schema.deputies.id, name: schema.deputies.name }).from(schema.deputies).all().map((d) => [d.id, d.name])),
   };

@@ -277,6 +277,36 @@ export const extensionRequests = sqliteTable(
   (t) => [index('extension_requests_suggestion').on(t.suggestionId)],
 );
 
+/** A unit's 承诺进展 report on an open commitment (policy `followUp`). */
+export const commitmentFollowUps = sqliteTable(
+  'commitment_follow_ups',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    commitmentId: text('commitment_id').notNull().references(() => commitments.id),
+    text: text('text').notNull(),
+    reportedBy: text('reported_by').notNull(),
+    reportedAt: text('reported_at').notNull(),
+  },
+  (t) => [index('commitment_follow_ups_suggestion').on(t.suggestionId)],
+);
+
+/** The second evaluation (承诺兑现评价): one per deputy and commitment confirmed done. */
+export const commitmentEvaluations = sqliteTable(
+  'commitment_evaluations',
+  {
+    id: text('id').primaryKey(),
+    suggestionId: text('suggestion_id').notNull().references(() => suggestions.id),
+    commitmentId: text('commitment_id').notNull().references(() => commitments.id),
+    deputyId: text('deputy_id').notNull(),
+    grade: text('grade', { enum: ['satisfied', 'basically_satisfied', 'unsatisfied'] }).notNull(),
+    comment: text('comment').notNull().default(''),
+    evaluatedBy: text('evaluated_by').notNull(),
+    evaluatedAt: text('evaluated_at').notNull(),
+  },
+  (t) => [index('commitment_evaluations_suggestion').on(t.suggestionId)],
+);
+
 /** Append-only (UPDATE and DELETE refused by triggers): every state change and every refused attempt (SPEC §2). */
 export const auditLog = sqliteTable(
   'audit_log',

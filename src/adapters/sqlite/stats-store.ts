@@ -52,9 +52,11 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
       coordinations: [],
       qualityReviews: [],
       coOpinionEvaluations: [],
+      commitmentFollowUps: [],
+      commitmentEvaluations: [],
     });
   }
-  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'nudges' | 'extensionRequests' | 'qualityReviews' | 'coOpinionEvaluations'>(
+  const add = <K extends 'assignments' | 'reassignmentRequests' | 'contacts' | 'coOpinions' | 'answers' | 'commitments' | 'evaluations' | 'nudges' | 'extensionRequests' | 'qualityReviews' | 'coOpinionEvaluations' | 'commitmentFollowUps' | 'commitmentEvaluations'>(
     key: K,
     rows: ReadonlyArray<Partial<SuggestionAggregate[K][number]> & { suggestionId: string }>,
   ) => {
@@ -81,6 +83,10 @@ export function loadStatsAggregates(db: DbOrTx, filters: StatsFilters): Suggesti
   const { comment: _coComment, ...coEvaluationColumns } = getTableColumns(t.coOpinionEvaluations);
   add('coOpinionEvaluations', db.select(coEvaluationColumns).from(t.coOpinionEvaluations).where(scope(t.coOpinionEvaluations.suggestionId)).all());
   add('qualityReviews', db.select(reviewColumns).from(t.qualityReviews).where(scope(t.qualityReviews.suggestionId)).all());
+  const { text: _followUpText, ...followUpColumns } = getTableColumns(t.commitmentFollowUps);
+  const { comment: _secondComment, ...secondEvaluationColumns } = getTableColumns(t.commitmentEvaluations);
+  add('commitmentFollowUps', db.select(followUpColumns).from(t.commitmentFollowUps).where(scope(t.commitmentFollowUps.suggestionId)).all());
+  add('commitmentEvaluations', db.select(secondEvaluationColumns).from(t.commitmentEvaluations).where(scope(t.commitmentEvaluations.suggestionId)).all());
   return [...byId.values()];
 }
 

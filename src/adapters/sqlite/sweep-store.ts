@@ -8,6 +8,7 @@ import type { Bilingual } from '../../core/bilingual.ts';
 import type { IsoDate } from '../../core/calendar/working-day-calendar.ts';
 import { isObligation } from '../../core/deadlines/deadlines.ts';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.ts';
+import type { OpenCommitment } from '../../core/deadlines/follow-up.ts';
 import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
 import type { SuggestionRow } from '../../core/model.ts';
 import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
@@ -119,6 +120,17 @@ function createSweepStore(db: DbOrTx) {
         .where(eq(t.kind, 'answer'))
         .all()
         .map((row) => ({ ...row, kind: 'answer' as const, explanation: row.explanation as Bilingual }));
+    },
+    /** Every commitment still open (confirmed, not yet reported done): the follow-up (policy `followUp`) asks about each. */
+    openCommitments(): Array<Omit<OpenCommitment, 'confirmedOn'> & { confirmedAt: string }> {
+      const c = schema.commitments;
+      return db
+        .select({ commitmentId: c.id, suggestionId: c.suggestionId, assignmentId: c.assignmentId, unitId: schema.assignments.unitId, content: c.content, dueOn: c.dueOn, confirmedAt: c.confirmedAt })
+        .from(c)
+        .innerJoin(schema.assignments, eq(schema.assignments.id, c.assignmentId))
+        .where(eq(c.state, 'confirmed'))
+        .all()
+        .flatMap((row) => (row.confirmedAt ? [{ ...row, confirmedAt: row.confirmedAt }] : []));
     },
     suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
       const out = new Map<string, SuggestionFacts>();

@@ -62,6 +62,16 @@ export const policySchema = z.object({
   /** `supervisor`: the head's approval waits for a supervisor's 复核 before the deputy sees the answer (SPEC §3). */
   answerReview: z.enum(['off', 'supervisor']).default('off'),
   /**
+   * Commitment follow-up (SPEC §4; src/core/deadlines/follow-up.ts): a 承诺进展 card every
+   * `commitmentMonths` months for each open commitment (2 in `wuchang`, its ledger cycle). null: off,
+   * as in the default policy, like the rhythm: a locality's practice, not the law's.
+   */
+  followUp: z
+    .object({ commitmentMonths: z.number().int().min(1).max(12).default(2) })
+    .strict()
+    .nullable()
+    .default(null),
+  /**
    * The handling rhythm (SPEC §4, the Chongqing "1171" practice; src/core/deadlines/rhythm.ts):
    * weekly progress prompts while the answer is open, the internal draft date (`draftDays` after
    * assignment, null for none) and daily warnings in the answer's last week. null: off.

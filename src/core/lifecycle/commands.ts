@@ -29,6 +29,10 @@ export type Command =
   | { type: 'confirm_commitments'; answerId: string }
   | { type: 'claim_commitment_done'; commitmentId: string; evidence: string }
   | { type: 'confirm_commitment_done'; commitmentId: string }
+  /** 承诺进展 (policy `followUp`): the unit reports on an open commitment. */
+  | { type: 'report_commitment_progress'; commitmentId: string; text: string }
+  /** 承诺兑现评价: a deputy grades how a commitment confirmed done was kept (the second evaluation). */
+  | { type: 'evaluate_commitment'; commitmentId: string; grade: Grade; comment?: string | undefined }
   /** The status board's 已完成: posts the commitment card again, which carries the evidence form. */
   | { type: 'show_commitment'; commitmentId: string }
   | { type: 'withdraw_suggestion'; suggestionId: string; reason: string }

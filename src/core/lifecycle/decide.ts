@@ -15,6 +15,7 @@ import { approveAnswer, evaluate, extendAnswerDeadline, returnAnswer, submitAnsw
 import { approveReassign, confirmContact, recordContact, rejectReassign, reportProgress, requestReassign, sign, submitOpinion } from './assignment-steps.ts';
 import { changesAggregate, type AuditDraft, type Command, type CommandType, type DecideContext, type Decision } from './commands.ts';
 import { claimCommitmentDone, confirmCommitmentDone, confirmCommitments, showCommitment } from './commitment-steps.ts';
+import { evaluateCommitment, reportCommitmentProgress } from './follow-up-steps.ts';
 import { requireCommandWithinLimits } from './field-limits.ts';
 import { isSuggestionComplete } from './rules.ts';
 import { auditEntry, type Step, type StepTable } from './step.ts';
@@ -42,6 +43,8 @@ const STEPS: StepTable = {
   claim_commitment_done: claimCommitmentDone,
   confirm_commitment_done: confirmCommitmentDone,
   show_commitment: showCommitment,
+  report_commitment_progress: reportCommitmentProgress,
+  evaluate_commitment: evaluateCommitment,
   withdraw_suggestion: withdrawSuggestion,
   extend_answer_deadline: extendAnswerDeadline,
   nudge,

@@ -98,6 +98,10 @@ export function requireCommandWithinLimits(command: Command): void {
       return requireWithinLimit('comment', command.comment);
     case 'submit_quality_review':
       return requireWithinLimit('note', command.note);
+    case 'report_commitment_progress':
+      return requireWithinLimit('progress', command.text);
+    case 'evaluate_commitment':
+      return requireWithinLimit('comment', command.comment ?? '');
     case 'approve_reassign':
       return requireWithinLimit('unit', command.newUnitId);
     case 'report_progress':

@@ -102,6 +102,9 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
   const firstGrades = emptyGrades();
   const finalGrades = emptyGrades();
   const commitments = emptyCommitments();
+  let followUpReports = 0;
+  let commitmentsReported = 0;
+  const secondGrades = emptyGrades();
   const categories = new Map<string, number>();
   const units = new Map<string, UnitAcc>();
   const overdueItems: OverdueItem[] = [];
@@ -238,6 +241,11 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
       const a = inEffect.find((x) => x.id === c.assignmentId)!;
       const u = unitAcc(a.unitId);
       const bucket = commitmentBucket(c, asOf);
+      // commitment_follow_up: the reports on it and its second evaluation.
+      const reports = (agg.commitmentFollowUps ?? []).filter((f) => f.commitmentId === c.id).length;
+      followUpReports += reports;
+      if (reports > 0) commitmentsReported++;
+      for (const e of agg.commitmentEvaluations ?? []) if (e.commitmentId === c.id) secondGrades[e.grade]++;
       for (const counts of [commitments, u.commitments]) {
         counts.made++;
         if (c.confirmedAt !== null) counts.confirmed++;
@@ -335,6 +343,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
     ...supervisionFigures(aggregates, mine, nameOf),
     coOpinionEvaluations: { receipts: evaluationsOf(coGrades), grades: coGrades, rated: coRated, firstSatisfiedOrBasic: rate(coFirstGood, coRated) },
     commitments,
+    commitmentFollowUp: { reports: followUpReports, commitmentsReported, secondEvaluation: grades(secondGrades, style) },
     overdue: {
       total: overdueItems.length,
       byUnit: [...byUnit.entries()]

@@ -36,6 +36,7 @@ export type DefinitionId =
   | 'reassignment_rate'
   | 'co_opinions'
   | 'commitments'
+  | 'commitment_follow_up'
   | 'overdue_items'
   | 'categories'
   | 'nudges'
@@ -186,6 +187,14 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Made: the commitments of approved answers. Confirmed (双向确认): those a deputy confirmed. Done: confirmed done by a deputy or a supervisor. Claimed: marked done by the unit, awaiting that confirmation. Overdue: neither claimed nor done, due before the report date. Not yet due: neither claimed nor done, due on or after the report date.',
     denominator: null,
     leftOut: 'Void commitments (of an answer the head returned, or never confirmed by the deputy and lapsed when a re-handled answer replaced their answer); commitments of answers still awaiting approval.',
+  },
+  {
+    id: 'commitment_follow_up',
+    name: { zh_cn: '承诺跟踪与兑现评价', en_us: 'commitment follow-up and second evaluation' },
+    formula: '承诺进展报告次数（所涉承诺事项件数）；兑现评价：满意、基本满意、不满意各占兑现评价总数之比',
+    counts: 'Follow-up reports: the 承诺进展 reports units gave on commitments (as in commitments: of approved answers, not void), and how many commitments have at least one. Second evaluation (承诺兑现评价): every deputy grade of how a commitment confirmed done was kept, one per deputy and commitment.',
+    denominator: 'For the grade shares: the second evaluations given.',
+    leftOut: 'Void commitments and commitments of answers still awaiting approval; commitments confirmed done but not graded (no second evaluation is counted for them).',
   },
   {
     id: 'overdue_items',

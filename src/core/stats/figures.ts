@@ -117,6 +117,8 @@ export interface Stats extends SupervisionFigures {
   /** co_opinion_evaluations: receipts by grade, and the first rating per co assignment. */
   coOpinionEvaluations: { receipts: number; grades: Record<Grade, number>; rated: number; firstSatisfiedOrBasic: Rate };
   commitments: CommitmentCounts;
+  /** commitment_follow_up: the 承诺进展 reports and the second evaluation (承诺兑现评价). */
+  commitmentFollowUp: { reports: number; commitmentsReported: number; secondEvaluation: GradeBreakdown };
   overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
   categories: CategoryRow[];
   units: UnitRow[];

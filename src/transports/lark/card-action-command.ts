@@ -39,6 +39,10 @@ const CARD_ACTIONS = [
   'record_coordination',
   'submit_quality_review',
   'evaluate_co_opinion',
+  'report_commitment_progress',
+  'evaluate_commitment_satisfied',
+  'evaluate_commitment_basically_satisfied',
+  'evaluate_commitment_unsatisfied',
 ] as const satisfies readonly CardAction[];
 
 const actionValueSchema = z.object({
@@ -167,6 +171,14 @@ export function commandOfPress(
       return { type: 'claim_commitment_done', commitmentId: value.id, evidence: field(form, 'evidence') };
     case 'confirm_commitment_done':
       return { type: 'confirm_commitment_done', commitmentId: value.id };
+    case 'report_commitment_progress':
+      return { type: 'report_commitment_progress', commitmentId: value.id, text: field(form, 'progress') };
+    case 'evaluate_commitment_satisfied':
+      return { type: 'evaluate_commitment', commitmentId: value.id, grade: 'satisfied', comment: field(form, 'comment') };
+    case 'evaluate_commitment_basically_satisfied':
+      return { type: 'evaluate_commitment', commitmentId: value.id, grade: 'basically_satisfied', comment: field(form, 'comment') };
+    case 'evaluate_commitment_unsatisfied':
+      return { type: 'evaluate_commitment', commitmentId: value.id, grade: 'unsatisfied', comment: field(form, 'comment') };
     case 'show_commitment':
       return { type: 'show_commitment', commitmentId: value.id };
     case 'nudge':

@@ -67,6 +67,10 @@ const SUCCESS: Record<ActionValue['a'], [string, string]> = {
   record_coordination: ['协调结果已登记', 'Coordination recorded'],
   submit_quality_review: ['质量评审已提交', 'Quality review submitted'],
   evaluate_co_opinion: ['协办意见评价已提交', 'Co-handler opinion evaluated'],
+  report_commitment_progress: ['承诺进展已记录', 'Commitment progress recorded'],
+  evaluate_commitment_satisfied: ['兑现评价已提交：满意', 'Second evaluation recorded: satisfied'],
+  evaluate_commitment_basically_satisfied: ['兑现评价已提交：基本满意', 'Second evaluation recorded: basically satisfied'],
+  evaluate_commitment_unsatisfied: ['兑现评价已提交：不满意', 'Second evaluation recorded: unsatisfied'],
 };
 
 const toast = (type: 'success' | 'error' | 'info' | 'warning', zh: string, en: string) => ({ type, content: zh, i18n: { zh_cn: zh, en_us: en } });

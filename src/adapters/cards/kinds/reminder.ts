@@ -1,6 +1,7 @@
 /**
  * 提醒, a reminder posted by the sweep (cards/reminder.json): its header colour follows the
- * level; it may carry the 报告进展 button.
+ * level; it may carry the 报告进展 button. A 承诺进展 follow-up (policy `followUp`) is one too, with
+ * its own header and the 报告承诺进展 form.
  */
 import type { CardModelOf, Light } from '../card-model.ts';
 import type { Limits } from '../engine/card-budget.ts';
@@ -25,7 +26,9 @@ export function buildReminderCard(model: CardModelOf<'reminder'>, limits: Limits
   const light = LEVEL_LIGHT[model.level];
   const b = cardBuilder(TEMPLATE, limits, s, (pre, vars) => ({
     ...flatten('deadline', model.deadline, vars),
-    level: pre.label('level', model.level),
+    level: pre.label('level', model.followUp ? 'follow_up' : model.level),
+    commitmentId: model.followUp?.commitmentId ?? '',
+    commitmentContent: pre.content(s, model.followUp?.content ?? '', limits.note),
     light,
     lightTag: pre.label('light', light),
     days: pre.days(model.deadline),
@@ -35,10 +38,10 @@ export function buildReminderCard(model: CardModelOf<'reminder'>, limits: Limits
   }));
   return b.card({
     mentions: b.mentions(model.mentions),
-    intro: [b.markdown([b.text(`intro_${model.level}`)])],
+    intro: [b.markdown([b.text(model.followUp ? 'intro_follow_up' : `intro_${model.level}`)])],
     suggestion: b.suggestion(s, true),
-    details: [b.markdown([b.text('unit'), b.text('deadline'), b.text('todo')])],
+    details: [b.markdown(model.followUp ? [b.text('unit'), b.text('commitment'), b.text('deadline'), b.text('todo')] : [b.text('unit'), b.text('deadline'), b.text('todo')])],
     explanation: model.deadline.explanation.zh_cn.trim() ? [b.notation(model.deadline.explanation)] : [],
-    actions: model.withProgressButton ? [b.part('progressButton')] : [],
+    actions: model.followUp ? [b.part('commitmentProgressForm')] : model.withProgressButton ? [b.part('progressButton')] : [],
   });
 }
