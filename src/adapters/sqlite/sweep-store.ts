@@ -10,7 +10,7 @@ import { isObligation } from '../../core/deadlines/deadlines.ts';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.ts';
 import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
 import type { SuggestionRow } from '../../core/model.ts';
-import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
+import { chunked, connectionOf, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /** A row of the deadline index (src/adapters/sqlite/deadline-index.ts). */
@@ -57,10 +57,10 @@ export interface ReminderClaim {
 const stores = new WeakMap<object, ReturnType<typeof createSweepStore>>();
 
 export function sweepStore(db: DbOrTx) {
-  let store = stores.get(db);
+  let store = stores.get(connectionOf(db));
   if (!store) {
     store = createSweepStore(db);
-    stores.set(db, store);
+    stores.set(connectionOf(db), store);
   }
   return store;
 }

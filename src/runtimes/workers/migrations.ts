@@ -9,5 +9,6 @@ import m0001 from '../../../migrations/0001_lark.sql';
 import m0002 from '../../../migrations/0002_supervision.sql';
 import m0003 from '../../../migrations/0003_group_loss.sql';
 import m0004 from '../../../migrations/0004_living_cards.sql';
+import m0005 from '../../../migrations/0005_import_outbox_speed.sql';
 
-export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004 } };
+export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004, m0005 } };
