@@ -3,7 +3,7 @@
  * that are new are inserted, rows that changed are updated, nothing is ever deleted. The save
  * checks the suggestion's version so two writers cannot both apply a decision to the same state.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { DomainError } from '../../core/errors.ts';
 import {
   AGGREGATE_COLLECTIONS,
@@ -27,7 +27,7 @@ import {
   type CommitmentEvaluationRow,
 } from '../../core/model.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './db.ts';
+import { connectionOf, type DbOrTx } from './db.ts';
 
 /**
  * Each child collection's table. They differ in columns but all have text `id` and
@@ -53,8 +53,31 @@ const TABLES = {
 } as unknown as Record<AggregateCollection, ChildTable>;
 
 export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggregate | undefined {
-  const suggestion = db.select().from(schema.suggestions).where(eq(schema.suggestions.id, suggestionId)).get();
+  const reads = aggregateReads(db);
+  const suggestion = reads.suggestion.get({ suggestionId });
   if (!suggestion) return undefined;
+  const aggregate = { suggestion, deputies: reads.deputies.all({ suggestionId }) } as SuggestionAggregate;
+  for (const name of AGGREGATE_COLLECTIONS) (aggregate as unknown as Record<string, unknown>)[name] = reads.collections[name].all({ suggestionId });
+  return aggregate;
+}
+
+/**
+ * The aggregate's reads, prepared once per connection: building a drizzle query costs ~100 times
+ * running a prepared one, and an import loads an aggregate per row (issue 11).
+ */
+const readsByConnection = new WeakMap<object, ReturnType<typeof prepareReads>>();
+function aggregateReads(db: DbOrTx) {
+  let reads = readsByConnection.get(connectionOf(db));
+  if (!reads) {
+    reads = prepareReads(db);
+    readsByConnection.set(connectionOf(db), reads);
+  }
+  return reads;
+}
+
+function prepareReads(db: DbOrTx) {
+  const id = sql.placeholder('suggestionId');
+  const suggestion = db.select().from(schema.suggestions).where(eq(schema.suggestions.id, id)).prepare();
   const deputies = db
     .select({
       deputyId: schema.suggestionDeputies.deputyId,
@@ -65,15 +88,13 @@ export function loadAggregate(db: DbOrTx, suggestionId: string): SuggestionAggre
     })
     .from(schema.suggestionDeputies)
     .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
-    .where(eq(schema.suggestionDeputies.suggestionId, suggestionId))
+    .where(eq(schema.suggestionDeputies.suggestionId, id))
     .orderBy(schema.suggestionDeputies.position)
-    .all();
-  const aggregate = { suggestion, deputies } as SuggestionAggregate;
-  for (const name of AGGREGATE_COLLECTIONS) {
-    const table = TABLES[name];
-    (aggregate as unknown as Record<string, unknown>)[name] = db.select().from(table).where(eq(table.suggestionId, suggestionId)).all();
-  }
-  return aggregate;
+    .prepare();
+  const collections = Object.fromEntries(
+    AGGREGATE_COLLECTIONS.map((name) => [name, db.select().from(TABLES[name]).where(eq(TABLES[name].suggestionId, id)).prepare()]),
+  ) as unknown as Record<AggregateCollection, { all(values: { suggestionId: string }): unknown[] }>;
+  return { suggestion, deputies, collections };
 }
 
 /**

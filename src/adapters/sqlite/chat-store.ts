@@ -2,14 +2,27 @@
  * Which Lark chat belongs to which suggestion (one group per suggestion), and whether duban can
  * still reach it (lost: the bot removed or the chat disbanded).
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { GroupLoss } from '../../core/group-loss.ts';
 import * as schema from './schema.ts';
-import type { DbOrTx } from './db.ts';
+import { connectionOf, type DbOrTx } from './db.ts';
 
 export function chatOfSuggestion(db: DbOrTx, suggestionId: string): string | undefined {
-  return db.select().from(schema.suggestionChats).where(eq(schema.suggestionChats.suggestionId, suggestionId)).get()?.chatId;
+  return chatQuery(db).get({ suggestionId })?.chatId;
 }
+
+/**
+ * Prepared once per connection: the outbox sender asks for the chat of every row it considers,
+ * on every pump, and building the query each time cost more than the rest of the pump (issue 11).
+ */
+const chatQueries = new WeakMap<object, ReturnType<typeof prepareChatQuery>>();
+function chatQuery(db: DbOrTx) {
+  let query = chatQueries.get(connectionOf(db));
+  if (!query) chatQueries.set(connectionOf(db), (query = prepareChatQuery(db)));
+  return query;
+}
+const prepareChatQuery = (db: DbOrTx) =>
+  db.select({ chatId: schema.suggestionChats.chatId }).from(schema.suggestionChats).where(eq(schema.suggestionChats.suggestionId, sql.placeholder('suggestionId'))).prepare();
 
 export function suggestionOfChat(db: DbOrTx, chatId: string): string | undefined {
   return db.select().from(schema.suggestionChats).where(eq(schema.suggestionChats.chatId, chatId)).get()?.suggestionId;

@@ -6,7 +6,7 @@
  * nor exceed the stricter driver's limits (MAX_BOUND_VALUES). test/contract/store-cases.ts holds
  * the stores to the same results on both.
  */
-import { getTableColumns } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
 
@@ -32,10 +32,43 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Inserts `rows` in as few statements as MAX_BOUND_VALUES allows: a multi-row insert binds a value
- * for every column of every row (defaults included).
+ * Inserts `rows`, one run of a statement prepared once per connection, table and set of columns
+ * given: building a drizzle query costs ~100 times running a prepared one, and an import inserts
+ * a few rows into several tables for each of its rows (issue 11). One row per run also keeps every
+ * statement far under MAX_BOUND_VALUES.
  */
 export function insertRows<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
-  const perStatement = Math.max(1, Math.floor(MAX_BOUND_VALUES / Object.keys(getTableColumns(table)).length));
-  for (const part of chunked(rows, perStatement)) db.insert(table).values(part as SQLiteInsertValue<T>[]).run();
+  for (const row of rows) {
+    const values = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
+    preparedInsert(db, table, Object.keys(values)).run(values);
+  }
+}
+
+type PreparedRun = { run(values: Record<string, unknown>): unknown };
+const insertsByConnection = new WeakMap<object, Map<SQLiteTable, Map<string, PreparedRun>>>();
+
+function preparedInsert(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, columns: string[]): PreparedRun {
+  const connection = connectionOf(db as DbOrTx);
+  let tables = insertsByConnection.get(connection);
+  if (!tables) insertsByConnection.set(connection, (tables = new Map()));
+  let statements = tables.get(table);
+  if (!statements) tables.set(table, (statements = new Map()));
+  const key = columns.join(',');
+  let statement = statements.get(key);
+  if (!statement) {
+    const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+    statement = db.insert(table).values(placeholders as SQLiteInsertValue<SQLiteTable>).prepare() as PreparedRun;
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/**
+ * The connection behind a handle, for keeping prepared statements: the database and every
+ * transaction or savepoint opened on it share one drizzle session, so statements prepared once
+ * serve all of them. Keyed by the handle instead, an import (a savepoint per row) would prepare
+ * every statement again for every row (issue 11).
+ */
+export function connectionOf(db: DbOrTx): object {
+  return (db as unknown as { session?: object }).session ?? db;
 }

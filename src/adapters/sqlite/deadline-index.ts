@@ -3,8 +3,8 @@
  * time, in the transaction that changed it. The reminder sweep reads only this index.
  */
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { insertRows, type DbOrTx, type SqliteDb } from './db.ts';
+import { eq, sql } from 'drizzle-orm';
+import { connectionOf, insertRows, type DbOrTx, type SqliteDb } from './db.ts';
 import { loadAggregate } from './aggregate-store.ts';
 import { createWorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { lightOf, openDeadlines, type DeadlineContext } from '../../core/deadlines/deadlines.ts';
@@ -24,10 +24,11 @@ export function defaultDeadlineContext(): DeadlineContext {
  * `today` (every change refreshes the board), so the sweep knows when time alone changes it.
  */
 export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: DeadlineContext, today: string): void {
-  tx.delete(schema.openDeadlines).where(eq(schema.openDeadlines.suggestionId, agg.suggestion.id)).run();
+  const statements = indexStatements(tx);
+  statements.clear.run({ suggestionId: agg.suggestion.id });
   const deadlines = openDeadlines(agg, ctx);
   const light = agg.suggestion.status === 'open' ? lightOf(deadlines, today, ctx.policy.reminders.noticeDaysBefore) : null;
-  if (light !== agg.suggestion.boardLight) tx.update(schema.suggestions).set({ boardLight: light }).where(eq(schema.suggestions.id, agg.suggestion.id)).run();
+  if (light !== agg.suggestion.boardLight) statements.setLight.run({ suggestionId: agg.suggestion.id, light });
   const rows = deadlines.map((d) => ({
     suggestionId: agg.suggestion.id,
     assignmentId: d.assignmentId,
@@ -39,6 +40,22 @@ export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: Deadli
     explanation: d.explanation,
   }));
   insertRows(tx, schema.openDeadlines, rows);
+}
+
+/** The index's writes, prepared once per connection (an import indexes every row it creates; issue 11). */
+const statementsByConnection = new WeakMap<object, ReturnType<typeof prepareIndexStatements>>();
+function indexStatements(db: DbOrTx) {
+  let statements = statementsByConnection.get(connectionOf(db));
+  if (!statements) statementsByConnection.set(connectionOf(db), (statements = prepareIndexStatements(db)));
+  return statements;
+}
+
+function prepareIndexStatements(db: DbOrTx) {
+  const suggestionId = sql.placeholder('suggestionId');
+  return {
+    clear: db.delete(schema.openDeadlines).where(eq(schema.openDeadlines.suggestionId, suggestionId)).prepare(),
+    setLight: db.update(schema.suggestions).set({ boardLight: sql`${sql.placeholder('light')}` }).where(eq(schema.suggestions.id, suggestionId)).prepare(),
+  };
 }
 
 /**

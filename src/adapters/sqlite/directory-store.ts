@@ -8,7 +8,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { PersonActor } from '../../core/actor.ts';
 import type { Directory } from '../../core/directory.ts';
 import type { DirectoryFacts } from '../../core/group-members.ts';
-import { chunked, insertRows, MAX_BOUND_VALUES, type DbOrTx, type SqliteDb } from './db.ts';
+import { chunked, connectionOf, insertRows, MAX_BOUND_VALUES, type DbOrTx, type SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
 
 export interface Tally {
@@ -126,13 +126,12 @@ export function unitName(db: DbOrTx, unitId: string): string {
 export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string[]; deputyIds: readonly string[] }): DirectoryFacts {
   // In the order they were loaded (the file's order), whichever index a query goes through.
   const members = schema.unitMembers;
-  const memberRows = only
-    ? chunked([...new Set(only.unitIds)], MAX_BOUND_VALUES).flatMap((part) => db.select().from(members).where(inArray(members.unitId, part)).orderBy(ROWID).all())
-    : db.select().from(members).orderBy(ROWID).all();
   const deputy = { id: schema.deputies.id, openId: schema.deputies.openId };
-  const deputyRows = only
-    ? chunked([...new Set(only.deputyIds)], MAX_BOUND_VALUES).flatMap((part) => db.select(deputy).from(schema.deputies).where(inArray(schema.deputies.id, part)).all())
-    : db.select(deputy).from(schema.deputies).all();
+  // A group's few units and deputies go through statements prepared once per connection (a list
+  // bound as one JSON value): an import reads them for every row it creates (issue 11).
+  const reads = only ? factReads(db) : undefined;
+  const memberRows = reads ? reads.members.all({ ids: JSON.stringify([...new Set(only!.unitIds)]) }) : db.select().from(members).orderBy(ROWID).all();
+  const deputyRows = reads ? reads.deputies.all({ ids: JSON.stringify([...new Set(only!.deputyIds)]) }) : db.select(deputy).from(schema.deputies).all();
   const unitStaff = new Map<string, { head: string[]; liaisons: string[] }>();
   for (const m of memberRows) {
     const staff = unitStaff.get(m.unitId) ?? { head: [], liaisons: [] };
@@ -141,12 +140,28 @@ export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string
   }
   return {
     unitStaff,
-    supervisors: db.select().from(schema.supervisors).orderBy(ROWID).all().map((r) => r.openId),
+    supervisors: (reads ? reads.supervisors.all() : db.select().from(schema.supervisors).orderBy(ROWID).all()).map((r) => r.openId),
     deputyOpenIds: new Map(deputyRows.map((d) => [d.id, d.openId])),
   };
 }
 
 const ROWID = sql`rowid`;
+
+const factReadsByConnection = new WeakMap<object, ReturnType<typeof prepareFactReads>>();
+function factReads(db: DbOrTx) {
+  let reads = factReadsByConnection.get(connectionOf(db));
+  if (!reads) factReadsByConnection.set(connectionOf(db), (reads = prepareFactReads(db)));
+  return reads;
+}
+
+function prepareFactReads(db: DbOrTx) {
+  const inList = sql`(select value from json_each(${sql.placeholder('ids')}))`;
+  return {
+    members: db.select().from(schema.unitMembers).where(inArray(schema.unitMembers.unitId, inList)).orderBy(ROWID).prepare(),
+    deputies: db.select({ id: schema.deputies.id, openId: schema.deputies.openId }).from(schema.deputies).where(inArray(schema.deputies.id, inList)).prepare(),
+    supervisors: db.select().from(schema.supervisors).orderBy(ROWID).prepare(),
+  };
+}
 
 /** The facts as a comparable key: who is who, whatever the order. */
 const factsKey = (facts: DirectoryFacts): string => {

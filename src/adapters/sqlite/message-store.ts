@@ -6,7 +6,7 @@
  * message is its own transaction.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { DbOrTx, SqliteDb } from './db.ts';
+import { connectionOf, type DbOrTx, type SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
 
 export interface IncomingMessage {
@@ -48,10 +48,10 @@ const writers = new WeakMap<object, StoreMessage>();
 
 /** Stores one message in whatever transaction is open; prepared once per database handle. */
 export function messageStore(db: DbOrTx): StoreMessage {
-  let store = writers.get(db);
+  let store = writers.get(connectionOf(db));
   if (!store) {
     store = createStore(db);
-    writers.set(db, store);
+    writers.set(connectionOf(db), store);
   }
   return store;
 }

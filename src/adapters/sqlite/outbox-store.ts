@@ -13,18 +13,28 @@ export type OutboxRow = typeof schema.outbox.$inferSelect & { payload: OutboxPay
 /**
  * The rows to try now: for each suggestion only its oldest pending row (and only if it is due),
  * so a row waiting for a retry holds back the rows written after it.
+ *
+ * The sender reads this after every answered call, so it must not cost in proportion to what is
+ * queued: it walks the pending rows in order (index `outbox_pending`) and stops at `limit`; a
+ * row is its suggestion's head when no earlier pending row of the same suggestion exists (one
+ * probe of `outbox_suggestion`). The walk passes over the rows behind a head and the rows not
+ * yet due, a few per row returned, not every pending row as a grouping of them all would.
  */
 export function dueRows(db: DbOrTx, now: Date, limit: number): OutboxRow[] {
-  const heads = db
-    .select({ seq: sql<number>`min(${schema.outbox.seq})`.as('seq') })
-    .from(schema.outbox)
-    .where(eq(schema.outbox.status, 'pending'))
-    .groupBy(sql`coalesce(${schema.outbox.suggestionId}, ${schema.outbox.id})`);
+  const o = schema.outbox;
   return db
     .select()
-    .from(schema.outbox)
-    .where(and(inArray(schema.outbox.seq, heads), lte(schema.outbox.nextAttemptAt, now.toISOString())))
-    .orderBy(asc(schema.outbox.seq))
+    .from(o)
+    .where(
+      and(
+        eq(o.status, 'pending'),
+        // The unary + keeps SQLite off `outbox_due` (every due row, then sorted): the walk in seq
+        // order can stop at `limit`.
+        sql`+${o.nextAttemptAt} <= ${now.toISOString()}`,
+        sql`(${o.suggestionId} is null or not exists (select 1 from ${o} as earlier where earlier.suggestion_id = ${o.suggestionId} and earlier.status = 'pending' and earlier.seq < ${o.seq}))`,
+      ),
+    )
+    .orderBy(asc(o.seq))
     .limit(limit)
     .all() as OutboxRow[];
 }

@@ -12,7 +12,7 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { newId } from '../../core/ids.ts';
-import type { DbOrTx } from './db.ts';
+import { connectionOf, type DbOrTx } from './db.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
 import * as schema from './schema.ts';
 
@@ -38,10 +38,10 @@ export interface OutboxWriter {
 const writers = new WeakMap<object, OutboxWriter>();
 
 export function outboxWriter(db: DbOrTx): OutboxWriter {
-  let writer = writers.get(db);
+  let writer = writers.get(connectionOf(db));
   if (!writer) {
     writer = createWriter(db);
-    writers.set(db, writer);
+    writers.set(connectionOf(db), writer);
   }
   return writer;
 }

@@ -445,7 +445,12 @@ export const outbox = sqliteTable(
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_suggestion').on(t.suggestionId, t.status)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_suggestion').on(t.suggestionId, t.status),
+    // The sender's walk of the pending rows in order (outbox-store.ts dueRows), issue 11.
+    index('outbox_pending').on(t.status, t.seq),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------

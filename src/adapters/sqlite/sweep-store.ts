@@ -11,7 +11,7 @@ import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.t
 import type { OpenCommitment } from '../../core/deadlines/follow-up.ts';
 import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
 import type { SuggestionRow } from '../../core/model.ts';
-import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
+import { chunked, connectionOf, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /** A row of the deadline index (src/adapters/sqlite/deadline-index.ts). */
@@ -58,10 +58,10 @@ export interface ReminderClaim {
 const stores = new WeakMap<object, ReturnType<typeof createSweepStore>>();
 
 export function sweepStore(db: DbOrTx) {
-  let store = stores.get(db);
+  let store = stores.get(connectionOf(db));
   if (!store) {
     store = createSweepStore(db);
-    stores.set(db, store);
+    stores.set(connectionOf(db), store);
   }
   return store;
 }

@@ -8,14 +8,14 @@
  * Servers and the CLI import in short slices that hand the event loop back
  * (`importSuggestionsInSlices`).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
 import { newId as defaultNewId, type NewId } from '../../core/ids.ts';
 import type { SqliteDb } from '../../adapters/sqlite/db.ts';
 import * as schema from '../../adapters/sqlite/schema.ts';
 import { parseSuggestionRow, suggestionKey, type RawRow, type SuggestionInput } from './suggestion-row.ts';
 import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
-import { insertRows, type DbOrTx } from '../../adapters/sqlite/db.ts';
+import { connectionOf, insertRows, type DbOrTx } from '../../adapters/sqlite/db.ts';
 import { indexSuggestion, reindexSuggestion } from '../../adapters/sqlite/search-index.ts';
 import { effectsOfNewSuggestion } from '../../core/effects.ts';
 import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
@@ -225,22 +225,30 @@ function descriptiveFields(input: SuggestionInput) {
   };
 }
 
+/** The suggestion a row names, by a statement prepared once per connection, not once per row (issue 11). */
+const byNumberStatements = new WeakMap<object, ReturnType<typeof prepareByNumber>>();
+function suggestionByNumber(db: DbOrTx) {
+  let statement = byNumberStatements.get(connectionOf(db));
+  if (!statement) byNumberStatements.set(connectionOf(db), (statement = prepareByNumber(db)));
+  return statement;
+}
+const prepareByNumber = (db: DbOrTx) =>
+  db
+    .select()
+    .from(schema.suggestions)
+    .where(and(eq(schema.suggestions.session, sql.placeholder('session')), eq(schema.suggestions.number, sql.placeholder('number'))))
+    .prepare();
+
 function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOptions, newId: NewId): { id: string; outcome: ImportOutcome } {
   const at = options.now.toISOString();
   const assignedOn = input.assigned_on || options.today;
-  const existing = tx
-    .select()
-    .from(schema.suggestions)
-    .where(and(eq(schema.suggestions.session, input.session), eq(schema.suggestions.number, input.number)))
-    .get();
+  const existing = suggestionByNumber(tx).get({ session: input.session, number: input.number });
   const fields = descriptiveFields(input);
   const deputies = wantedDeputies(input);
 
   if (!existing) {
     const id = newId('sg');
-    tx.insert(schema.suggestions)
-      .values({ id, session: input.session, number: input.number, ...fields, assignedOn, status: 'open', version: 1, createdAt: at, updatedAt: at })
-      .run();
+    insertRows(tx, schema.suggestions, [{ id, session: input.session, number: input.number, ...fields, assignedOn, status: 'open', version: 1, createdAt: at, updatedAt: at }]);
     insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: id, ...d })));
     const assignmentRows = wantedAssignments(input).map((a) => ({
       id: newId('as'),
