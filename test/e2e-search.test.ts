@@ -89,7 +89,7 @@ describe('the knowledge base in the group and in the admin API', () => {
     const filtered = await w.api('GET', `/api/search?q=${encodeURIComponent('电梯')}&year=2026`);
     expect(filtered.body.items.map((i: { number: string }) => i.number)).toEqual(['N1']);
     const list = await w.api('GET', `/api/suggestions?q=${encodeURIComponent('停车')}`);
-    expect(list.body.map((i: { number: string }) => i.number)).toEqual(['E3']);
+    expect(list.body.items.map((i: { number: string }) => i.number)).toEqual(['E3']);
     const none = await w.api('GET', '/api/search');
     expect(none.status).toBe(400);
     expect(JSON.stringify(none.body)).toContain('q');

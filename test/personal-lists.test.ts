@@ -5,7 +5,7 @@
  * against what is open; then a week of daily sweeps with policy `personalDigest: "weekly"`: one
  * message per person whose list is not empty, on the week's first working day, and nothing else.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import defaultPolicy from '../src/core/deadlines/policies/default.json' with { type: 'json' };
 import { groupLink } from '../src/app/personal-lists.ts';
 import type { FakeMessage } from '../src/sandbox/sandbox-state.ts';
@@ -146,6 +146,8 @@ describe("the bot's private chat: 我的待办 and 我的建议", () => {
   });
 
   it("the sandbox's page opens a person's private chat with the bot, where 我的建议 is answered", async () => {
+    // The sandbox reads duban's directory every 2 s (start-duban.ts): wait until it knows d03.
+    await vi.waitFor(() => expect(w.sandbox.fake.person(d03)).toBeDefined(), { timeout: 10_000, interval: 100 });
     const open = new FormData();
     open.set('as', d03);
     const opened = await fetch(`${w.sandbox.url}/sandbox/ui/private-chat`, { method: 'POST', body: open, redirect: 'manual' });

@@ -41,9 +41,9 @@ export const FORM_FIELD_LIMITS = {
   until: limit('until', '延期至', 32),
   outcome: limit('outcome', '协调结果', 1000),
   grade: limit('grade', '评价', 32),
-  compliance: limit('compliance', '合规', 8),
-  document: limit('document', '文书', 8),
-  effect: limit('effect', '效果', 8),
+  compliance: limit('compliance', '合规', 32),
+  document: limit('document', '文书', 32),
+  effect: limit('effect', '效果', 32),
 } as const satisfies Record<string, FieldLimit>;
 
 export type FormFieldName = keyof typeof FORM_FIELD_LIMITS;
