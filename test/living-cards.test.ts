@@ -165,7 +165,12 @@ describe('which cards must outlive 14 days (core/living-cards.ts)', () => {
     w.actAt(at10('2026-10-20'), jtw.liaison, { type: 'claim_commitment_done', commitmentId: commitmentId(), evidence: '两条线路已开通' });
     expect(living(w, '2026-10-20')).toEqual(['commitment', 'status_board']);
     w.actAt(at10('2026-10-21'), d01, { type: 'confirm_commitment_done', commitmentId: commitmentId() });
-    expect(living(w, '2026-10-21')).toEqual([]);
+    // Done: the commitment card now carries the second evaluation (承诺兑现评价) for 30 days, until a deputy gives it.
+    expect(living(w, '2026-10-21')).toEqual(['commitment']);
+    expect(living(w, '2026-11-20')).toEqual(['commitment']);
+    expect(living(w, '2026-11-21')).toEqual([]);
+    w.actAt(at10('2026-10-22'), d02, { type: 'evaluate_commitment', commitmentId: commitmentId(), grade: 'satisfied' });
+    expect(living(w, '2026-10-22')).toEqual([]);
   });
 
   it('nothing in a withdrawn suggestion', () => {

@@ -15,7 +15,7 @@
  * | 延期审批 extension | the request is pending |
  * | 答复复核 review | the answer waits for the supervisor's review |
  * | 答复 answer | its evaluation is open (the answer in force, a deputy has not evaluated it yet, the suggestion open), or a commitment of it waits for the deputy's 确认承诺 |
- * | 承诺 commitment | confirmed (已完成) or claimed done (确认完成) |
+ * | 承诺 commitment | confirmed (已完成) or claimed done (确认完成); once done, while no deputy has given the second evaluation (承诺兑现评价), for SECOND_EVALUATION_DAYS |
  * | 提醒 reminder, digest, 催办 nudge, 查询结果 search results | never: they say what was true that day |
  *
  * Nothing lives in a withdrawn suggestion: nothing can be done there. After the re-assignment
@@ -23,6 +23,7 @@
  * would post it every 12 days for the whole handling); nor is an unconfirmed contact after the
  * suggestion is closed.
  */
+import { addCalendarDays } from './deadlines/deadline-rule.ts';
 import type { IsoDate } from './calendar/working-day-calendar.ts';
 import { DAY_MS } from './clock.ts';
 import type { CardKind } from './card-kind.ts';
@@ -44,6 +45,18 @@ export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest', 'search_results', '
 
 /** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
 const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
+
+/**
+ * How long a commitment confirmed done keeps its 承诺兑现评价 buttons alive when no deputy has used
+ * them: about the first evaluation's 20 working days, so a card is not re-posted for ever.
+ */
+export const SECOND_EVALUATION_DAYS = 30;
+
+function awaitsSecondEvaluation(agg: SuggestionAggregate, c: SuggestionAggregate['commitments'][number], today: IsoDate): boolean {
+  if (c.state !== 'done' || c.doneAt === null) return false;
+  if (agg.commitmentEvaluations.some((e) => e.commitmentId === c.id)) return false;
+  return addCalendarDays(c.doneAt.slice(0, 10) as IsoDate, SECOND_EVALUATION_DAYS) >= today;
+}
 
 export interface LivingCardContext {
   today: IsoDate;
@@ -81,7 +94,7 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
       return awaitsConfirmation || evaluationOpen;
     }
     case 'commitment':
-      return agg.commitments.some((c) => c.id === card.subjectId && (c.state === 'confirmed' || c.state === 'done_claimed'));
+      return agg.commitments.some((c) => c.id === card.subjectId && (c.state === 'confirmed' || c.state === 'done_claimed' || awaitsSecondEvaluation(agg, c, ctx.today)));
     case 'extension':
       return open && agg.extensionRequests.some((r) => r.id === card.subjectId && r.status === 'pending');
     case 'review':
