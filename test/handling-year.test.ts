@@ -201,9 +201,12 @@ for (const eventMode of ['webhook', 'websocket'] satisfies EventMode[]) {
       await walkTo('2027-02-10', {
         '2026-10-20': () => press(TITLE.commitment, '已完成', jtw.liaison, { evidence: '两条社区微循环线路已于 10 月开通' }),
         '2026-10-22': () => press(TITLE.commitment, '确认完成', d01),
+        // The second evaluation (承诺兑现评价), on the commitment card posted again for it.
+        '2026-10-26': () => press(TITLE.commitment, '满意', d01),
       });
       const d = await detail();
       expect(d.commitments.map((c: { state: string }) => c.state)).toEqual(['done']);
+      expect(d.commitmentEvaluations.map((e: { deputyId: string; grade: string }) => `${e.deputyId} ${e.grade}`)).toEqual(['d01 satisfied']);
       // Nothing left to press: nothing is posted again after the last press.
       const lastPost = Math.max(...w.cardsIn(chatId).map((m) => m.createTime));
       expect(new Date(lastPost).toISOString() < '2026-10-23').toBe(true);
@@ -212,10 +215,10 @@ for (const eventMode of ['webhook', 'websocket'] satisfies EventMode[]) {
     });
 
     it('pressed only current cards; no Lark call was refused for age or failed; every earlier copy points to the current one', async () => {
-      expect(presses.length).toBe(14);
+      expect(presses.length).toBe(15);
       for (const p of presses) expect(p.ageDays, `${p.day} ${p.title} ${p.label}`).toBeLessThan(14);
       // Cards were pressed long after they were first posted: on copies posted again.
-      expect(presses.filter((p) => p.title === TITLE.commitment).map((p) => p.day)).toEqual(['2026-10-20', '2026-10-22']);
+      expect(presses.filter((p) => p.title === TITLE.commitment).map((p) => p.day)).toEqual(['2026-10-20', '2026-10-22', '2026-10-26']);
 
       expect(w.sandbox.fake.state.refused.filter((r) => r.code === 230031)).toEqual([]);
       expect((await w.api('GET', '/api/outbox?status=failed')).body).toEqual([]);

@@ -265,6 +265,8 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
     coordinations: agg.coordinations,
     qualityReviews: agg.qualityReviews,
     coOpinionEvaluations: agg.coOpinionEvaluations,
+    commitmentFollowUps: agg.commitmentFollowUps,
+    commitmentEvaluations: agg.commitmentEvaluations,
     deadlines: deadlines.map((d) => deadlineJson(d, today)),
     /** The cards posted in its group, in posting order (`messageId` null while queued). */
     cards: cardsOfSuggestion(ctx.db, id),
