@@ -39,24 +39,28 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
  */
 export function insertRows<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
   for (const row of rows) {
-    const values = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
-    preparedInsert(db, table, Object.keys(values)).run(values);
+    const present = Object.entries(row).filter(([, v]) => v !== undefined);
+    // A null is written into the statement, not bound: bound through a placeholder, a json-mode
+    // column would store the text 'null' instead of SQL NULL (drizzle encodes placeholder values).
+    const values = Object.fromEntries(present.filter(([, v]) => v !== null));
+    const nulls = present.filter(([, v]) => v === null).map(([k]) => k);
+    preparedInsert(db, table, Object.keys(values), nulls).run(values);
   }
 }
 
 type PreparedRun = { run(values: Record<string, unknown>): unknown };
 const insertsByConnection = new WeakMap<object, Map<SQLiteTable, Map<string, PreparedRun>>>();
 
-function preparedInsert(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, columns: string[]): PreparedRun {
+function preparedInsert(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, columns: string[], nulls: string[]): PreparedRun {
   const connection = connectionOf(db as DbOrTx);
   let tables = insertsByConnection.get(connection);
   if (!tables) insertsByConnection.set(connection, (tables = new Map()));
   let statements = tables.get(table);
   if (!statements) tables.set(table, (statements = new Map()));
-  const key = columns.join(',');
+  const key = `${columns.join(',')}|${nulls.join(',')}`;
   let statement = statements.get(key);
   if (!statement) {
-    const placeholders = Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)]));
+    const placeholders = Object.fromEntries([...columns.map((c) => [c, sql.placeholder(c)] as const), ...nulls.map((c) => [c, null] as const)]);
     statement = db.insert(table).values(placeholders as SQLiteInsertValue<SQLiteTable>).prepare() as PreparedRun;
     statements.set(key, statement);
   }
