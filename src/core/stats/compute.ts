@@ -5,7 +5,8 @@
  * Pure: one pass over the selected suggestions (read by src/adapters/sqlite/stats-store.ts,
  * each table once, filtered in SQL by the suggestion fields), each aggregate walked once. Deadlines
  * come from the same code the reminders use (openDeadlines, computeDeadline). The figures' shape
- * is in figures.ts.
+ * is in figures.ts. Past 400 lines because it is the one pass: splitting it would walk the
+ * aggregates again per figure (the supervision figures, which need their own walk, are apart).
  */
 import type { IsoDate, WorkingDayCalendar } from '../calendar/working-day-calendar.ts';
 import { localDate } from '../clock.ts';
