@@ -16,7 +16,8 @@
  * and the boards the sweep will update.
  */
 import { expect } from 'vitest';
-import type { FakeLark, FakeMessage } from '../../src/sandbox/fake-lark.ts';
+import type { FakeLark } from '../../src/sandbox/fake-lark.ts';
+import type { FakeMessage } from '../../src/sandbox/sandbox-state.ts';
 import { outboxOfFile, readDbFile } from './outbox-helpers.ts';
 
 /** The sandbox gets every group of the database, with its unit's people, each with its status board as the bot posted it. */

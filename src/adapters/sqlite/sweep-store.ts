@@ -11,7 +11,7 @@ import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.t
 import type { OpenCommitment } from '../../core/deadlines/follow-up.ts';
 import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
 import type { SuggestionRow } from '../../core/model.ts';
-import { chunked, connectionOf, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
+import { connectionOf, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /** A row of the deadline index (src/adapters/sqlite/deadline-index.ts). */
@@ -88,6 +88,11 @@ function createSweepStore(db: DbOrTx) {
     .where(and(eq(schema.suggestions.id, p('suggestionId')), sql`${schema.suggestions.boardLight} is ${p('from')}`))
     .returning({ id: schema.suggestions.id })
     .prepare();
+  // A list bound as one JSON value: one statement prepared once, however many ids (a bound list
+  // of placeholders is at most MAX_BOUND_VALUES long, and each part was a query built anew).
+  const inList = sql`(select value from json_each(${p('ids')}))`;
+  const factsOf = db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, inList)).prepare();
+  const sentOf = db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, inList)).prepare();
   const boards = db
     .select({ id: schema.cardMessages.id })
     .from(schema.cardMessages)
@@ -133,12 +138,7 @@ function createSweepStore(db: DbOrTx) {
         .flatMap((row) => (row.confirmedAt ? [{ ...row, confirmedAt: row.confirmedAt }] : []));
     },
     suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
-      const out = new Map<string, SuggestionFacts>();
-      // Long id lists are read in parts: a statement binds at most MAX_BOUND_VALUES values.
-      for (const part of chunked(ids, MAX_BOUND_VALUES)) {
-        for (const s of db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, part)).all()) out.set(s.id, s);
-      }
-      return out;
+      return new Map(factsOf.all({ ids: JSON.stringify(ids) }).map((s) => [s.id, s]));
     },
     unitStaff(unitId: string): UnitStaff {
       const rows = staffRows.all({ unitId });
@@ -147,11 +147,7 @@ function createSweepStore(db: DbOrTx) {
     /** The suggestion's deputies in their order (lead first): open ids for mentions, names for cards. */
     deputies: (suggestionId: string) => deputyRows.all({ suggestionId }),
     alreadySent(keys: string[]): Set<string> {
-      const sent = new Set<string>();
-      for (const part of chunked(keys, MAX_BOUND_VALUES)) {
-        for (const r of db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, part)).all()) sent.add(r.key);
-      }
-      return sent;
+      return new Set(sentOf.all({ ids: JSON.stringify(keys) }).map((r) => r.key));
     },
     unitNames: () => new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name])),
     /** False when a concurrent sweep sent this reminder first. */
