@@ -5,7 +5,8 @@
  * integrity_check` is ok, nothing is half written, and once the restarted bot has drained its
  * outbox every Lark call it records was made exactly once (the sandbox's store against the
  * database's outbox), while a fifth of Lark's answers are 429s, 5xxs or timeouts and the tenant
- * token expires in the middle.
+ * token expires in the middle. The sweep's reminders, escalations and urgents are checked against
+ * what the database recorded (test/support/sweep-delivery.ts), on a quiet Lark and a troubled one.
  *
  * The random points come from DUBAN_CHAOS_SEED (printed, so a failure can be replayed).
  * The kill mid-burst with scripted faults (lost answers, slow sends) is test/outbox.test.ts.
