@@ -15,7 +15,6 @@
 import type { CardModel, CardSuggestion, EscalatedItem } from '../adapters/cards/card-model.ts';
 import { chatApplink } from '../adapters/cards/kinds/escalations.ts';
 import { packEscalations } from '../adapters/cards/render-card.ts';
-import { chatOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 import type { AppContext } from './context.ts';
 import { refreshLivingCards, type LivingCardsResult } from './living-cards.ts';
 import { sendPersonalDigests, type PersonalDigest } from './personal-lists.ts';
@@ -238,16 +237,19 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
   const at = now.toISOString();
   const bySubject = new Map(deadlines.map((d) => [`${d.subjectId}|${d.kind}`, d]));
   const unitNames = store.unitNames();
-  const cardSuggestion = memoize((suggestionId: string): CardSuggestion => {
-    const { boardLight: _light, ...facts } = suggestions.get(suggestionId)!;
-    return { ...facts, body: '', deputies: store.deputies(suggestionId).map(({ name, role }) => ({ name, role })) };
-  });
   const claimedKeys = new Set<string>();
   const claimedLights = new Set<string>();
 
   deps.db.transaction(
     () => {
       deps.onTransactionOpen?.();
+      // What the cards and updates need, read at once for all (a statement per suggestion cost more than its rows).
+      const deputies = store.deputiesOf([...new Set(result.reminders.map((r) => r.suggestionId))]);
+      const boards = store.statusBoardsOf(result.lights.map((l) => l.suggestionId));
+      const cardSuggestion = memoize((suggestionId: string): CardSuggestion => {
+        const { boardLight: _light, ...facts } = suggestions.get(suggestionId)!;
+        return { ...facts, body: '', deputies: (deputies.get(suggestionId) ?? []).map(({ name, role }) => ({ name, role })) };
+      });
       const overdueCards = new Map<string, string>();
       const escalated: Array<{ reminder: PlannedReminder; model: Extract<CardModel, { kind: 'reminder' }> }> = [];
       for (const r of result.reminders) {
@@ -281,7 +283,7 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
       for (const light of result.lights) {
         if (!store.claimBoardLight(light.suggestionId, light.from, light.to)) continue;
         claimedLights.add(light.suggestionId);
-        for (const board of store.statusBoards(light.suggestionId)) outbox.enqueue(light.suggestionId, { kind: 'patch_card', cardMessageId: board }, now);
+        for (const board of boards.get(light.suggestionId) ?? []) outbox.enqueue(light.suggestionId, { kind: 'patch_card', cardMessageId: board }, now);
       }
     },
     { behavior: 'immediate' },
@@ -310,6 +312,7 @@ function postEscalations(
   now: Date,
 ): void {
   if (escalated.length === 0) return;
+  const chats = sweepStore(deps.db).chatsOf([...new Set(escalated.map((e) => e.reminder.suggestionId))]);
   const byUnit = groupBy(escalated, (e) => e.model.unitName);
   const units = [...byUnit]
     .sort(([a], [b]) => BY_NAME.compare(a, b))
@@ -318,7 +321,7 @@ function postEscalations(
       items: items
         .sort((a, b) => BY_NUMBER.compare(a.reminder.number, b.reminder.number) || BY_DEFAULT.compare(a.reminder.key, b.reminder.key))
         .map(({ reminder: r, model }): EscalatedItem => {
-          const chat = chatOfSuggestion(deps.db, r.suggestionId);
+          const chat = chats.get(r.suggestionId);
           return {
             number: r.number,
             title: r.title,
