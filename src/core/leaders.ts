@@ -1,7 +1,8 @@
 /**
  * The leader in charge of a key-supervised suggestion (督办领导, SPEC §1, §8). The directory may
  * list leaders (`leaders: [{ id, name, open_id, title }]`); the 督办领导 column names one by id
- * (or by open_id, or by a name no other leader has: office spreadsheets write the name), or gives
+ * (or by open_id, or by a name no other leader has, alone or with the title — 陈建华, 常务副市长
+ * 陈建华, 陈建华（常务副市长）: office spreadsheets write the name), or gives
  * a Lark open_id, or free text as before (kept and shown as written). One rule reads the
  * column everywhere: who joins the group, who is @-mentioned on escalations, what cards, the
  * digest, the report and the API show.
@@ -30,8 +31,16 @@ export function leaderInCharge(keyLeader: string | null | undefined, leaders: Re
   const text = keyLeader?.trim() ?? '';
   if (!text) return null;
   const all = [...leaders.values()];
-  const byName = all.filter((l) => l.name === text);
+  const written = text.replace(/\s+/g, '');
+  const byName = all.filter((l) => writtenForms(l).includes(written));
   const leader = leaders.get(text) ?? all.find((l) => l.openId === text) ?? (byName.length === 1 ? byName[0]! : null);
   if (leader) return { leader, openId: leader.openId, label: leader.title ? `${leader.name}（${leader.title}）` : leader.name };
   return { leader: null, openId: OPEN_ID.test(text) ? text : null, label: text };
+}
+
+/** The ways a spreadsheet writes a leader by hand, spaces left out. */
+function writtenForms(l: Leader): string[] {
+  const name = l.name.replace(/\s+/g, '');
+  const title = l.title?.replace(/\s+/g, '') ?? '';
+  return title ? [name, `${title}${name}`, `${name}${title}`, `${name}（${title}）`, `${name}(${title})`] : [name];
 }
