@@ -216,8 +216,8 @@ export const DEFINITIONS: readonly Definition[] = [
   {
     id: 'nudges',
     name: { zh_cn: '催办次数', en_us: 'nudges (催办)' },
-    formula: '代表按“催办”的次数，按被催办的承办单位分列（同一代表对同一建议每天只计一次）',
-    counts: 'Each press of 催办 by a deputy counts once for every unit it urged (the units whose assignment was still open); a deputy counts once per suggestion and day, a second press that day is refused. Totals are the sum of the per-unit counts.',
+    formula: '代表按“催办”的次数，按被催办的承办单位分列（同一代表对同一建议每个工作日只计一次）',
+    counts: 'Each press of 催办 by a deputy counts once for every unit it urged (the units whose assignment was still open); a deputy counts once per suggestion and working day (a press on a rest day counts for the next working day), a second press for that working day is refused. Totals are the sum of the per-unit counts.',
     denominator: null,
     leftOut: 'Withdrawn suggestions; with a unit filter, nudges of other units.',
   },
