@@ -72,6 +72,7 @@ describe('admin API', () => {
     expect(first.body).toEqual({
       units: { created: 12, updated: 0, unchanged: 0 },
       deputies: { created: 20, updated: 0, unchanged: 0 },
+      leaders: { created: 0, updated: 0, unchanged: 0 },
       supervisors: { total: 3, added: 3, removed: 0 },
       groupsChanged: 0,
     });
@@ -79,6 +80,7 @@ describe('admin API', () => {
     expect(again.body).toEqual({
       units: { created: 0, updated: 0, unchanged: 12 },
       deputies: { created: 0, updated: 0, unchanged: 20 },
+      leaders: { created: 0, updated: 0, unchanged: 0 },
       supervisors: { total: 3, added: 0, removed: 0 },
       groupsChanged: 0,
     });

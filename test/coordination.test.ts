@@ -10,7 +10,7 @@ import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import type { FakeMessage } from '../src/sandbox/sandbox-state.ts';
-import { beijing, cardTitle, startClockedWorld, type ClockedWorld } from './support/clocked-lark-world.ts';
+import { beijing, cardTitle, nineAm, startClockedWorld, type ClockedWorld } from './support/clocked-lark-world.ts';
 import { deputy, directory, supervisor, unit } from './support/world.ts';
 
 const jtw = unit('jtw');
@@ -58,11 +58,9 @@ describe('协调处理 in the supervisors’ group after closed_unsatisfied', ()
     expect(result.toast?.type, `${title} ${label}: ${JSON.stringify(result.toast)}`).toBe('success');
   }
   const answer = { result_class: 'C', summary: '留作参考', public: 'no', private_reason: '涉密', commitments: '' };
-  const coordinationCard = () => {
-    const cards = w.sandbox.fake.messagesIn(SUPERVISORS_CHAT).filter((m) => m.msgType === 'interactive' && cardTitle(m) === '协调处理 · 第0201号');
-    expect(cards).toHaveLength(1);
-    return cards[0]!;
-  };
+  const coordinationCards = () => w.sandbox.fake.messagesIn(SUPERVISORS_CHAT).filter((m) => m.msgType === 'interactive' && cardTitle(m) === '协调处理 · 第0201号');
+  /** The newest copy: the card is re-posted before Lark's 14 days while nothing is recorded. */
+  const coordinationCard = () => coordinationCards().at(-1)!;
 
   it('a second 不满意 posts the 协调处理 card in the supervisors’ group, with the form and without the body', async () => {
     await step('交办通知', '签收', jtw.liaison);
@@ -75,6 +73,7 @@ describe('协调处理 in the supervisors’ group after closed_unsatisfied', ()
     await step('答复', '不满意', d01, { comment: '核心诉求仍未解决' });
     expect((await detail()).assignments[0].state).toBe('closed_unsatisfied');
 
+    expect(coordinationCards()).toHaveLength(1);
     const card = coordinationCard();
     const shown = JSON.stringify(card.body);
     expect(shown).toContain('市交通运输委员会');
@@ -108,6 +107,18 @@ describe('协调处理 in the supervisors’ group after closed_unsatisfied', ()
     expect((await detail()).coordinations).toEqual([]);
   });
 
+  it('outlives Lark’s 14 days: re-posted in the supervisors’ group after 12 days while nothing is recorded, the old copy pointing to it', async () => {
+    w.clock.advanceTo(nineAm('2026-03-15'));
+    await w.sweep();
+    await w.drain();
+    const [old, current] = coordinationCards();
+    expect(coordinationCards()).toHaveLength(2);
+    expect(JSON.stringify(old!.body)).not.toContain('登记协调结果');
+    expect(JSON.stringify(current!.body)).toContain('登记协调结果');
+    expect(JSON.stringify(current!.body)).not.toContain(BODY);
+    expect(w.sandbox.fake.messagesIn(chatId).filter((m) => cardTitle(m).startsWith('协调处理'))).toHaveLength(0); // not in the suggestion's group
+  });
+
   it('a supervisor records it: on the suggestion, in its timeline, and the card shows it without the free text', async () => {
     const result = await press(coordinationCard(), '登记协调结果', supervisor, { date: '2026-03-02', outcome: OUTCOME });
     expect(result.toast).toMatchObject({ type: 'success', content: '协调结果已登记' });
@@ -124,5 +135,11 @@ describe('协调处理 in the supervisors’ group after closed_unsatisfied', ()
     expect(shown).not.toContain('"tag":"form"');
     expect(shown).not.toContain(OUTCOME);
     expect(shown).not.toContain(BODY);
+
+    // Recorded: never re-posted again.
+    w.clock.advanceTo(nineAm('2026-04-10'));
+    await w.sweep();
+    await w.drain();
+    expect(coordinationCards()).toHaveLength(2);
   });
 });

@@ -154,14 +154,17 @@ describe('which cards must outlive 14 days (core/living-cards.ts)', () => {
     expect(living(w, '2026-06-10')).toEqual(['answer', 'commitment', 'status_board']);
     // The lead deputy's evaluation closes the assignment; a co-signer may still evaluate.
     w.actAt(at10('2026-06-11'), d01, { type: 'evaluate', answerId: answerId(), grade: 'satisfied' });
-    expect(living(w, '2026-06-11')).toEqual(['answer', 'commitment', 'status_board']);
+    // …and makes the answer final: the supervisors' 质量评审 card waits (60 days at most).
+    expect(living(w, '2026-06-11')).toEqual(['answer', 'commitment', 'quality_review', 'status_board']);
     w.actAt(at10('2026-06-12'), d02, { type: 'evaluate', answerId: answerId(), grade: 'basically_satisfied' });
-    expect(living(w, '2026-06-12')).toEqual(['commitment', 'status_board']);
+    expect(living(w, '2026-06-12')).toEqual(['commitment', 'quality_review', 'status_board']);
 
     // Closed with its co-handler's opinion: the board lives on while the commitment is open.
     w.actAt(at10('2026-06-15'), zjw.liaison, { type: 'submit_opinion', assignmentId: w.assignment('zjw').id, opinion: '同意' });
     expect(w.aggregate().suggestion.status).toBe('closed');
-    expect(living(w, '2026-07-01')).toEqual(['commitment', 'status_board']);
+    expect(living(w, '2026-07-01')).toEqual(['commitment', 'quality_review', 'status_board']);
+    expect(living(w, '2026-08-11')).toEqual(['commitment', 'quality_review', 'status_board']);
+    expect(living(w, '2026-08-12')).toEqual(['commitment', 'status_board']); // 60 days after the last evaluation
     w.actAt(at10('2026-10-20'), jtw.liaison, { type: 'claim_commitment_done', commitmentId: commitmentId(), evidence: '两条线路已开通' });
     expect(living(w, '2026-10-20')).toEqual(['commitment', 'status_board']);
     w.actAt(at10('2026-10-21'), d01, { type: 'confirm_commitment_done', commitmentId: commitmentId() });

@@ -109,7 +109,7 @@ describe('质量评审 in the supervisors’ group when an answer becomes final'
     });
     const report = async (format: string) => fetch(`${w.duban.server.url}/api/report?format=${format}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const md = await (await report('md')).text();
-    expect(md).toContain('## 七、答复质量评审');
+    expect(md).toContain('## 八、答复质量评审');
     expect(md).toContain('督办人员从合规、文书、效果三个方面评审答复1件');
     expect(md).toMatch(/\| 市交通运输委员会 \| 1 \| 1 \| 1 \| 0 \| 0 \| 0 \| 1 \| 0 \| 1 \| 0 \| 0 \|/);
     expect(md).not.toContain(NOTE);

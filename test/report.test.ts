@@ -352,7 +352,7 @@ describe('the Chongqing 2024 report, rebuilt through the command API', () => {
     const buffer = await renderReportXlsx(stats);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['总体情况', '按承办单位', '按类别', '承诺事项', '逾期事项', '督办情况', '统计口径']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['总体情况', '按承办单位', '按类别', '承诺事项', '逾期事项', '督办情况', '重点督办件', '统计口径']);
     for (const sheet of wb.worksheets) {
       expect(sheet.views[0], sheet.name).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(sheet.getRow(1).font?.bold, sheet.name).toBe(true);

@@ -85,7 +85,7 @@ describe('催办, 申请延期, 撤回 and 不属实 in the group', () => {
     for (const person of [jtw.head, jtw.liaison, cgj.head, cgj.liaison]) expect(card).toContain(`<at id=${person}></at>`);
 
     // The second press that day: a toast, nothing sent.
-    await refused(w, s.board, '催办', d01, '您今天已催办过本建议');
+    await refused(w, s.board, '催办', d01, '您已催办过本建议');
     expect(w.cardsOfKind(s.id, 'nudge')).toHaveLength(1);
 
     await pressed(w, s.board, '催办', d02);

@@ -31,9 +31,11 @@ export interface ApplyDeps {
 
 export function applyDecision(tx: DbOrTx, deps: ApplyDeps, current: SuggestionAggregate, command: Command, actor: Actor, source: ActionSource): Decision {
   const { now, deadlines } = deps;
+  const today = localDate(now, deps.timeZone);
   const { next, audit } = decide(current, command, actor, {
     now,
-    today: localDate(now, deps.timeZone),
+    today,
+    workingDay: deadlines.calendar.nextWorkingDayOnOrAfter(today),
     newId: deps.newId ?? defaultNewId,
     unitExists: (unitId) => unitExists(tx, unitId),
     answerReview: deadlines.policy.answerReview === 'supervisor',

@@ -1,10 +1,13 @@
 /**
  * The weekly digest (SPEC §4) for the supervisors' group: counts by state, the overdue list by
- * unit with working days overdue, this month's commitments, and open items by unit and light.
+ * unit with working days overdue, the key-supervised items with their leaders, this month's
+ * commitments, and open items by unit and light.
  * Read from the deadline index and two small aggregate queries, not from every suggestion.
  */
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import type { DigestModel, Light } from '../adapters/cards/card-model.ts';
+import type { DigestKeyItem, DigestModel, Light } from '../adapters/cards/card-model.ts';
+import { readLeaders } from '../adapters/sqlite/directory-store.ts';
+import { leaderInCharge } from '../core/leaders.ts';
 import { nextYearCalendarNotice } from '../core/calendar/year-end-notice.ts';
 import { localDate } from '../core/clock.ts';
 import { addCalendarDays } from '../core/deadlines/deadline-rule.ts';
@@ -84,7 +87,8 @@ export function buildDigest(ctx: Pick<AppContext, 'db' | 'calendar' | 'policy' |
 
   const notice = nextYearCalendarNotice(calendar, today);
   const interimByUnit = isFirstDigestOfMonth(today) ? interimSection(ctx, units) : undefined;
-  return { kind: 'digest', today, ...(notice && { notices: [notice] }), suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, commitmentsDueThisMonth, chart, ...(interimByUnit && { interimByUnit }) };
+  const keyItems = keySection(ctx, units, today);
+  return { kind: 'digest', today, ...(notice && { notices: [notice] }), suggestions: { open: count('open'), closed: count('closed'), withdrawn: count('withdrawn') }, byState, overdueByUnit, keyItems, commitmentsDueThisMonth, chart, ...(interimByUnit && { interimByUnit }) };
 }
 
 /** The digest is weekly; the interim section is monthly: it rides on the digest of the month's first seven days. */
@@ -121,6 +125,40 @@ function interimSection(ctx: Pick<AppContext, 'db'>, units: Map<string, string>)
   return [...byUnit.values()]
     .map((u) => ({ ...u, items: u.items.sort((x, y) => (x.next?.dueOn ?? '9999').localeCompare(y.next?.dueOn ?? '9999') || x.number.localeCompare(y.number)) }))
     .sort((x, y) => y.items.length - x.items.length || x.unitName.localeCompare(y.unitName));
+}
+
+/** Open key-supervised suggestions (重点督办), the overdue first, each with its leader, units, light and next deadline. */
+function keySection(ctx: Pick<AppContext, 'db' | 'policy'>, units: Map<string, string>, today: string): DigestKeyItem[] {
+  const { db } = ctx;
+  const key = and(eq(schema.suggestions.status, 'open'), eq(schema.suggestions.key, true));
+  const rows = db.select({ id: schema.suggestions.id, number: schema.suggestions.number, title: schema.suggestions.title, keyLeader: schema.suggestions.keyLeader }).from(schema.suggestions).where(key).all();
+  if (rows.length === 0) return [];
+  const leaders = readLeaders(db);
+  const handlers = new Map<string, string[]>();
+  for (const a of db.select({ suggestionId: schema.assignments.suggestionId, unitId: schema.assignments.unitId, role: schema.assignments.role, state: schema.assignments.state }).from(schema.assignments).innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.assignments.suggestionId)).where(key).all()) {
+    if (a.role === 'co' || a.state === 'withdrawn') continue;
+    handlers.set(a.suggestionId, [...(handlers.get(a.suggestionId) ?? []), units.get(a.unitId) ?? a.unitId]);
+  }
+  const deadlines = new Map<string, Array<{ kind: DeadlineKind; dueOn: string }>>();
+  for (const { d } of db.select({ d: schema.openDeadlines }).from(schema.openDeadlines).innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.openDeadlines.suggestionId)).where(key).all()) {
+    if (!isObligation(d)) continue;
+    deadlines.set(d.suggestionId, [...(deadlines.get(d.suggestionId) ?? []), { kind: d.kind, dueOn: d.dueOn }]);
+  }
+  return rows
+    .map((r): DigestKeyItem => {
+      const open = (deadlines.get(r.id) ?? []).sort((x, y) => x.dueOn.localeCompare(y.dueOn));
+      const leader = leaderInCharge(r.keyLeader, leaders);
+      return {
+        number: r.number,
+        title: r.title,
+        leader: leader && { label: leader.label, openId: leader.openId },
+        units: handlers.get(r.id) ?? [],
+        light: lightOf(open.map((d) => ({ kind: d.kind, due: d.dueOn })), today, ctx.policy.reminders.noticeDaysBefore),
+        overdue: open.filter((d) => d.dueOn < today).length,
+        next: open[0] ? { deadline: DEADLINE_LABELS[open[0].kind], dueOn: open[0].dueOn } : null,
+      };
+    })
+    .sort((x, y) => y.overdue - x.overdue || x.number.localeCompare(y.number, 'zh-CN', { numeric: true }));
 }
 
 /** Queues the digest card to the supervisors' group; without DUBAN_SUPERVISOR_CHAT_ID there is nowhere to send it. */

@@ -22,7 +22,7 @@ import type { WorkingDayCalendar } from '../core/calendar/working-day-calendar.t
 import { DAY_MS, localDate } from '../core/clock.ts';
 import { openDeadlines } from '../core/deadlines/deadlines.ts';
 import type { Policy } from '../core/deadlines/policy.ts';
-import { cardExpired, cardNeedsToLive } from '../core/living-cards.ts';
+import { cardExpired, cardNeedsToLive, SUPERVISORS_GROUP_CARD_KINDS } from '../core/living-cards.ts';
 
 export interface CardRefresh {
   suggestionId: string;
@@ -46,6 +46,8 @@ export interface LivingCardsDeps {
   calendar: WorkingDayCalendar;
   policy: Policy;
   timeZone: string;
+  /** Where the 协调处理 and 质量评审 cards live; without it they are not re-posted. */
+  supervisorChatId?: string | undefined;
 }
 
 type Plan = { lapse: string[] } | { refresh: CardRefresh; copies: CardRecord[] };
@@ -81,7 +83,8 @@ function plan(deps: LivingCardsDeps, now: Date): Plan[] {
     for (const { kind, subjectId } of cards.values()) {
       // A copy still waiting in the outbox stays as it is: it is sent, and looked at, later.
       const copies = liveCopies(db, kind, subjectId).filter((c) => c.messageId !== null);
-      if (!agg || !cardNeedsToLive(agg, { kind, subjectId }, { today, deadlines })) {
+      const postable = !SUPERVISORS_GROUP_CARD_KINDS.has(kind) || deps.supervisorChatId !== undefined;
+      if (!agg || !postable || !cardNeedsToLive(agg, { kind, subjectId }, { today, deadlines })) {
         const lapse = copies.filter((c) => cardExpired(c.sentAt, now)).map((c) => c.id);
         if (lapse.length > 0) plans.push({ lapse });
         continue;
@@ -106,7 +109,8 @@ function write(deps: LivingCardsDeps, plans: Plan[], now: Date): void {
       continue;
     }
     const r = p.refresh;
-    r.card ??= outbox.postCard({ suggestionId: r.suggestionId, kind: r.kind, subjectId: r.subjectId }, now);
+    const chatId = SUPERVISORS_GROUP_CARD_KINDS.has(r.kind) ? deps.supervisorChatId : undefined;
+    r.card ??= outbox.postCard({ suggestionId: r.suggestionId, kind: r.kind, subjectId: r.subjectId, ...(chatId && { chatId }) }, now);
     retireCards(deps.db, r.replaces, now, r.card);
     // The notice on each old copy, while Lark still takes an update of it.
     for (const copy of p.copies) {

@@ -3,11 +3,11 @@ import { loadStatsAggregates, unitNames } from '../adapters/sqlite/stats-store.t
 import { computeStats as statsOf, type StatsOptions } from '../core/stats/compute.ts';
 import type { Stats } from '../core/stats/figures.ts';
 import { checkStatsFilters, type FilterCheck, type StatsFilters } from '../core/stats/filters.ts';
-import { unitExists } from '../adapters/sqlite/directory-store.ts';
+import { readLeaders, unitExists } from '../adapters/sqlite/directory-store.ts';
 import type { AppContext } from './context.ts';
 
 export function computeStats(ctx: Pick<AppContext, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
-  const input = { aggregates: loadStatsAggregates(ctx.db, filters), unitNames: unitNames(ctx.db), policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.config.timeZone, now: ctx.clock() };
+  const input = { aggregates: loadStatsAggregates(ctx.db, filters), unitNames: unitNames(ctx.db), leaders: readLeaders(ctx.db), policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.config.timeZone, now: ctx.clock() };
   return statsOf(input, filters, options);
 }
 

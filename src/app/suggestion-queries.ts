@@ -15,12 +15,16 @@ import { auditOfSuggestion } from '../adapters/sqlite/audit-store.ts';
 import { cardsOfSuggestion } from '../adapters/sqlite/card-store.ts';
 import { matchingSuggestions } from '../adapters/sqlite/search-index.ts';
 import { checkQuery } from './knowledge-base.ts';
+import { readLeaders } from '../adapters/sqlite/directory-store.ts';
+import { leaderInCharge, type Leader } from '../core/leaders.ts';
 import { chatOfSuggestion, groupOfSuggestion } from '../adapters/sqlite/chat-store.ts';
 
 export interface SuggestionFilters {
   status?: string;
   unit?: string;
   overdue?: boolean;
+  /** Only key-supervised (重点督办) suggestions, or only the others. */
+  key?: boolean;
   category?: string;
   session?: string;
   /** Words the knowledge base finds in it (every word; title, body, answers, notes). */
@@ -40,7 +44,13 @@ function deadlineView(ctx: QueryRuntime, agg: SuggestionAggregate) {
   return { today, deadlines, light, overdue: deadlines.some((d) => isOverdue(d, today)) };
 }
 
-function summary(ctx: QueryRuntime, agg: SuggestionAggregate, unitNames: Map<string, string>) {
+/** The 督办领导 as the API shows it: the directory's leader the column names, or the column's text. */
+function leaderJson(keyLeader: string | null, leaders: ReadonlyMap<string, Leader>) {
+  const l = leaderInCharge(keyLeader, leaders);
+  return l && { label: l.label, id: l.leader?.id ?? null, openId: l.openId };
+}
+
+function summary(ctx: QueryRuntime, agg: SuggestionAggregate, unitNames: Map<string, string>, leaders: ReadonlyMap<string, Leader>) {
   const { deadlines, light, overdue, today } = deadlineView(ctx, agg);
   const s = agg.suggestion;
   const next = deadlines.find((d) => d.kind !== 'reassign_window');
@@ -54,6 +64,7 @@ function summary(ctx: QueryRuntime, agg: SuggestionAggregate, unitNames: Map<str
     category: s.category,
     status: s.status,
     key: s.key,
+    leader: s.key ? leaderJson(s.keyLeader, leaders) : null,
     classified: s.classified,
     assignedOn: s.assignedOn,
     assignments: agg.assignments.map((a) => ({ id: a.id, unitId: a.unitId, unitName: unitNames.get(a.unitId) ?? a.unitId, role: a.role, state: a.state })),
@@ -165,6 +176,7 @@ export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters, p
   const where: SQL[] = [];
   if (filters.session) where.push(eq(schema.suggestions.session, filters.session));
   if (filters.category) where.push(eq(schema.suggestions.category, filters.category));
+  if (filters.key !== undefined) where.push(eq(schema.suggestions.key, filters.key));
   if (filters.status) {
     if (!STATUS_FILTER_VALUES.includes(filters.status)) {
       throw new DomainError('invalid_input', `未知的状态：${filters.status}`, `Unknown status "${filters.status}": use one of ${STATUS_FILTER_VALUES.join(', ')}`);
@@ -186,6 +198,7 @@ export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters, p
     where.push(inArray(schema.suggestions.id, ids));
   }
   const unitNames = unitNameMap(ctx);
+  const leaders = readLeaders(db);
   // `overdue` is computed, not stored, so rows are read in batches after the cursor until one
   // more than a page matches (that one only tells that a next page exists).
   const matched: SuggestionSummary[] = [];
@@ -199,7 +212,7 @@ export function listSuggestions(ctx: QueryRuntime, filters: SuggestionFilters, p
       .limit(limit + 1)
       .all();
     for (const row of rows) {
-      const item = summary(ctx, loadAggregate(db, row.id)!, unitNames);
+      const item = summary(ctx, loadAggregate(db, row.id)!, unitNames, leaders);
       if (filters.overdue === undefined || item.overdue === filters.overdue) matched.push(item);
       if (matched.length > limit) break;
     }
@@ -239,8 +252,9 @@ export function getSuggestionDetail(ctx: QueryRuntime, id: string) {
       message: e.message,
     }));
   return {
-    ...summary(ctx, agg, unitNames),
+    ...summary(ctx, agg, unitNames, readLeaders(ctx.db)),
     body: agg.suggestion.body,
+    /** The 督办领导 column as imported (`leader` is what it names). */
     keyLeader: agg.suggestion.keyLeader,
     version: agg.suggestion.version,
     /** The suggestion's Lark group, once created. */

@@ -20,6 +20,8 @@ import { refreshLivingCards, type LivingCardsResult } from './living-cards.ts';
 import { sendPersonalDigests, type PersonalDigest } from './personal-lists.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import { outboxWriter } from '../adapters/sqlite/outbox-writer.ts';
+import { readLeaders } from '../adapters/sqlite/directory-store.ts';
+import { leaderInCharge, type LeaderInCharge } from '../core/leaders.ts';
 import { sweepStore, type IndexedDeadline, type SuggestionFacts } from '../adapters/sqlite/sweep-store.ts';
 import type { Bilingual } from '../core/bilingual.ts';
 import type { WorkingDayCalendar } from '../core/calendar/working-day-calendar.ts';
@@ -36,6 +38,7 @@ import {
   reminderRecipients,
   urgentOf,
   type ReminderLevel,
+  type UnitStaff,
 } from '../core/deadlines/reminder-ladder.ts';
 import { followUpDue, followUpRecipients } from '../core/deadlines/follow-up.ts';
 import { rhythmDue, rhythmRecipients, type RhythmPrompt } from '../core/deadlines/rhythm.ts';
@@ -63,6 +66,8 @@ export interface PlannedReminder {
   urgent?: { channel: 'app' | 'sms'; openIds: string[] } | undefined;
   /** A card in the supervisors' group too. */
   toSupervisors: boolean;
+  /** The leader in charge of a key-supervised suggestion, @-mentioned and urged with its escalations (SPEC §4). */
+  leader?: { label: string; openId: string | null } | undefined;
   why: Bilingual;
   /** A prompt of the handling rhythm (policy `rhythm`), not a rung of the reminder ladder. */
   rhythm?: { prompt: RhythmPrompt; todo: Bilingual } | undefined;
@@ -130,6 +135,8 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
   const suggestions = store.suggestionFacts([...new Set([...deadlines, ...rhythmDeadlines, ...openCommitments].map((d) => d.suggestionId))]);
 
   const staff = memoize(store.unitStaff);
+  const leaders = readLeaders(deps.db);
+  const leaderOf = (s: SuggestionFacts) => (s.key ? (leaderInCharge(s.keyLeader, leaders) ?? undefined) : undefined);
   const deputyOpenIds = (suggestionId: string) => store.deputies(suggestionId).map((d) => d.openId);
   const candidates: PlannedReminder[] = [];
   for (const d of remindToday ? deadlines : []) {
@@ -152,8 +159,7 @@ function remind(deps: SweepDeps, options: { now: Date; dryRun: boolean }): Remin
         daysLeft,
         workingDaysOverdue,
         recipients: reminderRecipients(d.kind, level, staff(d.unitId), () => deputyOpenIds(s.id)),
-        urgent: urgentOf(level, staff(d.unitId), policy),
-        toSupervisors: isEscalation(level),
+        ...escalationPeople(level, staff(d.unitId), policy, leaderOf(s)),
         why: explainReminder(d.kind, level, d.dueOn, daysLeft, workingDaysOverdue),
       });
     }
@@ -237,6 +243,7 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
   const at = now.toISOString();
   const bySubject = new Map(deadlines.map((d) => [`${d.subjectId}|${d.kind}`, d]));
   const unitNames = store.unitNames();
+  const leaders = readLeaders(deps.db);
   const claimedKeys = new Set<string>();
   const claimedLights = new Set<string>();
 
@@ -248,7 +255,8 @@ function send(deps: SweepDeps, result: Reminders, now: Date, deadlines: IndexedD
       const boards = store.statusBoardsOf(result.lights.map((l) => l.suggestionId));
       const cardSuggestion = memoize((suggestionId: string): CardSuggestion => {
         const { boardLight: _light, ...facts } = suggestions.get(suggestionId)!;
-        return { ...facts, body: '', deputies: (deputies.get(suggestionId) ?? []).map(({ name, role }) => ({ name, role })) };
+        const keyLeader = leaderInCharge(facts.keyLeader, leaders)?.label ?? null;
+        return { ...facts, keyLeader, body: '', deputies: (deputies.get(suggestionId) ?? []).map(({ name, role }) => ({ name, role })) };
       });
       const overdueCards = new Map<string, string>();
       const escalated: Array<{ reminder: PlannedReminder; model: Extract<CardModel, { kind: 'reminder' }> }> = [];
@@ -334,6 +342,7 @@ function postEscalations(
             daysLeft: r.daysLeft,
             workingDaysOverdue: r.workingDaysOverdue,
             groupLink: chat ? chatApplink(chat, deps.larkBaseUrl) : null,
+            leader: r.leader ?? null,
           };
         }),
     }));
@@ -342,6 +351,26 @@ function postEscalations(
   for (const card of packEscalations(today, units)) {
     outbox.postCard({ suggestionId: null, kind: 'escalations', subjectId: `escalations|${today}|${at}|${card.part}/${card.parts}`, chatId, model: card }, now);
   }
+}
+
+/**
+ * Who an escalation reaches beyond the group's card: the supervisors' group, the unit's liaisons
+ * and head urged (加急), and for a key-supervised suggestion its leader, urged too when the leader
+ * is a Lark user (the leader is a member of the group, SPEC §1) and named on the supervisors' card.
+ */
+function escalationPeople(
+  level: ReminderLevel,
+  staff: UnitStaff,
+  policy: Policy,
+  leader: LeaderInCharge | undefined,
+): Pick<PlannedReminder, 'urgent' | 'toSupervisors' | 'leader'> {
+  const urgent = urgentOf(level, staff, policy);
+  if (!isEscalation(level) || !leader) return { urgent, toSupervisors: isEscalation(level) };
+  return {
+    urgent: urgent && leader.openId ? { ...urgent, openIds: [...new Set([...urgent.openIds, leader.openId])] } : urgent,
+    toSupervisors: true,
+    leader: { label: leader.label, openId: leader.openId },
+  };
 }
 
 function memoize<T>(f: (key: string) => T): (key: string) => T {

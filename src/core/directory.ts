@@ -31,6 +31,17 @@ export const directorySchema = z
       )
       .default([]),
     supervisors: z.array(openId).default([]),
+    /** The leaders in charge of key-supervised suggestions (督办领导), named by id in the 督办领导 column. */
+    leaders: z
+      .array(
+        z.object({
+          id,
+          name,
+          open_id: openId,
+          title: z.string().trim().optional(),
+        }),
+      )
+      .default([]),
   })
   .superRefine((d, ctx) => {
     const seen = (list: Array<{ id: string }>, path: string) => {
@@ -42,6 +53,7 @@ export const directorySchema = z
     };
     seen(d.units, 'units');
     seen(d.deputies, 'deputies');
+    seen(d.leaders, 'leaders');
   });
 
 export type Directory = z.infer<typeof directorySchema>;

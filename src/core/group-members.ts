@@ -1,11 +1,13 @@
 /**
  * Who belongs in a suggestion's group (SPEC §1, §6 "groups follow the people"), as one rule: the
  * suggestion's deputies, the heads and liaisons of its live units (every assignment but a
- * withdrawn one), the supervisors, and the leader in charge when 督办领导 names a Lark open_id.
+ * withdrawn one), the supervisors, and the leader in charge when 督办领导 names a directory leader
+ * or a Lark open_id (src/core/leaders.ts).
  * The group is created with these people; every later change is a diff of this rule before and
  * after (a re-assignment, a re-import that changes the deputies, a directory change), so a person
  * who left the group by hand is not added back unless what makes them a member changes again.
  */
+import { leaderInCharge, type Leader } from './leaders.ts';
 import { TRACKED_COMMITMENT_STATES, type AssignmentRow, type CommitmentState, type SuggestionDeputy, type SuggestionRow } from './model.ts';
 
 /** What the rule reads of a suggestion: a SuggestionAggregate is one. */
@@ -23,14 +25,14 @@ export interface DirectoryFacts {
   supervisors: readonly string[];
   /** Each directory deputy's open_id (a deputy's open_id may be corrected in the directory). */
   deputyOpenIds: ReadonlyMap<string, string>;
+  /** The directory's leaders by id (a leader's open_id may be corrected in the directory). */
+  leaders: ReadonlyMap<string, Leader>;
 }
 
 export interface MemberChanges {
   add: string[];
   remove: string[];
 }
-
-const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
 
 
 /**
@@ -40,14 +42,14 @@ const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
 export function groupMembers(people: GroupPeople, directory: DirectoryFacts): string[] {
   const liveUnits = [...new Set(people.assignments.filter((a) => a.state !== 'withdrawn').map((a) => a.unitId))];
   const staff = liveUnits.map((unitId) => directory.unitStaff.get(unitId) ?? { head: [], liaisons: [] });
-  const leader = people.suggestion.keyLeader?.trim() ?? '';
+  const leader = leaderInCharge(people.suggestion.keyLeader, directory.leaders)?.openId;
   return [
     ...new Set([
       ...people.deputies.map((d) => directory.deputyOpenIds.get(d.deputyId) ?? d.openId),
       ...staff.flatMap((s) => s.head),
       ...staff.flatMap((s) => s.liaisons),
       ...directory.supervisors,
-      ...(OPEN_ID.test(leader) ? [leader] : []),
+      ...(leader ? [leader] : []),
     ]),
   ];
 }

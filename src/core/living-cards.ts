@@ -16,6 +16,8 @@
  * | 答复复核 review | the answer waits for the supervisor's review |
  * | 答复 answer | its evaluation is open (the answer in force, a deputy has not evaluated it yet, the suggestion open), or a commitment of it waits for the deputy's 确认承诺 |
  * | 承诺 commitment | confirmed (已完成) or claimed done (确认完成); once done, while no deputy has given the second evaluation (承诺兑现评价), for SECOND_EVALUATION_DAYS |
+ * | 协调处理 coordination (supervisors' group) | no 协调结果 is recorded for the assignment, for SUPERVISOR_CARD_DAYS after it closed |
+ * | 质量评审 quality review (supervisors' group) | the final answer is not reviewed, for SUPERVISOR_CARD_DAYS after its evaluation |
  * | 提醒 reminder, digest, 催办 nudge, 查询结果 search results | never: they say what was true that day |
  *
  * Nothing lives in a withdrawn suggestion: nothing can be done there. After the re-assignment
@@ -42,6 +44,18 @@ export function cardExpired(sentAt: string | null, now: Date): boolean {
 
 /** The kinds of card that never outlive Lark's 14 days: they say what was true that day, and are never updated. */
 export const SHORT_LIVED_CARD_KINDS = ['reminder', 'digest', 'search_results', 'escalations'] as const satisfies readonly CardKind[];
+
+/**
+ * How long a card in the supervisors' group (协调处理, 质量评审) is kept alive while nobody has used
+ * it: a supervisor records a coordination or reviews an answer within weeks, not for ever, and a
+ * card re-posted every 12 days for a year would be noise in the one group they all share.
+ */
+export const SUPERVISOR_CARD_DAYS = 60;
+
+const withinSupervisorDays = (instant: string, today: IsoDate): boolean => addCalendarDays(instant.slice(0, 10) as IsoDate, SUPERVISOR_CARD_DAYS) >= today;
+
+/** The kinds of card that live in the supervisors' group, not in the suggestion's: re-posted there. */
+export const SUPERVISORS_GROUP_CARD_KINDS: ReadonlySet<CardKind> = new Set<CardKind>(['coordination', 'quality_review']);
 
 /** Commitments someone still has to act on: the deputy confirms, the unit claims, someone confirms it done. */
 const OPEN_COMMITMENTS: ReadonlySet<CommitmentState> = new Set(['proposed', 'confirmed', 'done_claimed']);
@@ -105,11 +119,17 @@ export function cardNeedsToLive(agg: SuggestionAggregate, card: CardRef, ctx: Li
     case 'escalations':
     case 'closing':
     case 'nudge':
-    // In the supervisors' group, which the refresh (posting in the suggestion's group) does not
-    // serve: the card is not re-posted; see README "Coordination" for its 14 days.
-    case 'coordination':
-    case 'quality_review':
       return false;
+    case 'coordination': {
+      const a = agg.assignments.find((x) => x.id === card.subjectId);
+      if (!a || a.state !== 'closed_unsatisfied' || agg.coordinations.some((c) => c.assignmentId === a.id)) return false;
+      return a.closedAt !== null && withinSupervisorDays(a.closedAt, ctx.today);
+    }
+    case 'quality_review': {
+      if (agg.qualityReviews.some((r) => r.answerId === card.subjectId)) return false;
+      const evaluated = agg.evaluations.filter((e) => e.answerId === card.subjectId).map((e) => e.evaluatedAt).sort().at(-1);
+      return evaluated !== undefined && withinSupervisorDays(evaluated, ctx.today);
+    }
     case 'co_opinion':
       // 评价协办意见 waits for the lead unit while the suggestion is open.
       return open && agg.coOpinions.some((o) => o.id === card.subjectId) && !agg.coOpinionEvaluations.some((e) => e.opinionId === card.subjectId);

@@ -17,7 +17,7 @@ import { cardRecord, currentCopy, isRepost, liveCardsSentBy, liveCopies, markCar
 import { chatOfSuggestion, recordChat, suggestionOfChat } from '../../src/adapters/sqlite/chat-store.ts';
 import type { SqliteDb } from '../../src/adapters/sqlite/db.ts';
 import { defaultDeadlineContext, ensureDeadlineIndex } from '../../src/adapters/sqlite/deadline-index.ts';
-import { loadDirectory, resolveActor, unitExists, unitName } from '../../src/adapters/sqlite/directory-store.ts';
+import { loadDirectory, readLeaders, resolveActor, unitExists, unitName } from '../../src/adapters/sqlite/directory-store.ts';
 import { claimEvent } from '../../src/adapters/sqlite/event-store.ts';
 import { messageStore, storeBotMessage, transactionalRecorder, type IncomingMessage, type MessageRecorder } from '../../src/adapters/sqlite/message-store.ts';
 import {
@@ -638,7 +638,13 @@ const LOGS: StoreCase[] = [
       changed.deputies[0]!.delegation = '渝北区代表团';
       changed.deputies.push({ id: 'd99', name: '新代表', open_id: jtw.head });
       changed.supervisors = [changed.supervisors[0]!, 'ou_0000000000000000000000000000bbbb'];
+      changed.leaders = [
+        { id: 'L01', name: '陈建华', open_id: 'ou_0000000000000000000000000000cccc', title: '常务副市长' },
+        { id: 'L02', name: '刘晓敏', open_id: 'ou_0000000000000000000000000000dddd' },
+      ];
       const third = loadDirectory(db, changed);
+      changed.leaders[0]!.title = '市长';
+      const fourth = loadDirectory(db, changed).leaders;
       const who = roles(world.directory);
       const person = (openId: string) => {
         const a = resolveActor(db, openId);
@@ -660,22 +666,27 @@ const LOGS: StoreCase[] = [
         },
         units: { jtw: [unitExists(db, 'jtw'), unitName(db, 'jtw')], nope: [unitExists(db, 'nope'), unitName(db, 'nope')] },
         counts: { units: count(db, 'units'), unitMembers: count(db, 'unit_members'), deputies: count(db, 'deputies'), supervisors: count(db, 'supervisors') },
+        fourth,
+        leaders: [...readLeaders(db).values()],
       };
     },
     {
       first: {
         units: { created: 12, updated: 0, unchanged: 0 },
         deputies: { created: 20, updated: 0, unchanged: 0 },
+        leaders: { created: 0, updated: 0, unchanged: 0 },
         supervisors: { total: 3, added: 3, removed: 0 },
       },
       second: {
         units: { created: 0, updated: 0, unchanged: 12 },
         deputies: { created: 0, updated: 0, unchanged: 20 },
+        leaders: { created: 0, updated: 0, unchanged: 0 },
         supervisors: { total: 3, added: 0, removed: 0 },
       },
       third: {
         units: { created: 0, updated: 2, unchanged: 10 },
         deputies: { created: 1, updated: 1, unchanged: 19 },
+        leaders: { created: 2, updated: 0, unchanged: 0 },
         supervisors: { total: 2, added: 1, removed: 2 },
       },
       people: {
@@ -688,6 +699,11 @@ const LOGS: StoreCase[] = [
       },
       units: { jtw: [true, '市交通运输局'], nope: [false, 'nope'] },
       counts: { units: 12, unitMembers: 30, deputies: 21, supervisors: 2 },
+      fourth: { created: 0, updated: 1, unchanged: 1 },
+      leaders: [
+        { id: 'L01', name: '陈建华', openId: 'ou_0000000000000000000000000000cccc', title: '市长' },
+        { id: 'L02', name: '刘晓敏', openId: 'ou_0000000000000000000000000000dddd', title: null },
+      ],
     },
   ),
 ];

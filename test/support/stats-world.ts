@@ -33,6 +33,7 @@ export function makeDirectory(unitNames: string[], deputyCount: number): Directo
     }),
     deputies: Array.from({ length: deputyCount }, (_, i) => ({ id: `d${pad(i + 1, 3)}`, name: `代表${pad(i + 1, 3)}`, open_id: `ou_deputy_d${pad(i + 1, 3)}` })),
     supervisors: [SUPERVISOR],
+    leaders: [],
   };
 }
 

@@ -88,6 +88,7 @@ export interface CardSuggestion {
   timing: 'session' | 'interim';
   classified: boolean;
   key: boolean;
+  /** The leader in charge as people read it: 姓名（职务） for a directory leader, else the 督办领导 column as written. */
   keyLeader: string | null;
   assignedOn: string;
   status: 'open' | 'closed' | 'withdrawn';
@@ -338,6 +339,23 @@ export interface DigestModel {
    * of interim items): open 闭会 assignments by unit, each with its next deadline (null: none open).
    */
   interimByUnit?: Array<{ unitName: string; items: Array<{ number: string; title: string; classified: boolean; next: { deadline: Bilingual; dueOn: string } | null }> }>;
+  /**
+   * Open key-supervised (重点督办) suggestions, the overdue first, each with its leader in charge
+   * (@-mentioned when a Lark user), its lead or split units, its light and next deadline (SPEC §4).
+   * Digests queued before this section existed have none.
+   */
+  keyItems?: DigestKeyItem[];
+}
+
+export interface DigestKeyItem {
+  number: string;
+  title: string;
+  leader: { label: string; openId: string | null } | null;
+  units: string[];
+  light: Light;
+  /** The unit obligations past their deadline. */
+  overdue: number;
+  next: { deadline: Bilingual; dueOn: string } | null;
 }
 
 /**
@@ -371,6 +389,8 @@ export interface EscalatedItem {
   workingDaysOverdue: number;
   /** Lark applink opening the suggestion's group; null while the group does not exist. */
   groupLink: string | null;
+  /** A key-supervised suggestion's leader in charge: @-mentioned when a Lark user, else named. */
+  leader: { label: string; openId: string | null } | null;
 }
 
 /**

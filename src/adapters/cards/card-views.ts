@@ -25,8 +25,10 @@ import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from 
 import { STATE_LABELS, TRACKED_COMMITMENT_STATES, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
 import { decidingDeputyId, EXTENSIBLE_STATES, latestApprovedAnswer } from '../../core/lifecycle/index.ts';
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
+import { leaderInCharge, type Leader } from '../../core/leaders.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import { readLeaders } from '../sqlite/directory-store.ts';
 import { similarSuggestions, type SearchHit } from '../sqlite/search-index.ts';
 import { membersOfLead, mergeOfMember, suggestionNumbers } from '../sqlite/merge-store.ts';
 
@@ -48,8 +50,11 @@ function peopleDirectory(db: DbOrTx) {
   }
   for (const s of db.select().from(schema.supervisors).all()) names.set(s.openId, '督办人员');
   for (const d of db.select().from(schema.deputies).all()) names.set(d.openId, `${d.name}代表`);
+  const leaders = readLeaders(db);
+  for (const l of leaders.values()) names.set(l.openId, leaderInCharge(l.id, leaders)!.label);
   return {
     units,
+    leaders,
     unitMembers: (unitId: string, role?: 'head' | 'liaison') =>
       db
         .select()
@@ -67,7 +72,7 @@ export function buildCardModel(db: DbOrTx, agg: SuggestionAggregate, card: { kin
   const people = peopleDirectory(db);
   const today = localDate(ctx.now, ctx.timeZone);
   const deadlines = openDeadlines(agg, { policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.timeZone });
-  const suggestion = cardSuggestion(agg);
+  const suggestion = cardSuggestion(agg, people.leaders);
   const unitName = (unitId: string) => people.units.get(unitId) ?? unitId;
   const assignmentView = (id: string): CardAssignment | undefined => {
     const a = agg.assignments.find((x) => x.id === id);
@@ -382,7 +387,7 @@ function mergeNote(db: DbOrTx, suggestionId: string): CardModelOf<'status_board'
   return members.length ? { members: suggestionNumbers(db, members.map((m) => m.memberSuggestionId)).map(ref) } : undefined;
 }
 
-export function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
+export function cardSuggestion(agg: SuggestionAggregate, leaders: ReadonlyMap<string, Leader>): CardSuggestion {
   const s = agg.suggestion;
   return {
     id: s.id,
@@ -395,7 +400,7 @@ export function cardSuggestion(agg: SuggestionAggregate): CardSuggestion {
     timing: s.timing,
     classified: s.classified,
     key: s.key,
-    keyLeader: s.keyLeader,
+    keyLeader: leaderInCharge(s.keyLeader, leaders)?.label ?? null,
     assignedOn: s.assignedOn,
     status: s.status,
     version: s.version,

@@ -8,6 +8,7 @@ import { localTime } from '../../core/clock.ts';
 import { loadAggregate } from '../sqlite/aggregate-store.ts';
 import { currentCopy, isRepost, type CardRecord } from '../sqlite/card-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
+import { readLeaders } from '../sqlite/directory-store.ts';
 import type { CardModel, SupersededModel } from './card-model.ts';
 import { buildCardModel, cardSuggestion, type CardViewContext } from './card-views.ts';
 import { renderCard, renderSupersededCard, type LarkCard } from './render-card.ts';
@@ -20,7 +21,7 @@ export function renderPostedCard(db: DbOrTx, card: CardRecord, ctx: CardViewCont
     if (card.kind === 'reminder' || card.kind === 'digest' || card.kind === 'search_results' || card.kind === 'escalations') return undefined;
     const current = currentCopy(db, card);
     const at = current?.sentAt ?? card.retiredAt ?? ctx.now.toISOString();
-    const model: SupersededModel = { kind: 'superseded', suggestion: cardSuggestion(agg), cardKind: card.kind, repostedAt: localTime(new Date(at), ctx.timeZone) };
+    const model: SupersededModel = { kind: 'superseded', suggestion: cardSuggestion(agg, readLeaders(db)), cardKind: card.kind, repostedAt: localTime(new Date(at), ctx.timeZone) };
     return renderSupersededCard(model);
   }
   const model = buildCardModel(db, agg, card, ctx);

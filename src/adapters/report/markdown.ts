@@ -7,7 +7,7 @@ import { markdownInline, tableCell } from './markdown-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS, ROUNDING_ZH } from '../../core/stats/definitions.ts';
 import { KIND_ZH } from '../../core/stats/filters.ts';
-import { categoryTable, commitmentTable, overdueTable, qualityTable, supervisionTable, unitTable, type Cell, type ReportTable } from './tables.ts';
+import { categoryTable, commitmentTable, keyItemsTable, overdueTable, qualityTable, supervisionTable, unitTable, type Cell, type ReportTable } from './tables.ts';
 
 /** How many units the prose names in the overdue paragraph (most overdue first); the table lists all. */
 const OVERDUE_UNITS_NAMED = 5;
@@ -172,6 +172,15 @@ function followUpLine(stats: Stats): string {
   return `承诺跟踪：承办单位报告承诺进展 ${f.reports} 次，涉及承诺事项 ${f.commitmentsReported} 件${graded}。`;
 }
 
+/** key_items: a sentence, the leaders' totals, and the list (definition key_items). */
+function keyItemsSection(stats: Stats): string[] {
+  const k = stats.keyItems;
+  if (k.total === 0) return ['无重点督办件。', ''];
+  const leaders = k.byLeader.map((l) => `${markdownInline(l.leader)} ${l.total} 件（办结 ${l.closed} 件，有逾期事项 ${l.withOverdue} 件）`).join('；');
+  const rate = k.satisfiedOrBasic.denominator ? `，代表对其答复满意或基本满意率 ${k.satisfiedOrBasic.text}` : '';
+  return [`重点督办件 ${k.total} 件，已办结 ${k.closed} 件，全部答复 ${k.answered} 件，有逾期事项 ${k.withOverdue} 件${rate}。按督办领导：${leaders}。`, '', markdownTable(keyItemsTable(stats)), ''];
+}
+
 export function renderReportMarkdown(stats: Stats): string {
   const out: string[] = [];
   out.push(`# ${reportTitle(stats)}`, '');
@@ -184,12 +193,13 @@ export function renderReportMarkdown(stats: Stats): string {
   if (stats.commitmentFollowUp.reports > 0 || stats.commitmentFollowUp.secondEvaluation.evaluations > 0) out.push(followUpLine(stats), '');
   out.push('## 五、逾期事项清单', '', stats.overdue.total ? markdownTable(overdueTable(stats)) : `截至${chineseDate(stats.asOf)}，无逾期事项。`, '');
   out.push('## 六、督办情况', '', markdownTable(supervisionTable(stats)), '');
+  out.push('## 七、重点督办件', '', ...keyItemsSection(stats));
   // Only where supervisors review answers (the Wuchang practice): no empty section elsewhere.
   const q = stats.qualityReview;
   if (q.reviewed > 0) {
     const goodOf = (d: 'compliance' | 'document' | 'effect') => q[d].good;
     out.push(
-      '## 七、答复质量评审',
+      '## 八、答复质量评审',
       '',
       `督办人员从合规、文书、效果三个方面评审答复${q.reviewed}件（占答复件数的${q.rate.text}），合规为“好”的${goodOf('compliance')}件，文书为“好”的${goodOf('document')}件，效果为“好”的${goodOf('effect')}件。`,
       '',

@@ -6,6 +6,7 @@
  */
 import type { CommitmentCounts, QualityCounts, Stats } from '../../core/stats/figures.ts';
 import { DEFINITIONS } from '../../core/stats/definitions.ts';
+import { NO_LEADER } from '../../core/stats/key-items.ts';
 import type { Rate, Share } from '../../core/stats/percent.ts';
 
 export interface PercentCell {
@@ -43,6 +44,7 @@ export const TABLE_NAMES = {
   commitments: '承诺事项',
   overdue: '逾期事项',
   supervision: '督办情况',
+  keyItems: '重点督办件',
   quality: '答复质量评审',
   definitions: '统计口径',
 } as const;
@@ -223,6 +225,30 @@ export function supervisionTable(stats: Stats): ReportTable {
   return { name: TABLE_NAMES.supervision, columns: [text('指标', 20), text('承办单位', 24), int('件次')], rows };
 }
 
+/** key_items: every key-supervised suggestion with its leader, then the totals by leader. */
+export function keyItemsTable(stats: Stats): ReportTable {
+  const k = stats.keyItems;
+  const items = k.items.map((i): Cell[] => [
+    i.leader ?? NO_LEADER,
+    i.session,
+    i.number,
+    i.title,
+    i.units.join('、'),
+    i.closed ? '是' : '否',
+    `${i.answered}/${i.answering}`,
+    i.overdue,
+    i.grades.satisfied,
+    i.grades.basically_satisfied,
+    i.grades.unsatisfied,
+  ]);
+  const leaders = k.byLeader.map((l): Cell[] => [l.leader, '', '', `合计 ${l.total} 件`, '', `${l.closed} 件办结`, `${l.answered} 件已答复`, l.withOverdue, null, null, null]);
+  return {
+    name: TABLE_NAMES.keyItems,
+    columns: [text('督办领导', 16), text('届次', 20), text('编号', 8), text('标题', 40), text('主办（分办）单位', 24), text('办结', 10), text('已答复', 10), int('逾期事项'), int('满意'), int('基本满意'), int('不满意')],
+    rows: [...items, ...leaders],
+  };
+}
+
 /** quality_review by unit: reviewed answers and the 好/一般/差 counts of each dimension. */
 export function qualityTable(stats: Stats): ReportTable {
   const q = stats.qualityReview;
@@ -254,5 +280,5 @@ export function definitionsTable(): ReportTable {
 
 /** Every table of the CSV and the workbook, in order. */
 export function reportTables(stats: Stats): ReportTable[] {
-  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), supervisionTable(stats), ...(stats.qualityReview.reviewed > 0 ? [qualityTable(stats)] : []), definitionsTable()];
+  return [summaryTable(stats), unitTable(stats), categoryTable(stats), commitmentTable(stats), overdueTable(stats), supervisionTable(stats), keyItemsTable(stats), ...(stats.qualityReview.reviewed > 0 ? [qualityTable(stats)] : []), definitionsTable()];
 }

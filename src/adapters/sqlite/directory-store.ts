@@ -1,13 +1,14 @@
 /**
- * The directory (SPEC §8): units with their head and liaisons, deputies, supervisors. Loading
- * is idempotent: a unit or deputy is inserted when new, updated when it differs, left alone when
- * equal; a listed unit's members and the supervisor list are replaced by the file's. Nothing is
- * deleted that a suggestion may still refer to (units and deputies stay).
+ * The directory (SPEC §8): units with their head and liaisons, deputies, supervisors, leaders.
+ * Loading is idempotent: a unit, deputy or leader is inserted when new, updated when it differs,
+ * left alone when equal; a listed unit's members and the supervisor list are replaced by the
+ * file's. Nothing is deleted that a suggestion may still refer to (units, deputies and leaders stay).
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { PersonActor } from '../../core/actor.ts';
 import type { Directory } from '../../core/directory.ts';
 import type { DirectoryFacts } from '../../core/group-members.ts';
+import type { Leader } from '../../core/leaders.ts';
 import { chunked, connectionOf, insertRows, MAX_BOUND_VALUES, type DbOrTx, type SqliteDb } from './db.ts';
 import * as schema from './schema.ts';
 
@@ -19,6 +20,7 @@ export interface Tally {
 export interface DirectoryLoadResult {
   units: Tally;
   deputies: Tally;
+  leaders: Tally;
   supervisors: { total: number; added: number; removed: number };
 }
 
@@ -26,7 +28,7 @@ const tally = (): Tally => ({ created: 0, updated: 0, unchanged: 0 });
 
 /**
  * Loads the directory in one transaction. `onChange` runs inside it when who is who changed (a
- * unit's head or liaisons, a deputy's open_id, the supervisors), with the facts before and after:
+ * unit's head or liaisons, a deputy's or a leader's open_id, the supervisors), with the facts before and after:
  * the groups follow the people in the same transaction (src/app/directory.ts).
  */
 export function loadDirectory(
@@ -37,7 +39,7 @@ export function loadDirectory(
   return db.transaction(
     (tx) => {
       const factsBefore = onChange && readDirectoryFacts(tx);
-      const result: DirectoryLoadResult = { units: tally(), deputies: tally(), supervisors: { total: 0, added: 0, removed: 0 } };
+      const result: DirectoryLoadResult = { units: tally(), deputies: tally(), leaders: tally(), supervisors: { total: 0, added: 0, removed: 0 } };
       for (const unit of directory.units) {
         const existing = tx.select().from(schema.units).where(eq(schema.units.id, unit.id)).get();
         const members = tx.select().from(schema.unitMembers).where(eq(schema.unitMembers.unitId, unit.id)).all();
@@ -71,6 +73,19 @@ export function loadDirectory(
           result.deputies.updated++;
         } else {
           result.deputies.unchanged++;
+        }
+      }
+      for (const leader of directory.leaders) {
+        const row = { id: leader.id, name: leader.name, openId: leader.open_id, title: leader.title || null };
+        const existing = tx.select().from(schema.leaders).where(eq(schema.leaders.id, leader.id)).get();
+        if (!existing) {
+          tx.insert(schema.leaders).values(row).run();
+          result.leaders.created++;
+        } else if (JSON.stringify(existing) !== JSON.stringify(row)) {
+          tx.update(schema.leaders).set(row).where(eq(schema.leaders.id, leader.id)).run();
+          result.leaders.updated++;
+        } else {
+          result.leaders.unchanged++;
         }
       }
       const current = new Set(tx.select().from(schema.supervisors).all().map((s) => s.openId));
@@ -119,9 +134,14 @@ export function unitName(db: DbOrTx, unitId: string): string {
   return db.select({ name: schema.units.name }).from(schema.units).where(eq(schema.units.id, unitId)).get()?.name ?? unitId;
 }
 
+/** The directory's leaders by id (a handful of rows: read whole wherever a 督办领导 is shown). */
+export function readLeaders(db: DbOrTx): Map<string, Leader> {
+  return new Map(db.select().from(schema.leaders).all().map((l) => [l.id, l]));
+}
+
 /**
  * Who is who, as the group rule (src/core/group-members.ts) reads it: every unit's head and
- * liaisons, the supervisors, every deputy's open_id; or only the units and deputies named.
+ * liaisons, the supervisors, every deputy's open_id, the leaders; or only the units and deputies named.
  */
 export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string[]; deputyIds: readonly string[] }): DirectoryFacts {
   // In the order they were loaded (the file's order), whichever index a query goes through.
@@ -142,6 +162,7 @@ export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string
     unitStaff,
     supervisors: (reads ? reads.supervisors.all() : db.select().from(schema.supervisors).orderBy(ROWID).all()).map((r) => r.openId),
     deputyOpenIds: new Map(deputyRows.map((d) => [d.id, d.openId])),
+    leaders: readLeaders(db),
   };
 }
 
@@ -168,5 +189,6 @@ const factsKey = (facts: DirectoryFacts): string => {
   const sorted = (list: readonly string[]) => [...list].sort();
   const units = [...facts.unitStaff].map(([id, s]) => `${id}:${sorted(s.head)}:${sorted(s.liaisons)}`);
   const deputies = [...facts.deputyOpenIds].map(([id, openId]) => `${id}:${openId}`);
-  return JSON.stringify([sorted(units), sorted(facts.supervisors), sorted(deputies)]);
+  const leaders = [...facts.leaders.values()].map((l) => `${l.id}:${l.openId}`);
+  return JSON.stringify([sorted(units), sorted(facts.supervisors), sorted(deputies), sorted(leaders)]);
 };

@@ -52,6 +52,14 @@ export const supervisors = sqliteTable('supervisors', {
   openId: text('open_id').primaryKey(),
 });
 
+/** The leaders in charge of key-supervised suggestions (督办领导), named by id in the 督办领导 column. */
+export const leaders = sqliteTable('leaders', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  openId: text('open_id').notNull(),
+  title: text('title'),
+});
+
 export const suggestions = sqliteTable(
   'suggestions',
   {

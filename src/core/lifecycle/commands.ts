@@ -88,6 +88,8 @@ export interface DecideContext {
   now: Date;
   /** Today's date in the configured time zone (YYYY-MM-DD). */
   today: string;
+  /** The working day `today` counts for: today, or after a rest day the next working day (a 催办 counts once per working day). */
+  workingDay?: string;
   newId: NewId;
   unitExists(unitId: string): boolean;
   /** The policy's answer deadline and the longest extension for an assignment date (SPEC §4). */

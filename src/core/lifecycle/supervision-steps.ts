@@ -16,7 +16,10 @@ import { auditEntry, type StepContext } from './step.ts';
 /** While the answer is not yet approved, a lead/split unit may ask for a later deadline (SPEC §3). */
 export const EXTENSIBLE_STATES = ['pending_sign', 'signed', 'reassign_requested', 'answer_pending_approval'] as const;
 
-/** 催办: only a deputy of the suggestion presses it, once a day; it urges every unit still handling. */
+/**
+ * 催办: only a deputy of the suggestion presses it, once per working day (presses over a weekend
+ * count for the Monday they will be read on); it urges every unit still handling.
+ */
 export function nudge(_command: CommandOf<'nudge'>, { next, audit, actor, actorId, nowIso, ctx }: StepContext): void {
   const deputyId =
     (actor.kind === 'person' ? next.deputies.find((d) => actor.deputyIds.has(d.deputyId))?.deputyId : undefined) ??
@@ -24,12 +27,13 @@ export function nudge(_command: CommandOf<'nudge'>, { next, audit, actor, actorI
   if (next.suggestion.status !== 'open') refuse('invalid_state', '该建议已办结，无需催办', 'This suggestion is closed; there is nothing to urge');
   const handling = next.assignments.filter((a) => !FINISHED_STATES.has(a.state));
   if (handling.length === 0) refuse('invalid_state', '没有正在办理的承办单位', 'No unit is handling this suggestion now');
-  if (next.nudges.some((n) => n.deputyId === deputyId && n.day === ctx.today)) {
-    refuse('conflict', '您今天已催办过本建议，每天只计一次', 'You have already urged this suggestion today; it counts once a day');
+  const day = ctx.workingDay ?? ctx.today;
+  if (next.nudges.some((n) => n.deputyId === deputyId && n.day === day)) {
+    refuse('conflict', `您已催办过本建议，每个工作日只计一次（计入 ${day}）`, `You have already urged this suggestion; it counts once per working day (this one: ${day})`);
   }
   const ids = handling.map((a) => {
     const id = ctx.newId('nd');
-    next.nudges.push({ id, suggestionId: next.suggestion.id, assignmentId: a.id, deputyId, day: ctx.today, nudgedBy: actorId, nudgedAt: nowIso });
+    next.nudges.push({ id, suggestionId: next.suggestion.id, assignmentId: a.id, deputyId, day, nudgedBy: actorId, nudgedAt: nowIso });
     return id;
   });
   audit.push(

@@ -18,6 +18,8 @@ import { DEADLINE_LABELS, type DeadlineKind, type Policy } from '../deadlines/po
 import { describeFilters, type StatsFilters } from './filters.ts';
 import type { CommitmentCounts, GradeBreakdown, OverdueItem, QualityCounts, Stats, UnitRow } from './figures.ts';
 import { supervisionFigures } from './supervision.ts';
+import { keyItemFigures } from './key-items.ts';
+import type { Leader } from '../leaders.ts';
 import { independentShares, printed, rate as rateAt, sharesOf, type PercentStyle, type Rate, type Share } from './percent.ts';
 
 /** What the figures are computed from: the selected suggestions as aggregates, and the rules. */
@@ -25,6 +27,8 @@ export interface StatsInput {
   /** The suggestions matching the suggestion-level filters (free texts may be left empty: no figure reads them). */
   aggregates: SuggestionAggregate[];
   unitNames: ReadonlyMap<string, string>;
+  /** The directory's leaders, by id (the 督办领导 of key items). */
+  leaders?: ReadonlyMap<string, Leader>;
   policy: Policy;
   calendar: WorkingDayCalendar;
   timeZone: string;
@@ -342,6 +346,7 @@ export function computeStats(input: StatsInput, filters: StatsFilters = {}, opti
     reassignment: { rate: rate(reassignedTasks, originalAssignments), approvedDecisions },
     coOpinions: { expected: totals.assignments.co, received: coReceived, rate: rate(coReceived, totals.assignments.co) },
     ...supervisionFigures(aggregates, mine, nameOf),
+    keyItems: keyItemFigures(aggregates, mine, overdueItems, input.leaders ?? new Map(), nameOf, rate),
     coOpinionEvaluations: { receipts: evaluationsOf(coGrades), grades: coGrades, rated: coRated, firstSatisfiedOrBasic: rate(coFirstGood, coRated) },
     commitments,
     commitmentFollowUp: { reports: followUpReports, commitmentsReported, secondEvaluation: grades(secondGrades, style) },

@@ -43,7 +43,8 @@ export type DefinitionId =
   | 'extensions'
   | 'contact_disputes'
   | 'quality_review'
-  | 'co_opinion_evaluations';
+  | 'co_opinion_evaluations'
+  | 'key_items';
 
 /** How percentages are rounded and printed: one rule for every figure. */
 export const ROUNDING = [
@@ -215,8 +216,8 @@ export const DEFINITIONS: readonly Definition[] = [
   {
     id: 'nudges',
     name: { zh_cn: '催办次数', en_us: 'nudges (催办)' },
-    formula: '代表按“催办”的次数，按被催办的承办单位分列（同一代表对同一建议每天只计一次）',
-    counts: 'Each press of 催办 by a deputy counts once for every unit it urged (the units whose assignment was still open); a deputy counts once per suggestion and day, a second press that day is refused. Totals are the sum of the per-unit counts.',
+    formula: '代表按“催办”的次数，按被催办的承办单位分列（同一代表对同一建议每个工作日只计一次）',
+    counts: 'Each press of 催办 by a deputy counts once for every unit it urged (the units whose assignment was still open); a deputy counts once per suggestion and working day (a press on a rest day counts for the next working day), a second press for that working day is refused. Totals are the sum of the per-unit counts.',
     denominator: null,
     leftOut: 'Withdrawn suggestions; with a unit filter, nudges of other units.',
   },
@@ -251,6 +252,14 @@ export const DEFINITIONS: readonly Definition[] = [
     counts: 'Answers (as in `answers`) whose final answer a supervisor reviewed (提交评审 on the 质量评审 card, posted once the evaluation closed the assignment), and for each of the three dimensions — 合规 compliance, 文书 document, 效果 effect (the Wuchang practice) — how many were graded 好 good, 一般 fair and 差 poor. By unit: the unit of the answer.',
     denominator: 'Answers (the reviewed share is reviewed ÷ answers).',
     leftOut: 'Answers not final yet (awaiting evaluation or re-handling: only a final answer is reviewed) and final answers not reviewed yet; the free-text note.',
+  },
+  {
+    id: 'key_items',
+    name: { zh_cn: '重点督办件', en_us: 'key items (重点督办)' },
+    formula: '重点督办建议件数，其中已办结、已答复、有逾期事项的件数；满意或基本满意率 =（满意 + 基本满意）÷ 其最终答复的评价件次；按督办领导分列',
+    counts: 'Key-supervised (重点督办) suggestions as in `suggestions`, each listed with its leader in charge (督办领导: the directory leader the column names, else the column as written), its lead or split units, whether it is closed, how many of its lead/split assignments in effect have an answer (as in `answers`) out of how many, its overdue items (as in `overdue_items`) and the grades of its final answers\' evaluations (as in `satisfaction_final`). Totals: key items, closed, fully answered (every lead/split assignment answered), with at least one overdue item; and per leader the same counts.',
+    denominator: 'For the 满意或基本满意 rate: the evaluations of the key items\' final answers.',
+    leftOut: 'As suggestions (withdrawn ones); suggestions not marked 重点督办 even when the 督办领导 column names someone.',
   },
 ];
 

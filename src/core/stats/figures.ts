@@ -8,6 +8,7 @@ import type { Grade, ResultClass, SuggestionKind, SuggestionTiming, ReviewGrade 
 import type { StatsFilters } from './filters.ts';
 import type { Rate, Share } from './percent.ts';
 import type { SupervisionFigures } from './supervision.ts';
+import type { KeyItemFigures } from './key-items.ts';
 
 export interface GradeBreakdown {
   evaluations: number;
@@ -122,6 +123,8 @@ export interface Stats extends SupervisionFigures {
   overdue: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }>; items: OverdueItem[] };
   categories: CategoryRow[];
   units: UnitRow[];
+  /** key_items: every key-supervised suggestion with its leader, and the totals by leader. */
+  keyItems: KeyItemFigures;
   /** quality_review: all reviewed answers (`rate`: reviewed ÷ answers), and by unit (units with an answer). */
   qualityReview: QualityCounts & { rate: Rate; byUnit: Array<QualityCounts & { unitId: string; unitName: string; answers: number }> };
 }

@@ -7,7 +7,7 @@
 import type { AssignmentRow, SuggestionAggregate } from '../model.ts';
 
 export interface SupervisionFigures {
-  /** definition nudges: one count per unit a deputy's 催办 urged (once per deputy, suggestion and day). */
+  /** definition nudges: one count per unit a deputy's 催办 urged (once per deputy, suggestion and working day). */
   nudges: { total: number; byUnit: Array<{ unitId: string; unitName: string; count: number }> };
   /** definition extensions: the units' 申请延期 and their outcome; `granted` also counts extensions made by the operator route. */
   extensions: { requested: number; granted: number; refused: number; pending: number };

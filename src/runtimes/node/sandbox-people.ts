@@ -19,5 +19,6 @@ export function sandboxPeople(db: NodeDb): SandboxPerson[] {
     .from(schema.supervisors)
     .all()
     .forEach((s, i) => add(s.openId, `督办人员 ${i + 1}`, 'supervisor'));
+  for (const l of db.select().from(schema.leaders).all()) add(l.openId, `${l.name}（${l.title || '督办领导'}）`, 'leader');
   return [...people.values()];
 }

@@ -16,5 +16,6 @@ import m0008 from '../../../migrations/0008_audit_chain.sql';
 import m0009 from '../../../migrations/0009_merged_handling.sql';
 import m0010 from '../../../migrations/0010_commitment_follow_up.sql';
 import m0011 from '../../../migrations/0011_outbox_pending.sql';
+import m0012 from '../../../migrations/0012_leaders.sql';
 
-export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011 } };
+export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012 } };

@@ -107,7 +107,7 @@ export function createProgram(host: CliHost): Command {
 
   importCommand
     .command('directory <file>')
-    .description('load units, deputies and supervisors from a YAML or JSON file (SPEC §8)')
+    .description('load units, deputies, supervisors and leaders from a YAML or JSON file (SPEC §8)')
     .action((file: string) => {
       const directory = parseDirectory(readInput(file).toString('utf8'));
       return withApp(({ context }) => {
@@ -118,6 +118,7 @@ export function createProgram(host: CliHost): Command {
             `  单位 units:      created ${r.units.created}, updated ${r.units.updated}, unchanged ${r.units.unchanged}`,
             `  代表 deputies:   created ${r.deputies.created}, updated ${r.deputies.updated}, unchanged ${r.deputies.unchanged}`,
             `  督办 supervisors: ${r.supervisors.total} (added ${r.supervisors.added}, removed ${r.supervisors.removed})`,
+            ...(directory.leaders.length ? [`  领导 leaders:    created ${r.leaders.created}, updated ${r.leaders.updated}, unchanged ${r.leaders.unchanged}`] : []),
             ...(r.groupsChanged ? [`  群组 groups:      ${r.groupsChanged} follow the change (members added or removed)`] : []),
           ].join('\n'),
         );

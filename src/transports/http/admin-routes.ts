@@ -79,6 +79,7 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
           ...(q.category && { category: q.category }),
           ...(q.session && { session: q.session }),
           ...(q.overdue && { overdue: q.overdue === 'true' }),
+          ...(q.key && { key: q.key === 'true' }),
           ...(q.q !== undefined && { q: q.q }),
         },
         { ...(q.limit !== undefined && { limit: Number(q.limit) }), ...(q.cursor !== undefined && { cursor: q.cursor }) },

@@ -19,6 +19,7 @@ export const listQuery = z
     category: z.string().optional(),
     session: z.string().optional(),
     overdue: trueOrFalse('overdue').optional(),
+    key: trueOrFalse('key').optional().describe('true: only key-supervised (重点督办) suggestions; false: only the others'),
     q: z.string().optional().describe('words to look for in the knowledge base (at least two characters)'),
     limit: z
       .string()
@@ -107,6 +108,14 @@ export const suggestionSummary = z.object({
   category: z.string(),
   status: z.enum(['open', 'closed', 'withdrawn']),
   key: z.boolean(),
+  leader: z
+    .object({
+      label: z.string().describe('姓名（职务） of a directory leader, else the 督办领导 column as written'),
+      id: z.string().nullable().describe("the directory leader's id, when the column names one"),
+      openId: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the leader in charge (督办领导) of a key-supervised suggestion'),
   classified: z.boolean(),
   assignedOn: z.string(),
   assignments: z.array(z.object({ id: z.string(), unitId: z.string(), unitName: z.string(), role: z.string(), state: z.string() })),

@@ -1,10 +1,10 @@
 /**
  * The weekly digest card (SPEC §4) for the supervisors' group: counts, the overdue list by unit,
- * this month's commitments, and a chart of open items by unit and light (a Lark card `chart`
+ * the key-supervised items with their leaders, this month's commitments, and a chart of open items by unit and light (a Lark card `chart`
  * element, VChart spec). Built in code: it is one card with no buttons, unlike the templated
  * cards of the group.
  */
-import type { Bilingual, DigestModel } from '../card-model.ts';
+import type { Bilingual, DigestKeyItem, DigestModel } from '../card-model.ts';
 import type { JsonObject, LarkCard } from '../engine/card-json.ts';
 import { clip, escapeMarkdown, oneLine } from '../engine/card-text.ts';
 
@@ -21,6 +21,33 @@ const MAX_COMMITMENTS = 20;
 const md = (zh: string, en: string): JsonObject => ({ tag: 'markdown', content: zh, i18n_content: { zh_cn: zh, en_us: en } });
 const i18n = (b: Bilingual): JsonObject => ({ zh_cn: b.zh_cn, en_us: b.en_us });
 const plain = (b: Bilingual): JsonObject => ({ tag: 'plain_text', content: b.zh_cn, i18n_content: i18n(b) });
+
+const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
+const MAX_KEY_ITEMS = 30;
+
+/** 重点督办: every open key item with its leader (@ when a Lark user: the leader sees it in the digest, SPEC §1). */
+function keySection(items: DigestKeyItem[]): JsonObject[] {
+  const head = md(`**重点督办事项**（${items.length} 件）`, `**Key supervision** (${items.length})`);
+  if (items.length === 0) return [{ tag: 'hr' }, head, md('无在办的重点督办事项。', 'No open key-supervised suggestions.')];
+  const leader = (i: DigestKeyItem, none: string) =>
+    i.leader ? (i.leader.openId && OPEN_ID.test(i.leader.openId) ? `<at id=${i.leader.openId}></at>` : short(i.leader.label, 20)) : none;
+  const shown = items.slice(0, MAX_KEY_ITEMS);
+  const zh = shown.map((i) => {
+    const state = i.overdue > 0 ? `<font color='red'>逾期 ${i.overdue} 项</font>` : `${LIGHT_ZH[i.light]}`;
+    const next = i.next ? `，下一期限 ${i.next.deadline.zh_cn} ${i.next.dueOn}` : '';
+    return `- 第${short(i.number, 20)}号 ${short(i.title, 40)}｜督办领导 ${leader(i, '未指定')}｜${short(i.units.join('、') || '—', 40)}｜${state}${next}`;
+  });
+  const en = shown.map((i) => {
+    const state = i.overdue > 0 ? `<font color='red'>${i.overdue} overdue</font>` : i.light;
+    const next = i.next ? `, next ${i.next.deadline.en_us} ${i.next.dueOn}` : '';
+    return `- No. ${short(i.number, 20)} | leader ${leader(i, 'not named')} | ${short(i.units.join(', ') || '—', 40)} | ${state}${next}`;
+  });
+  if (items.length > MAX_KEY_ITEMS) {
+    zh.push(`- …及其他 ${items.length - MAX_KEY_ITEMS} 件`);
+    en.push(`- … and ${items.length - MAX_KEY_ITEMS} more`);
+  }
+  return [{ tag: 'hr' }, head, md(zh.join('\n'), en.join('\n'))];
+}
 
 export function renderDigestCard(model: DigestModel): LarkCard {
   const s = model.suggestions;
@@ -48,6 +75,7 @@ export function renderDigestCard(model: DigestModel): LarkCard {
     elements.push(md(`**${escapeMarkdown(unit.unitName)}**（${unit.items.length} 项）\n${lines.join('\n')}`, `**${escapeMarkdown(unit.unitName)}** (${unit.items.length})\n${en.join('\n')}`));
   }
   if (model.overdueByUnit.length > MAX_UNITS) elements.push(md(`…及其他 ${model.overdueByUnit.length - MAX_UNITS} 个单位`, `… and ${model.overdueByUnit.length - MAX_UNITS} more units`));
+  if (model.keyItems) elements.push(...keySection(model.keyItems));
   elements.push({ tag: 'hr' }, md('**本月到期的承诺事项**', '**Commitments due this month**'));
   const commitments = model.commitmentsDueThisMonth.slice(0, MAX_COMMITMENTS);
   elements.push(
