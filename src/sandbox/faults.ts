@@ -45,9 +45,21 @@ export interface ActiveFault extends Required<Pick<FaultSpec, 'path' | 'times' |
   used: number;
 }
 
+/** One call a fault answered: what a test needs to tell a lost answer (performed all the same) from a refusal. */
+export interface TakenFault {
+  faultId: number;
+  method: string;
+  path: string;
+  status: number | undefined;
+  mode: 'replace' | 'after';
+  delayMs: number | undefined;
+}
+
 export class FaultRegistry {
   private readonly active: ActiveFault[] = [];
   private nextId = 1;
+  /** Every call a fault was used on, in order. */
+  readonly taken: TakenFault[] = [];
 
   add(spec: FaultSpec): ActiveFault {
     const fault: ActiveFault = {
@@ -78,6 +90,7 @@ export class FaultRegistry {
     if (index < 0) return undefined;
     const fault = this.active[index]!;
     fault.used++;
+    this.taken.push({ faultId: fault.id, method: method.toUpperCase(), path, status: fault.status, mode: fault.mode, delayMs: fault.delayMs });
     if (fault.used >= fault.times) this.active.splice(index, 1);
     return fault;
   }

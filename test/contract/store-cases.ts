@@ -1202,6 +1202,12 @@ const SWEEP: StoreCase[] = [
         deputies: store.deputies(id('0001')).map((d) => `${d.role} ${d.name} ${who(d.openId)}`),
         boards: store.statusBoards(id('0001')).length,
         unitNames: [store.unitNames().size, store.unitNames().get('gaj')],
+        // The same, read at once for several suggestions (one unknown): each its own, in order.
+        atOnce: {
+          deputies: [...store.deputiesOf([id('0024'), id('0001'), 'sg_missing'])].map(([s, list]) => `${label(s)}: ${list.map((d) => `${d.role} ${who(d.openId)}`).join(', ')}`),
+          boards: [...store.statusBoardsOf([id('0001'), id('0024'), 'sg_missing'])].map(([s, list]) => `${label(s)} ${list.length}`),
+          chats: (recordChat(db, id('0024'), 'oc_group0024', NOW), [...store.chatsOf([id('0001'), id('0024'), 'sg_missing'])].map(([s, chat]) => `${label(s)} ${chat}`)),
+        },
       };
     },
     {
@@ -1213,6 +1219,7 @@ const SWEEP: StoreCase[] = [
       deputies: ['lead 张立新 d01', 'co 李红梅 d02', 'co 王建国 d03'],
       boards: 1,
       unitNames: [12, '市公安局'],
+      atOnce: { deputies: ['sg#2: lead d17', 'sg#1: lead d01, co d02, co d03', 'sg#3: '], boards: ['sg#1 1', 'sg#2 1', 'sg#3 0'], chats: ['sg#2 oc_group0024'] },
     },
   ),
 

@@ -11,7 +11,7 @@ import { DEADLINE_KINDS, type DeadlineKind } from '../../core/deadlines/policy.t
 import type { OpenCommitment } from '../../core/deadlines/follow-up.ts';
 import type { ReminderLevel, UnitStaff } from '../../core/deadlines/reminder-ladder.ts';
 import type { SuggestionRow } from '../../core/model.ts';
-import { chunked, connectionOf, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
+import { connectionOf, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /** A row of the deadline index (src/adapters/sqlite/deadline-index.ts). */
@@ -88,6 +88,29 @@ function createSweepStore(db: DbOrTx) {
     .where(and(eq(schema.suggestions.id, p('suggestionId')), sql`${schema.suggestions.boardLight} is ${p('from')}`))
     .returning({ id: schema.suggestions.id })
     .prepare();
+  // A list bound as one JSON value: one statement prepared once, however many ids (a bound list
+  // of placeholders is at most MAX_BOUND_VALUES long, and each part was a query built anew).
+  const inList = sql`(select value from json_each(${p('ids')}))`;
+  const factsOf = db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, inList)).prepare();
+  const sentOf = db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, inList)).prepare();
+  const deputiesIn = db
+    .select({ suggestionId: schema.suggestionDeputies.suggestionId, openId: schema.deputies.openId, name: schema.deputies.name, role: schema.suggestionDeputies.role })
+    .from(schema.suggestionDeputies)
+    .innerJoin(schema.deputies, eq(schema.deputies.id, schema.suggestionDeputies.deputyId))
+    .where(inArray(schema.suggestionDeputies.suggestionId, inList))
+    .orderBy(schema.suggestionDeputies.suggestionId, schema.suggestionDeputies.position)
+    .prepare();
+  const boardsIn = db
+    .select({ suggestionId: schema.cardMessages.subjectId, id: schema.cardMessages.id })
+    .from(schema.cardMessages)
+    .where(and(eq(schema.cardMessages.kind, 'status_board'), inArray(schema.cardMessages.subjectId, inList), isNull(schema.cardMessages.retiredAt)))
+    .orderBy(sql`rowid`)
+    .prepare();
+  const chatsIn = db
+    .select({ suggestionId: schema.suggestionChats.suggestionId, chatId: schema.suggestionChats.chatId })
+    .from(schema.suggestionChats)
+    .where(inArray(schema.suggestionChats.suggestionId, inList))
+    .prepare();
   const boards = db
     .select({ id: schema.cardMessages.id })
     .from(schema.cardMessages)
@@ -133,12 +156,7 @@ function createSweepStore(db: DbOrTx) {
         .flatMap((row) => (row.confirmedAt ? [{ ...row, confirmedAt: row.confirmedAt }] : []));
     },
     suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
-      const out = new Map<string, SuggestionFacts>();
-      // Long id lists are read in parts: a statement binds at most MAX_BOUND_VALUES values.
-      for (const part of chunked(ids, MAX_BOUND_VALUES)) {
-        for (const s of db.select(FACTS).from(schema.suggestions).where(inArray(schema.suggestions.id, part)).all()) out.set(s.id, s);
-      }
-      return out;
+      return new Map(factsOf.all({ ids: JSON.stringify(ids) }).map((s) => [s.id, s]));
     },
     unitStaff(unitId: string): UnitStaff {
       const rows = staffRows.all({ unitId });
@@ -147,13 +165,27 @@ function createSweepStore(db: DbOrTx) {
     /** The suggestion's deputies in their order (lead first): open ids for mentions, names for cards. */
     deputies: (suggestionId: string) => deputyRows.all({ suggestionId }),
     alreadySent(keys: string[]): Set<string> {
-      const sent = new Set<string>();
-      for (const part of chunked(keys, MAX_BOUND_VALUES)) {
-        for (const r of db.select({ key: schema.remindersSent.key }).from(schema.remindersSent).where(inArray(schema.remindersSent.key, part)).all()) sent.add(r.key);
-      }
-      return sent;
+      return new Set(sentOf.all({ ids: JSON.stringify(keys) }).map((r) => r.key));
     },
     unitNames: () => new Map(db.select().from(schema.units).all().map((u) => [u.id, u.name])),
+    /**
+     * The deputies of each of these suggestions in their order (lead first), read at once: a
+     * sweep needs them for thousands of suggestions, and one statement a suggestion cost more
+     * than the rows.
+     */
+    deputiesOf(suggestionIds: string[]): Map<string, Array<{ openId: string; name: string; role: 'lead' | 'co' }>> {
+      const out = new Map<string, Array<{ openId: string; name: string; role: 'lead' | 'co' }>>(suggestionIds.map((id) => [id, []]));
+      for (const { suggestionId, ...deputy } of deputiesIn.all({ ids: JSON.stringify(suggestionIds) })) out.get(suggestionId)?.push(deputy);
+      return out;
+    },
+    /** The status boards still kept up to date of each of these suggestions, read at once. */
+    statusBoardsOf(suggestionIds: string[]): Map<string, string[]> {
+      const out = new Map<string, string[]>(suggestionIds.map((id) => [id, []]));
+      for (const { suggestionId, id } of boardsIn.all({ ids: JSON.stringify(suggestionIds) })) out.get(suggestionId)?.push(id);
+      return out;
+    },
+    /** The group of each of these suggestions that has one, read at once. */
+    chatsOf: (suggestionIds: string[]): Map<string, string> => new Map(chatsIn.all({ ids: JSON.stringify(suggestionIds) }).map((c) => [c.suggestionId, c.chatId])),
     /** False when a concurrent sweep sent this reminder first. */
     claimReminder: (r: ReminderClaim, at: string): boolean => claimKey.get({ ...r, at }) !== undefined,
     /** Only the sweep that changes the stored light updates the board. */

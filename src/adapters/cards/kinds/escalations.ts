@@ -44,12 +44,17 @@ function itemLines(i: EscalatedItem): Bilingual {
   };
 }
 
+function unitHeader(unitName: string, count: number): Bilingual {
+  const name = escapeMarkdown(oneLine(unitName));
+  return { zh_cn: `**${name}**（${count} 项）`, en_us: `**${name}** (${count})` };
+}
+
 function unitSection(unit: EscalationsModel['units'][number]): Bilingual {
   const lines = unit.items.map(itemLines);
-  const name = escapeMarkdown(oneLine(unit.unitName));
+  const header = unitHeader(unit.unitName, unit.items.length);
   return {
-    zh_cn: [`**${name}**（${unit.items.length} 项）`, ...lines.map((l) => l.zh_cn)].join('\n'),
-    en_us: [`**${name}** (${unit.items.length})`, ...lines.map((l) => l.en_us)].join('\n'),
+    zh_cn: [header.zh_cn, ...lines.map((l) => l.zh_cn)].join('\n'),
+    en_us: [header.en_us, ...lines.map((l) => l.en_us)].join('\n'),
   };
 }
 
@@ -76,42 +81,59 @@ export function renderEscalationsCard(model: EscalationsModel): LarkCard {
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /**
+ * The bytes a unit's section takes on the card: its zh_cn text twice (as `content` and in
+ * `i18n_content`) and its en_us text once, each a JSON string, plus the element around them. A
+ * JSON string's bytes add up over its lines (each escaped on its own, the "\n" between them two
+ * bytes), so the cost is the header's plus each line's, measured once per item: the sweep packs
+ * thousands of items, and measuring every candidate section whole made the packing quadratic.
+ */
+const SECTION_OVERHEAD = 80;
+const headerCost = (unitName: string, count: number) => {
+  const h = unitHeader(unitName, count);
+  return 2 * bytes(h.zh_cn) + bytes(h.en_us) + SECTION_OVERHEAD;
+};
+const lineCost = (item: EscalatedItem) => {
+  const l = itemLines(item);
+  return 2 * bytes(l.zh_cn) + bytes(l.en_us);
+};
+
+/**
  * The day's escalations as few cards as Lark's limits allow (usually one): units in order, a unit
- * split across cards only when it alone would not fit. Sizes are measured on the rendered text
- * (the zh_cn section twice, as `content` and in `i18n_content`, plus the en_us one).
+ * split across cards only when it alone would not fit, each card filled with as many items as fit.
  */
 export function packEscalations(today: string, units: EscalationsModel['units']): EscalationsModel[] {
   const total = units.reduce((n, u) => n + u.items.length, 0);
   const cards: Array<EscalationsModel['units']> = [];
   let current: EscalationsModel['units'] = [];
   let used = 0;
-  const sectionCost = (u: EscalationsModel['units'][number]) => {
-    const s = unitSection(u);
-    return 2 * bytes(s.zh_cn) + bytes(s.en_us) + 80;
-  };
   const close = () => {
     if (current.length) cards.push(current);
     current = [];
     used = 0;
   };
   for (const unit of units) {
-    let pending = unit.items;
-    while (pending.length) {
+    const costs = unit.items.map(lineCost);
+    let from = 0;
+    while (from < unit.items.length) {
       if (current.length >= MAX_UNITS_PER_CARD) close();
       // As many of the unit's items as fit in what is left of this card.
-      let take = pending.length;
-      while (take > 0 && used + sectionCost({ unitName: unit.unitName, items: pending.slice(0, take) }) > SECTIONS_BUDGET) take = Math.floor(take * 0.9);
+      let take = 0;
+      let lines = 0;
+      while (from + take < unit.items.length && used + headerCost(unit.unitName, take + 1) + lines + costs[from + take]! <= SECTIONS_BUDGET) {
+        lines += costs[from + take]!;
+        take++;
+      }
       if (take === 0) {
-        if (current.length === 0) take = 1; // one item always goes somewhere
-        else {
+        if (current.length > 0) {
           close();
           continue;
         }
+        take = 1; // one item always goes somewhere
+        lines = costs[from]!;
       }
-      const section = { unitName: unit.unitName, items: pending.slice(0, take) };
-      current.push(section);
-      used += sectionCost(section);
-      pending = pending.slice(take);
+      current.push({ unitName: unit.unitName, items: unit.items.slice(from, from + take) });
+      used += headerCost(unit.unitName, take) + lines;
+      from += take;
     }
   }
   close();
