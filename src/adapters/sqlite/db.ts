@@ -6,7 +6,7 @@
  * nor exceed the stricter driver's limits (MAX_BOUND_VALUES). test/contract/store-cases.ts holds
  * the stores to the same results on both.
  */
-import { sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
 
@@ -15,7 +15,7 @@ export type Schema = typeof schema;
 export type SqliteDb = BaseSQLiteDatabase<'sync', unknown, Schema>;
 
 /** A transaction handle or the database itself: both run the same queries. */
-export type DbOrTx = Pick<SqliteDb, 'select' | 'insert' | 'update' | 'delete' | 'transaction'>;
+export type DbOrTx = Pick<SqliteDb, 'select' | 'insert' | 'update' | 'delete' | 'transaction' | 'run' | 'all'>;
 
 /**
  * The most values one statement may bind on every driver: a Durable Object's SQLite refuses more
@@ -75,4 +75,97 @@ function preparedInsert(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, columns:
  */
 export function connectionOf(db: DbOrTx): object {
   return (db as unknown as { session?: object }).session ?? db;
+}
+
+/** Below this many rows, `insertMany` runs the prepared single-row statement: compiling one costs more. */
+const MANY_ROWS = 8;
+
+/**
+ * The most characters of JSON one multi-row insert binds: a Durable Object refuses a value past
+ * 2 MB, and a character is at most 3 bytes of UTF-8 here.
+ */
+const MAX_JSON_CHARS = 600_000;
+
+/**
+ * Inserts many rows with a few statements instead of one per row (issue 11: an import writes a
+ * slice of hundreds of suggestions, each with a dozen rows in eight tables). The rows go as one
+ * JSON array bound as one value and read back by `json_each`, which keeps every driver's limit on
+ * bound values (MAX_BOUND_VALUES) whatever the number of rows, and inserts them in the array's
+ * order (autoincrement keys follow it). Values are encoded as drizzle encodes them (json columns
+ * as their text, booleans as 0/1); a column left undefined takes its default, as in `insertRows`.
+ * A few rows go through `insertRows`.
+ */
+export function insertMany<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert' | 'run'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
+  if (rows.length < MANY_ROWS) return insertRows(db, table, rows);
+  const columns = Object.entries(getTableColumns(table));
+  // Runs of rows that give the same columns, in order: a column one row leaves out takes its default.
+  for (let start = 0; start < rows.length; ) {
+    const given = columns.filter(([key]) => (rows[start] as Record<string, unknown>)[key] !== undefined);
+    const signature = given.map(([key]) => key).join(',');
+    let end = start + 1;
+    while (end < rows.length && columnsGiven(columns, rows[end]!) === signature) end++;
+    insertRun(db, table, given, rows.slice(start, end));
+    start = end;
+  }
+}
+
+type Column = ReturnType<typeof getTableColumns>[string];
+
+function columnsGiven(columns: Array<[string, Column]>, row: object): string {
+  return columns
+    .filter(([key]) => (row as Record<string, unknown>)[key] !== undefined)
+    .map(([key]) => key)
+    .join(',');
+}
+
+function insertRun(db: Pick<DbOrTx, 'run'>, table: SQLiteTable, given: Array<[string, Column]>, rows: readonly object[]): void {
+  const names = sql.join(
+    given.map(([, column]) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const picks = sql.raw(given.map((_, i) => `value ->> '$[${i}]'`).join(', '));
+  let batch: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    db.run(sql`insert into ${sql.identifier(getTableName(table))} (${names}) select ${picks} from json_each(${`[${batch.join(',')}]`}) order by key`);
+    batch = [];
+    chars = 0;
+  };
+  for (const row of rows) {
+    const json = JSON.stringify(given.map(([key, column]) => driverValue(column, (row as Record<string, unknown>)[key])));
+    if (chars + json.length > MAX_JSON_CHARS) flush();
+    batch.push(json);
+    chars += json.length + 1;
+  }
+  flush();
+}
+
+function driverValue(column: Column, value: unknown): string | number | null {
+  if (value === null) return null;
+  const encoded = column.mapToDriverValue(value);
+  if (typeof encoded === 'string' || typeof encoded === 'number') return encoded;
+  if (typeof encoded === 'boolean') return encoded ? 1 : 0;
+  throw new TypeError(`insertMany: column ${column.name} got a ${typeof encoded}, which JSON cannot carry`);
+}
+
+/**
+ * A whole row of `table` from the values given: what is left out takes its column's default (a
+ * static default or a `$defaultFn`), or null. An import builds its new rows whole in memory and
+ * uses them both to insert and as the aggregate it computes from, so it need not read them back.
+ */
+export function rowWithDefaults<T extends SQLiteTable>(table: T, values: T['$inferInsert']): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const given = (values as Record<string, unknown>)[key];
+    if (given !== undefined) row[key] = given;
+    else if (column.defaultFn) row[key] = staticDefault(column, column.defaultFn());
+    else row[key] = column.hasDefault ? staticDefault(column, column.default) : null;
+  }
+  return row as T['$inferSelect'];
+}
+
+function staticDefault(column: Column, value: unknown): unknown {
+  if (is(value, SQL)) throw new TypeError(`rowWithDefaults: the default of ${column.name} is SQL, known only once inserted`);
+  return value ?? null;
 }

@@ -12,7 +12,7 @@ import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { matchExpression, queryTerms, queryWords, searchDocument, snippetOf } from '../../core/search-text.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
-import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
+import { chunked, insertMany, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -46,6 +46,24 @@ export function indexSuggestion(tx: DbOrTx, agg: Pick<SuggestionAggregate, 'sugg
   tx.insert(searchIndex)
     .values({ rowid: docId, ...searchDocument(agg) })
     .run();
+}
+
+/**
+ * Indexes suggestions that have no document yet (the import's new ones, issue 11): their
+ * documents' ids in one statement, the documents in a few more, whatever their number.
+ */
+export function indexNewSuggestions(tx: DbOrTx, aggs: ReadonlyArray<Pick<SuggestionAggregate, 'suggestion' | 'answers' | 'progressReports'>>): void {
+  if (aggs.length === 0) return;
+  const ids = JSON.stringify(aggs.map((a) => a.suggestion.id));
+  const docs = tx.all<{ docId: number; suggestionId: string }>(
+    sql`insert into ${schema.searchDocs} (${sql.identifier(schema.searchDocs.suggestionId.name)}) select value from json_each(${ids}) order by key returning ${sql.identifier(schema.searchDocs.docId.name)} as docId, ${sql.identifier(schema.searchDocs.suggestionId.name)} as suggestionId`,
+  );
+  const docOf = new Map(docs.map((d) => [d.suggestionId, Number(d.docId)]));
+  insertMany(
+    tx,
+    searchIndex,
+    aggs.map((agg) => ({ rowid: docOf.get(agg.suggestion.id)!, ...searchDocument(agg) })),
+  );
 }
 
 /** Re-reads what is searchable of a suggestion and indexes it: for writers that hold no aggregate. */
