@@ -95,7 +95,7 @@ const MAX_JSON_CHARS = 600_000;
  * as their text, booleans as 0/1); a column left undefined takes its default, as in `insertRows`.
  * A few rows go through `insertRows`.
  */
-export function insertMany<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert' | 'run'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
+export function insertMany<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
   if (rows.length < MANY_ROWS) return insertRows(db, table, rows);
   const columns = Object.entries(getTableColumns(table));
   // Runs of rows that give the same columns, in order: a column one row leaves out takes its default.
@@ -118,17 +118,13 @@ function columnsGiven(columns: Array<[string, Column]>, row: object): string {
     .join(',');
 }
 
-function insertRun(db: Pick<DbOrTx, 'run'>, table: SQLiteTable, given: Array<[string, Column]>, rows: readonly object[]): void {
-  const names = sql.join(
-    given.map(([, column]) => sql.identifier(column.name)),
-    sql`, `,
-  );
-  const picks = sql.raw(given.map((_, i) => `value ->> '$[${i}]'`).join(', '));
+function insertRun(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, given: Array<[string, Column]>, rows: readonly object[]): void {
+  const statement = preparedInsertMany(db, table, given);
   let batch: string[] = [];
   let chars = 0;
   const flush = () => {
     if (batch.length === 0) return;
-    db.run(sql`insert into ${sql.identifier(getTableName(table))} (${names}) select ${picks} from json_each(${`[${batch.join(',')}]`}) order by key`);
+    statement.run({ rows: `[${batch.join(',')}]` });
     batch = [];
     chars = 0;
   };
@@ -139,6 +135,46 @@ function insertRun(db: Pick<DbOrTx, 'run'>, table: SQLiteTable, given: Array<[st
     chars += json.length + 1;
   }
   flush();
+}
+
+type PreparedInsertMany = { run(values: { rows: string }): unknown };
+const insertManyByConnection = new WeakMap<object, Map<SQLiteTable, Map<string, PreparedInsertMany>>>();
+
+/**
+ * `insert into table select … from json_each(:rows)`, prepared once per connection, table and
+ * set of columns given (compiling it for every slice of an import cost more than a small slice's
+ * inserts). The select gives every column, as drizzle's insert-select asks: a given one from its
+ * place in each row's array, any other its default.
+ */
+function preparedInsertMany(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, given: Array<[string, Column]>): PreparedInsertMany {
+  const connection = connectionOf(db as DbOrTx);
+  let tables = insertManyByConnection.get(connection);
+  if (!tables) insertManyByConnection.set(connection, (tables = new Map()));
+  let statements = tables.get(table);
+  if (!statements) tables.set(table, (statements = new Map()));
+  const key = given.map(([name]) => name).join(',');
+  let statement = statements.get(key);
+  if (!statement) {
+    const place = new Map(given.map(([name], i) => [name, i]));
+    const picks = Object.entries(getTableColumns(table))
+      // As drizzle's insert lists them: a generated column takes no value.
+      .filter(([, column]) => !(column as unknown as { shouldDisableInsert(): boolean }).shouldDisableInsert())
+      .map(([name, column]) => {
+        const i = place.get(name);
+        return i === undefined ? defaultOf(column) : sql.raw(`value ->> '$[${i}]'`);
+      });
+    const select = sql`select ${sql.join(picks, sql`, `)} from json_each(${sql.placeholder('rows')}) order by key`;
+    statement = db.insert(table).select(select).prepare() as unknown as PreparedInsertMany;
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/** What a column left out of `insertMany`'s rows gets: its default, as drizzle's own insert gives it. */
+function defaultOf(column: Column): SQL {
+  if (column.defaultFn) throw new TypeError(`insertMany: give ${column.name} in every row (its default is computed for each row)`);
+  if (column.default === undefined || column.default === null) return sql`null`;
+  return is(column.default, SQL) ? column.default : sql`${sql.param(column.default, column)}`;
 }
 
 function driverValue(column: Column, value: unknown): string | number | null {
