@@ -11,7 +11,7 @@
  * on both, savepoints included); pass the root database where it is at hand.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { newId } from '../../core/ids.ts';
+import { newId, type NewId } from '../../core/ids.ts';
 import { connectionOf, insertMany, type DbOrTx } from './db.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
 import * as schema from './schema.ts';
@@ -90,13 +90,14 @@ export interface BufferedOutboxWriter extends OutboxWriter {
 /**
  * For the import (issue 11): the calls of a slice's hundreds of new suggestions (a group, its
  * cards and its board each) are inserted together, not one statement per call. It only queues:
- * `refreshCards` reads the cards already posted, which a new suggestion does not have.
+ * `refreshCards` reads the cards already posted, which a new suggestion does not have. Its ids
+ * come from `makeId` (the import's ids that follow one another).
  */
-export function bufferedOutboxWriter(): BufferedOutboxWriter {
+export function bufferedOutboxWriter(makeId: NewId = newId): BufferedOutboxWriter {
   let calls: Array<typeof schema.outbox.$inferInsert> = [];
   let cards: Array<typeof schema.cardMessages.$inferInsert> = [];
   const enqueue = (suggestionId: string | null, payload: OutboxPayload, now: Date): string => {
-    const id = newId('ob');
+    const id = makeId('ob');
     const at = now.toISOString();
     calls.push({ id, suggestionId, kind: payload.kind, payload, nextAttemptAt: at, createdAt: at });
     return id;
@@ -104,7 +105,7 @@ export function bufferedOutboxWriter(): BufferedOutboxWriter {
   return {
     enqueue,
     postCard(card, now) {
-      const id = newId('cd');
+      const id = makeId('cd');
       cards.push({ id, suggestionId: card.suggestionId, kind: card.kind as typeof schema.cardMessages.$inferInsert.kind, subjectId: card.subjectId, createdAt: now.toISOString() });
       enqueue(card.suggestionId, { kind: 'send_card', cardMessageId: id, ...(card.chatId && { chatId: card.chatId }), ...(card.model && { model: card.model }) }, now);
       return id;

@@ -15,7 +15,7 @@
  * loop back (`importSuggestionsInSlices`).
  */
 import type { ActionSource } from '../../core/actor.ts';
-import { newId as defaultNewId, type NewId } from '../../core/ids.ts';
+import { orderedIds, type NewId } from '../../core/ids.ts';
 import type { SqliteDb } from '../../adapters/sqlite/db.ts';
 import { parseSuggestionRow, suggestionKey, type RawRow } from './suggestion-row.ts';
 import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
@@ -29,6 +29,7 @@ export interface ImportOptions {
   now: Date;
   /** Today in the configured time zone: the assignment date of rows that give none. */
   today: string;
+  /** The ids of what the import creates; ids that follow one another (`orderedIds`) if absent. */
   newId?: NewId;
   onProgress?: (done: number, total: number) => void;
   /** Policy and calendar for the deadline index; the built-in default if absent. */
@@ -85,7 +86,7 @@ function beginImport(rows: RawRow[], options: ImportOptions): ImportRun {
     report: { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [], items: [], unknownColumns: [] },
     unknownColumns: new Set<string>(),
     firstRowOf: new Map<string, number>(),
-    write: { source: options.source, actor: options.actor, now: options.now, today: options.today, newId: options.newId ?? defaultNewId, deadlines: options.deadlines },
+    write: { source: options.source, actor: options.actor, now: options.now, today: options.today, newId: options.newId ?? orderedIds(), deadlines: options.deadlines },
     onProgress: options.onProgress,
   };
 }

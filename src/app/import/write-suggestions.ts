@@ -103,7 +103,7 @@ function createSuggestions(tx: DbOrTx, rows: readonly CheckedRow[], directory: I
   if (rows.length === 0) return [];
   const at = ctx.now.toISOString();
   const deadlineContext = ctx.deadlines ?? defaultDeadlineContext();
-  const outbox = bufferedOutboxWriter();
+  const outbox = bufferedOutboxWriter(ctx.newId);
   const suggestions: Array<typeof schema.suggestions.$inferSelect> = [];
   const aggregates: SuggestionAggregate[] = [];
   const deputyLinks: Array<typeof schema.suggestionDeputies.$inferInsert> = [];
