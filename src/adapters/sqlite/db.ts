@@ -97,25 +97,31 @@ const MAX_JSON_CHARS = 600_000;
  */
 export function insertMany<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
   if (rows.length < MANY_ROWS) return insertRows(db, table, rows);
-  const columns = Object.entries(getTableColumns(table));
+  const columns = columnsOf(table);
+  const gives = (row: object, key: string) => (row as Record<string, unknown>)[key] !== undefined;
   // Runs of rows that give the same columns, in order: a column one row leaves out takes its default.
   for (let start = 0; start < rows.length; ) {
-    const given = columns.filter(([key]) => (rows[start] as Record<string, unknown>)[key] !== undefined);
-    const signature = given.map(([key]) => key).join(',');
+    const first = rows[start]!;
     let end = start + 1;
-    while (end < rows.length && columnsGiven(columns, rows[end]!) === signature) end++;
-    insertRun(db, table, given, rows.slice(start, end));
+    while (end < rows.length && columns.every(([key]) => gives(rows[end]!, key) === gives(first, key))) end++;
+    insertRun(
+      db,
+      table,
+      columns.filter(([key]) => gives(first, key)),
+      rows.slice(start, end),
+    );
     start = end;
   }
 }
 
 type Column = ReturnType<typeof getTableColumns>[string];
 
-function columnsGiven(columns: Array<[string, Column]>, row: object): string {
-  return columns
-    .filter(([key]) => (row as Record<string, unknown>)[key] !== undefined)
-    .map(([key]) => key)
-    .join(',');
+const columnLists = new WeakMap<SQLiteTable, Array<[string, Column]>>();
+/** A table's columns by their keys, listed once per table. */
+function columnsOf(table: SQLiteTable): Array<[string, Column]> {
+  let columns = columnLists.get(table);
+  if (!columns) columnLists.set(table, (columns = Object.entries(getTableColumns(table))));
+  return columns;
 }
 
 function insertRun(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, given: Array<[string, Column]>, rows: readonly object[]): void {
@@ -192,7 +198,7 @@ function driverValue(column: Column, value: unknown): string | number | null {
  */
 export function rowWithDefaults<T extends SQLiteTable>(table: T, values: T['$inferInsert']): T['$inferSelect'] {
   const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
+  for (const [key, column] of columnsOf(table)) {
     const given = (values as Record<string, unknown>)[key];
     if (given !== undefined) row[key] = given;
     else if (column.defaultFn) row[key] = staticDefault(column, column.defaultFn());
