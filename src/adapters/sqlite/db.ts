@@ -6,7 +6,7 @@
  * nor exceed the stricter driver's limits (MAX_BOUND_VALUES). test/contract/store-cases.ts holds
  * the stores to the same results on both.
  */
-import { getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
 
@@ -15,7 +15,7 @@ export type Schema = typeof schema;
 export type SqliteDb = BaseSQLiteDatabase<'sync', unknown, Schema>;
 
 /** A transaction handle or the database itself: both run the same queries. */
-export type DbOrTx = Pick<SqliteDb, 'select' | 'insert' | 'update' | 'delete' | 'transaction' | 'run' | 'all'>;
+export type DbOrTx = Pick<SqliteDb, 'select' | 'insert' | 'update' | 'delete' | 'transaction'>;
 
 /**
  * The most values one statement may bind on every driver: a Durable Object's SQLite refuses more
@@ -162,7 +162,7 @@ function preparedInsertMany(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, give
   let statement = statements.get(key);
   if (!statement) {
     const place = new Map(given.map(([name], i) => [name, i]));
-    const picks = Object.entries(getTableColumns(table))
+    const picks = columnsOf(table)
       // As drizzle's insert lists them: a generated column takes no value.
       .filter(([, column]) => !(column as unknown as { shouldDisableInsert(): boolean }).shouldDisableInsert())
       .map(([name, column]) => {
