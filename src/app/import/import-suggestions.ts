@@ -8,10 +8,10 @@
  *
  * Rows are written a slice at a time, one transaction each, the slice's new rows inserted together
  * (write-suggestions.ts; issue 11: written row by row, each in its own savepoint with a statement
- * per table row, an import cost hundreds of times a plain insert). When the database refuses something in a slice (a
- * constraint, a value too big), the slice is rolled back and its rows are written again one by
- * one, each in its own savepoint, so that the refused row alone is rejected, with its number and
- * the database's reason. Servers and the CLI import in slices of bounded time that hand the event
+ * per table row, an import cost hundreds of times a plain insert). When the database refuses
+ * something in a slice (a constraint, a value too big), the slice is rolled back and its rows are
+ * written again one by one, each in its own savepoint, so that the refused row alone is rejected,
+ * with its number and the database's reason. Servers and the CLI import in slices of bounded time that hand the event
  * loop back (`importSuggestionsInSlices`).
  */
 import type { ActionSource } from '../../core/actor.ts';
