@@ -12,7 +12,8 @@ import type { NodeDb } from '../src/runtimes/node/open-database.ts';
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { newId, type NewId } from '../src/core/ids.ts';
 import { formatOfPath, readTable, TableReadError, type TableFormat } from '../src/transports/cli/read-table.ts';
-import { importSuggestions, type ImportOptions, type ImportReport } from '../src/app/import/import-suggestions.ts';
+import { importSuggestions, importSuggestionsInSlices, type ImportOptions, type ImportReport } from '../src/app/import/import-suggestions.ts';
+import { verifyAuditChain } from '../src/adapters/sqlite/audit-chain.ts';
 import { loadDirectory } from '../src/adapters/sqlite/directory-store.ts';
 import { directory, fixturePath, freshDb } from './support/world.ts';
 
@@ -1029,5 +1030,109 @@ describe('a large file', () => {
     expect(report).toMatchObject({ total: 1001, created: 1000 });
     expect(report.rejected).toEqual([{ row: 1002, number: '0003', reason: expect.stringContaining('第 4 行') }]);
     expect(suggestionByNumber(db, '0003')!.title).toBe('关于第3件事的建议');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 7. Slices written together (issue 11)
+// ---------------------------------------------------------------------------------------------
+
+describe('a slice is written together; a row the database refuses is found row by row', () => {
+  const REFUSED_TITLE = '数据库拒绝的建议';
+  /** Stands in for any constraint the checks before writing do not know: SQLite refuses this one title. */
+  const refuseTitle = (db: NodeDb) =>
+    db.$client.exec(`CREATE TRIGGER refuse_title BEFORE INSERT ON suggestions WHEN new.title = '${REFUSED_TITLE}' BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END`);
+
+  function rows(count: number, changes: Record<number, Row> = {}): Row[] {
+    return Array.from({ length: count }, (_, i) => good(String(i + 1).padStart(4, '0'), changes[i + 1] ?? {}));
+  }
+
+  /** How many rows each table an import writes holds, and how many name a suggestion that does not exist. */
+  function tally(db: NodeDb) {
+    const ids = new Set(db.select({ id: schema.suggestions.id }).from(schema.suggestions).all().map((s) => s.id));
+    const orphans = (list: Array<{ suggestionId: string | null }>) => list.filter((r) => !ids.has(r.suggestionId ?? '')).length;
+    const tables = {
+      assignments: db.select().from(schema.assignments).all(),
+      deputies: db.select().from(schema.suggestionDeputies).all(),
+      outbox: db.select().from(schema.outbox).all(),
+      cards: db.select().from(schema.cardMessages).all(),
+      deadlines: db.select().from(schema.openDeadlines).all(),
+      searchDocs: db.select().from(schema.searchDocs).all(),
+      audit: db.select().from(schema.auditLog).all().filter((a) => a.action.startsWith('import_')),
+    };
+    return {
+      suggestions: ids.size,
+      ...(Object.fromEntries(Object.entries(tables).map(([name, list]) => [name, list.length])) as Record<keyof typeof tables, number>),
+      orphans: Object.values(tables).reduce((n, list) => n + orphans(list), 0),
+      searchIndex: db.$client.prepare('SELECT count(*) FROM search_index').pluck().get() as number,
+    };
+  }
+
+  /** What `count` whole suggestions of `good()` leave: lead jtw + co cgj, two deputies. */
+  const whole = (count: number) => ({ suggestions: count, assignments: 2 * count, deputies: 2 * count, outbox: 4 * count, cards: 3 * count, searchDocs: count, searchIndex: count, audit: count, orphans: 0 });
+
+  it('one slice of 60 with a refused row and an unknown unit in its middle: the 58 others import whole, each bad row is rejected alone with its number and reason', async () => {
+    const db = emptyWorld();
+    refuseTitle(db);
+    const file = csvOf(rows(60, { 30: { title: REFUSED_TITLE }, 40: { lead_unit: 'nope' } }));
+    const report = await importFile(db, file, 'csv');
+    expect(report).toMatchObject({ total: 60, created: 58, updated: 0, unchanged: 0 });
+    expect(report.rejected).toEqual([
+      { row: 31, number: '0030', reason: expect.stringContaining('refused by the test trigger') },
+      { row: 41, number: '0040', reason: expect.stringContaining('未知的承办单位：nope') },
+    ]);
+    expect(report.rejected[0]!.reason).toContain('数据库拒绝写入此行');
+    expect(report.items.map((i) => i.number)).toEqual(rows(60).map((r) => r.number).filter((n) => n !== '0030' && n !== '0040'));
+    expect(tally(db)).toMatchObject(whole(58));
+    expect(suggestionByNumber(db, '0030')).toBeUndefined();
+    // The deadlines of a whole suggestion: sign and re-assignment window for each unit, first contact and answer for the lead, the co-handler's opinion.
+    expect(tally(db).deadlines).toBe(58 * 7);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
+
+    // Once the database takes it, the same file creates the row it refused and changes nothing else.
+    db.$client.exec('DROP TRIGGER refuse_title');
+    const again = await importFile(db, file, 'csv');
+    expect(again).toMatchObject({ created: 1, updated: 0, unchanged: 58 });
+    expect(again.rejected.map((r) => r.row)).toEqual([41]);
+    expect(tally(db)).toMatchObject({ ...whole(59), deadlines: 59 * 7 });
+
+    // A changed title updates that suggestion in place: no second suggestion, its version bumped.
+    const before = suggestionByNumber(db, '0010')!;
+    const changed = await importFile(db, csvOf(rows(60, { 10: { title: '关于第0010号事项的建议（修订）' }, 30: { title: REFUSED_TITLE }, 40: { lead_unit: 'nope' } })), 'csv', LATER_OPTIONS);
+    expect(changed).toMatchObject({ created: 0, updated: 1, unchanged: 58 });
+    expect(changed.items.find((i) => i.number === '0010')).toMatchObject({ id: before.id, outcome: 'updated' });
+    expect(suggestionByNumber(db, '0010')).toMatchObject({ id: before.id, title: '关于第0010号事项的建议（修订）', version: 2 });
+    expect(tally(db)).toMatchObject({ ...whole(59), audit: 60 });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
+
+  it('in slices of bounded time, a refused row in the middle of 1,000 is rejected alone and the slices after it are written whole again', async () => {
+    const db = emptyWorld();
+    refuseTitle(db);
+    const table = await readTable(Buffer.from(csvOf(rows(1000, { 500: { title: REFUSED_TITLE } }))), 'csv');
+    const progress: number[] = [];
+    const report = await importSuggestionsInSlices(db, table, { ...OPTIONS, onProgress: (done) => progress.push(done) });
+    expect(report).toMatchObject({ total: 1000, created: 999, updated: 0, unchanged: 0 });
+    expect(report.rejected).toEqual([{ row: 501, number: '0500', reason: expect.stringContaining('refused by the test trigger') }]);
+    expect(tally(db)).toMatchObject({ ...whole(999), deadlines: 999 * 7 });
+    expect(progress.at(-1)).toBe(1000);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    // Whole slices, not a transaction per row: far fewer slices than rows.
+    expect(progress.length).toBeLessThan(200);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
+
+  it('a failure of the database itself (not a refusal of a row) stops the import with nothing of its slice written', async () => {
+    const db = emptyWorld();
+    await importFile(db, csvOf(rows(5)), 'csv');
+    const before = tally(db);
+    let calls = 0;
+    const failing: NewId = (prefix) => {
+      if (prefix === 'ob' && ++calls === 7) throw new Error('disk I/O error');
+      return newId(prefix);
+    };
+    const table = await readTable(Buffer.from(csvOf(rows(20))), 'csv');
+    expect(() => importSuggestions(db, table, { ...OPTIONS, newId: failing })).toThrow('disk I/O error');
+    expect(tally(db)).toEqual(before);
   });
 });

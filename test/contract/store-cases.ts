@@ -48,6 +48,7 @@ import { newCommitment } from '../../src/core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../../src/core/model.ts';
 import { UNCATEGORISED } from '../../src/core/stats/compute.ts';
 import { AUDIT_CHAIN_CASES } from './audit-chain-cases.ts';
+import { IMPORT_CASES } from './import-cases.ts';
 import { GROUP_CASES } from './group-cases.ts';
 import { SEARCH_CASES, SEARCH_TABLES } from './search-cases.ts';
 import { canonical, caught, count, idLabels, NOW, returning, roles, sampleRows, seed, throwing, TODAY, type CaseWorld, type StoreCase } from './case-kit.ts';
@@ -1648,7 +1649,7 @@ const LEDGER: StoreCase[] = [
   ),
 ];
 
-export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES, ...SEARCH_CASES, ...AUDIT_CHAIN_CASES];
+export const STORE_CASES: StoreCase[] = [...DATABASE, ...PREPARED, ...AGGREGATES, ...LOGS, ...DEADLINES, ...OUTBOX, ...MESSAGES, ...GROUP_MESSAGES, ...SWEEP, ...AT_SCALE, ...STATS, ...LEDGER, ...APP, ...GROUP_CASES, ...SEARCH_CASES, ...AUDIT_CHAIN_CASES, ...IMPORT_CASES];
 
 export function storeCase(name: string): StoreCase | undefined {
   return STORE_CASES.find((c) => c.name === name);

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { asc, desc, gt, sql } from 'drizzle-orm';
-import type { DbOrTx } from './db.ts';
+import { connectionOf, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /** The previous hash of the first row of the chain. */
@@ -68,9 +68,20 @@ export function chainHash(row: ChainedFields, previousHash: string): string {
 
 /** Where the next row goes: the last row's seq and hash (GENESIS when the log is empty or unsealed). */
 export function chainTip(tx: Pick<DbOrTx, 'select'>): { seq: number; hash: string } {
-  const last = tx.select({ seq: schema.auditLog.seq, hash: schema.auditLog.hash }).from(schema.auditLog).orderBy(desc(schema.auditLog.seq)).limit(1).get();
+  const last = lastRow(tx).get();
   return last ? { seq: last.seq, hash: last.hash ?? GENESIS } : { seq: 0, hash: GENESIS };
 }
+
+/** The last row's read, prepared once per connection: every change appends to the log (issue 11). */
+const lastRows = new WeakMap<object, ReturnType<typeof prepareLastRow>>();
+function lastRow(db: Pick<DbOrTx, 'select'>) {
+  const connection = connectionOf(db as DbOrTx);
+  let statement = lastRows.get(connection);
+  if (!statement) lastRows.set(connection, (statement = prepareLastRow(db)));
+  return statement;
+}
+const prepareLastRow = (db: Pick<DbOrTx, 'select'>) =>
+  db.select({ seq: schema.auditLog.seq, hash: schema.auditLog.hash }).from(schema.auditLog).orderBy(desc(schema.auditLog.seq)).limit(1).prepare();
 
 export type AuditVerdict =
   | { ok: true; rows: number; sealed: number; unsealed: number; lastHash: string }

@@ -5,7 +5,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
 import * as schema from './schema.ts';
-import { insertRows, type DbOrTx } from './db.ts';
+import { insertMany, type DbOrTx } from './db.ts';
 import { chainHash, chainTip } from './audit-chain.ts';
 
 export interface AuditRecord {
@@ -53,7 +53,7 @@ export function appendAudit(tx: DbOrTx, records: AuditRecord[]): void {
     hash = chainHash({ ...fields, detailsJson: details === null ? null : JSON.stringify(details) }, hash);
     return { ...fields, details, hash };
   });
-  insertRows(tx, schema.auditLog, rows);
+  insertMany(tx, schema.auditLog, rows);
 }
 
 export function auditOfSuggestion(db: DbOrTx, suggestionId: string) {

@@ -6,7 +6,7 @@
  * nor exceed the stricter driver's limits (MAX_BOUND_VALUES). test/contract/store-cases.ts holds
  * the stores to the same results on both.
  */
-import { sql } from 'drizzle-orm';
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
 
@@ -75,4 +75,139 @@ function preparedInsert(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, columns:
  */
 export function connectionOf(db: DbOrTx): object {
   return (db as unknown as { session?: object }).session ?? db;
+}
+
+/** Below this many rows, `insertMany` runs the prepared single-row statement: compiling one costs more. */
+const MANY_ROWS = 8;
+
+/**
+ * The most characters of JSON one multi-row insert binds: a Durable Object refuses a value past
+ * 2 MB, and a character is at most 3 bytes of UTF-8 here.
+ */
+const MAX_JSON_CHARS = 600_000;
+
+/**
+ * Inserts many rows with a few statements instead of one per row (issue 11: an import writes a
+ * slice of hundreds of suggestions, each with a dozen rows in eight tables). The rows go as one
+ * JSON array bound as one value and read back by `json_each`, which keeps every driver's limit on
+ * bound values (MAX_BOUND_VALUES) whatever the number of rows, and inserts them in the array's
+ * order (autoincrement keys follow it). Values are encoded as drizzle encodes them (json columns
+ * as their text, booleans as 0/1); a column left undefined takes its default, as in `insertRows`.
+ * A few rows go through `insertRows`.
+ */
+export function insertMany<T extends SQLiteTable>(db: Pick<DbOrTx, 'insert'>, table: T, rows: ReadonlyArray<T['$inferInsert']>): void {
+  if (rows.length < MANY_ROWS) return insertRows(db, table, rows);
+  const columns = columnsOf(table);
+  const gives = (row: object, key: string) => (row as Record<string, unknown>)[key] !== undefined;
+  // Runs of rows that give the same columns, in order: a column one row leaves out takes its default.
+  for (let start = 0; start < rows.length; ) {
+    const first = rows[start]!;
+    let end = start + 1;
+    while (end < rows.length && columns.every(([key]) => gives(rows[end]!, key) === gives(first, key))) end++;
+    insertRun(
+      db,
+      table,
+      columns.filter(([key]) => gives(first, key)),
+      rows.slice(start, end),
+    );
+    start = end;
+  }
+}
+
+type Column = ReturnType<typeof getTableColumns>[string];
+
+const columnLists = new WeakMap<SQLiteTable, Array<[string, Column]>>();
+/** A table's columns by their keys, listed once per table. */
+function columnsOf(table: SQLiteTable): Array<[string, Column]> {
+  let columns = columnLists.get(table);
+  if (!columns) columnLists.set(table, (columns = Object.entries(getTableColumns(table))));
+  return columns;
+}
+
+function insertRun(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, given: Array<[string, Column]>, rows: readonly object[]): void {
+  const statement = preparedInsertMany(db, table, given);
+  let batch: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    statement.run({ rows: `[${batch.join(',')}]` });
+    batch = [];
+    chars = 0;
+  };
+  for (const row of rows) {
+    const json = JSON.stringify(given.map(([key, column]) => driverValue(column, (row as Record<string, unknown>)[key])));
+    if (chars + json.length > MAX_JSON_CHARS) flush();
+    batch.push(json);
+    chars += json.length + 1;
+  }
+  flush();
+}
+
+type PreparedInsertMany = { run(values: { rows: string }): unknown };
+const insertManyByConnection = new WeakMap<object, Map<SQLiteTable, Map<string, PreparedInsertMany>>>();
+
+/**
+ * `insert into table select … from json_each(:rows)`, prepared once per connection, table and
+ * set of columns given (compiling it for every slice of an import cost more than a small slice's
+ * inserts). The select gives every column, as drizzle's insert-select asks: a given one from its
+ * place in each row's array, any other its default.
+ */
+function preparedInsertMany(db: Pick<DbOrTx, 'insert'>, table: SQLiteTable, given: Array<[string, Column]>): PreparedInsertMany {
+  const connection = connectionOf(db as DbOrTx);
+  let tables = insertManyByConnection.get(connection);
+  if (!tables) insertManyByConnection.set(connection, (tables = new Map()));
+  let statements = tables.get(table);
+  if (!statements) tables.set(table, (statements = new Map()));
+  const key = given.map(([name]) => name).join(',');
+  let statement = statements.get(key);
+  if (!statement) {
+    const place = new Map(given.map(([name], i) => [name, i]));
+    const picks = columnsOf(table)
+      // As drizzle's insert lists them: a generated column takes no value.
+      .filter(([, column]) => !(column as unknown as { shouldDisableInsert(): boolean }).shouldDisableInsert())
+      .map(([name, column]) => {
+        const i = place.get(name);
+        return i === undefined ? defaultOf(column) : sql.raw(`value ->> '$[${i}]'`);
+      });
+    const select = sql`select ${sql.join(picks, sql`, `)} from json_each(${sql.placeholder('rows')}) order by key`;
+    statement = db.insert(table).select(select).prepare() as unknown as PreparedInsertMany;
+    statements.set(key, statement);
+  }
+  return statement;
+}
+
+/** What a column left out of `insertMany`'s rows gets: its default, as drizzle's own insert gives it. */
+function defaultOf(column: Column): SQL {
+  if (column.defaultFn) throw new TypeError(`insertMany: give ${column.name} in every row (its default is computed for each row)`);
+  if (column.default === undefined || column.default === null) return sql`null`;
+  return is(column.default, SQL) ? column.default : sql`${sql.param(column.default, column)}`;
+}
+
+function driverValue(column: Column, value: unknown): string | number | null {
+  if (value === null) return null;
+  const encoded = column.mapToDriverValue(value);
+  if (typeof encoded === 'string' || typeof encoded === 'number') return encoded;
+  if (typeof encoded === 'boolean') return encoded ? 1 : 0;
+  throw new TypeError(`insertMany: column ${column.name} got a ${typeof encoded}, which JSON cannot carry`);
+}
+
+/**
+ * A whole row of `table` from the values given: what is left out takes its column's default (a
+ * static default or a `$defaultFn`), or null. An import builds its new rows whole in memory and
+ * uses them both to insert and as the aggregate it computes from, so it need not read them back.
+ */
+export function rowWithDefaults<T extends SQLiteTable>(table: T, values: T['$inferInsert']): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of columnsOf(table)) {
+    const given = (values as Record<string, unknown>)[key];
+    if (given !== undefined) row[key] = given;
+    else if (column.defaultFn) row[key] = staticDefault(column, column.defaultFn());
+    else row[key] = column.hasDefault ? staticDefault(column, column.default) : null;
+  }
+  return row as T['$inferSelect'];
+}
+
+function staticDefault(column: Column, value: unknown): unknown {
+  if (is(value, SQL)) throw new TypeError(`rowWithDefaults: the default of ${column.name} is SQL, known only once inserted`);
+  return value ?? null;
 }

@@ -8,7 +8,7 @@ import { connectionOf, insertRows, type DbOrTx, type SqliteDb } from './db.ts';
 import { loadAggregate } from './aggregate-store.ts';
 import { createWorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { lightOf, openDeadlines, type DeadlineContext } from '../../core/deadlines/deadlines.ts';
-import type { SuggestionAggregate } from '../../core/model.ts';
+import type { BoardLight, SuggestionAggregate } from '../../core/model.ts';
 import { defaultPolicy } from '../../core/deadlines/policy.ts';
 import * as schema from './schema.ts';
 
@@ -26,9 +26,18 @@ export function defaultDeadlineContext(): DeadlineContext {
 export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: DeadlineContext, today: string): void {
   const statements = indexStatements(tx);
   statements.clear.run({ suggestionId: agg.suggestion.id });
+  const { rows, light } = deadlineIndexOf(agg, ctx, today);
+  if (light !== agg.suggestion.boardLight) statements.setLight.run({ suggestionId: agg.suggestion.id, light });
+  insertRows(tx, schema.openDeadlines, rows);
+}
+
+/**
+ * The suggestion's index rows and its board's light as of `today`, written by `indexDeadlines`,
+ * or by the import for many new suggestions at once (issue 11).
+ */
+export function deadlineIndexOf(agg: SuggestionAggregate, ctx: DeadlineContext, today: string): { rows: Array<typeof schema.openDeadlines.$inferInsert>; light: BoardLight | null } {
   const deadlines = openDeadlines(agg, ctx);
   const light = agg.suggestion.status === 'open' ? lightOf(deadlines, today, ctx.policy.reminders.noticeDaysBefore) : null;
-  if (light !== agg.suggestion.boardLight) statements.setLight.run({ suggestionId: agg.suggestion.id, light });
   const rows = deadlines.map((d) => ({
     suggestionId: agg.suggestion.id,
     assignmentId: d.assignmentId,
@@ -39,7 +48,7 @@ export function indexDeadlines(tx: DbOrTx, agg: SuggestionAggregate, ctx: Deadli
     dueOn: d.due,
     explanation: d.explanation,
   }));
-  insertRows(tx, schema.openDeadlines, rows);
+  return { rows, light };
 }
 
 /** The index's writes, prepared once per connection (an import indexes every row it creates; issue 11). */

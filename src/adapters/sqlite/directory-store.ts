@@ -144,14 +144,12 @@ export function readLeaders(db: DbOrTx): Map<string, Leader> {
  * liaisons, the supervisors, every deputy's open_id, the leaders; or only the units and deputies named.
  */
 export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string[]; deputyIds: readonly string[] }): DirectoryFacts {
-  // In the order they were loaded (the file's order), whichever index a query goes through.
-  const members = schema.unitMembers;
-  const deputy = { id: schema.deputies.id, openId: schema.deputies.openId };
-  // A group's few units and deputies go through statements prepared once per connection (a list
-  // bound as one JSON value): an import reads them for every row it creates (issue 11).
-  const reads = only ? factReads(db) : undefined;
-  const memberRows = reads ? reads.members.all({ ids: JSON.stringify([...new Set(only!.unitIds)]) }) : db.select().from(members).orderBy(ROWID).all();
-  const deputyRows = reads ? reads.deputies.all({ ids: JSON.stringify([...new Set(only!.deputyIds)]) }) : db.select(deputy).from(schema.deputies).all();
+  // Through statements prepared once per connection, a group's few units and deputies as a list
+  // bound as one JSON value: an import reads them for every slice it writes (issue 11). Members
+  // and supervisors in the order they were loaded (the file's order), whichever index is used.
+  const reads = factReads(db);
+  const memberRows = only ? reads.members.all({ ids: JSON.stringify([...new Set(only.unitIds)]) }) : reads.allMembers.all();
+  const deputyRows = only ? reads.deputies.all({ ids: JSON.stringify([...new Set(only.deputyIds)]) }) : reads.allDeputies.all();
   const unitStaff = new Map<string, { head: string[]; liaisons: string[] }>();
   for (const m of memberRows) {
     const staff = unitStaff.get(m.unitId) ?? { head: [], liaisons: [] };
@@ -160,7 +158,7 @@ export function readDirectoryFacts(db: DbOrTx, only?: { unitIds: readonly string
   }
   return {
     unitStaff,
-    supervisors: (reads ? reads.supervisors.all() : db.select().from(schema.supervisors).orderBy(ROWID).all()).map((r) => r.openId),
+    supervisors: reads.supervisors.all().map((r) => r.openId),
     deputyOpenIds: new Map(deputyRows.map((d) => [d.id, d.openId])),
     leaders: readLeaders(db),
   };
@@ -180,6 +178,8 @@ function prepareFactReads(db: DbOrTx) {
   return {
     members: db.select().from(schema.unitMembers).where(inArray(schema.unitMembers.unitId, inList)).orderBy(ROWID).prepare(),
     deputies: db.select({ id: schema.deputies.id, openId: schema.deputies.openId }).from(schema.deputies).where(inArray(schema.deputies.id, inList)).prepare(),
+    allMembers: db.select().from(schema.unitMembers).orderBy(ROWID).prepare(),
+    allDeputies: db.select({ id: schema.deputies.id, openId: schema.deputies.openId }).from(schema.deputies).prepare(),
     supervisors: db.select().from(schema.supervisors).orderBy(ROWID).prepare(),
   };
 }

@@ -10,7 +10,7 @@ import { groupFollowsPeople, groupMembers, memberChanges, type DirectoryFacts, t
 import type { SuggestionAggregate } from '../../core/model.ts';
 import { chunked, type DbOrTx } from './db.ts';
 import { readDirectoryFacts } from './directory-store.ts';
-import { outboxWriter } from './outbox-writer.ts';
+import { outboxWriter, type OutboxWriter } from './outbox-writer.ts';
 import * as schema from './schema.ts';
 
 /** Lark adds or removes at most 50 users per call (API.md §5.3). */
@@ -24,14 +24,13 @@ function factsFor(db: DbOrTx, people: GroupPeople[]): DirectoryFacts {
   });
 }
 
-/** Who a new group is created with. */
-export function initialMembers(db: DbOrTx, agg: SuggestionAggregate): string[] {
-  return groupMembers(agg, factsFor(db, [agg]));
+/** Who a new group is created with; `directory` when the caller has read it already. */
+export function initialMembers(db: DbOrTx, agg: SuggestionAggregate, directory?: DirectoryFacts): string[] {
+  return groupMembers(agg, directory ?? factsFor(db, [agg]));
 }
 
 /** Queues the calls for `changes` (joiners first), at most MEMBERS_PER_CALL people a call. */
-export function queueMemberChanges(db: DbOrTx, suggestionId: string, changes: MemberChanges, now: Date): void {
-  const outbox = outboxWriter(db);
+export function queueMemberChanges(db: DbOrTx, suggestionId: string, changes: MemberChanges, now: Date, outbox: OutboxWriter = outboxWriter(db)): void {
   for (const openIds of chunked(changes.add, MEMBERS_PER_CALL)) outbox.enqueue(suggestionId, { kind: 'add_members', openIds }, now);
   for (const openIds of chunked(changes.remove, MEMBERS_PER_CALL)) outbox.enqueue(suggestionId, { kind: 'remove_members', openIds }, now);
 }

@@ -11,8 +11,8 @@
  * on both, savepoints included); pass the root database where it is at hand.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { newId } from '../../core/ids.ts';
-import { connectionOf, type DbOrTx } from './db.ts';
+import { newId, type NewId } from '../../core/ids.ts';
+import { connectionOf, insertMany, type DbOrTx } from './db.ts';
 import type { OutboxPayload } from './outbox-payload.ts';
 import * as schema from './schema.ts';
 
@@ -77,6 +77,47 @@ function createWriter(db: DbOrTx): OutboxWriter {
     },
     refreshCards(suggestionId, card, now) {
       for (const { id } of postedCopies.all({ kind: card.kind, subjectId: card.subjectId })) enqueue(suggestionId, { kind: 'patch_card', cardMessageId: id }, now);
+    },
+  };
+}
+
+/** A writer that keeps what it is given until `flush`, which inserts it all in a few statements. */
+export interface BufferedOutboxWriter extends OutboxWriter {
+  /** Inserts the cards and the calls kept so far, in the order they were queued, and forgets them. */
+  flush(db: DbOrTx): void;
+}
+
+/**
+ * For the import (issue 11): the calls of a slice's hundreds of new suggestions (a group, its
+ * cards and its board each) are inserted together, not one statement per call. It only queues:
+ * `refreshCards` reads the cards already posted, which a new suggestion does not have. Its ids
+ * come from `makeId` (the import's ids that follow one another).
+ */
+export function bufferedOutboxWriter(makeId: NewId = newId): BufferedOutboxWriter {
+  let calls: Array<typeof schema.outbox.$inferInsert> = [];
+  let cards: Array<typeof schema.cardMessages.$inferInsert> = [];
+  const enqueue = (suggestionId: string | null, payload: OutboxPayload, now: Date): string => {
+    const id = makeId('ob');
+    const at = now.toISOString();
+    calls.push({ id, suggestionId, kind: payload.kind, payload, nextAttemptAt: at, createdAt: at });
+    return id;
+  };
+  return {
+    enqueue,
+    postCard(card, now) {
+      const id = makeId('cd');
+      cards.push({ id, suggestionId: card.suggestionId, kind: card.kind as typeof schema.cardMessages.$inferInsert.kind, subjectId: card.subjectId, createdAt: now.toISOString() });
+      enqueue(card.suggestionId, { kind: 'send_card', cardMessageId: id, ...(card.chatId && { chatId: card.chatId }), ...(card.model && { model: card.model }) }, now);
+      return id;
+    },
+    refreshCards() {
+      throw new Error('A buffered outbox writer cannot refresh cards: it does not read the cards already posted');
+    },
+    flush(db) {
+      insertMany(db, schema.cardMessages, cards);
+      insertMany(db, schema.outbox, calls);
+      calls = [];
+      cards = [];
     },
   };
 }

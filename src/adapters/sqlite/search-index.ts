@@ -12,7 +12,7 @@ import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { matchExpression, queryTerms, queryWords, searchDocument, snippetOf } from '../../core/search-text.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
-import { chunked, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
+import { chunked, connectionOf, insertMany, MAX_BOUND_VALUES, type DbOrTx } from './db.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -47,6 +47,35 @@ export function indexSuggestion(tx: DbOrTx, agg: Pick<SuggestionAggregate, 'sugg
     .values({ rowid: docId, ...searchDocument(agg) })
     .run();
 }
+
+/**
+ * Indexes suggestions that have no document yet (the import's new ones, issue 11): their
+ * documents' ids in one statement, the documents in a few more, whatever their number.
+ */
+export function indexNewSuggestions(tx: DbOrTx, aggs: ReadonlyArray<Pick<SuggestionAggregate, 'suggestion' | 'answers' | 'progressReports'>>): void {
+  if (aggs.length === 0) return;
+  const docs = newDocuments(tx).all({ ids: JSON.stringify(aggs.map((a) => a.suggestion.id)) });
+  const docOf = new Map(docs.map((d) => [d.suggestionId, d.docId]));
+  insertMany(
+    tx,
+    searchIndex,
+    aggs.map((agg) => ({ rowid: docOf.get(agg.suggestion.id)!, ...searchDocument(agg) })),
+  );
+}
+
+/** A document id for each suggestion of a JSON list, prepared once per connection. */
+const newDocumentStatements = new WeakMap<object, ReturnType<typeof prepareNewDocuments>>();
+function newDocuments(db: DbOrTx) {
+  let statement = newDocumentStatements.get(connectionOf(db));
+  if (!statement) newDocumentStatements.set(connectionOf(db), (statement = prepareNewDocuments(db)));
+  return statement;
+}
+const prepareNewDocuments = (db: DbOrTx) =>
+  db
+    .insert(schema.searchDocs)
+    .select(sql`select null, value from json_each(${sql.placeholder('ids')}) order by key`)
+    .returning({ docId: schema.searchDocs.docId, suggestionId: schema.searchDocs.suggestionId })
+    .prepare();
 
 /** Re-reads what is searchable of a suggestion and indexes it: for writers that hold no aggregate. */
 export function reindexSuggestion(tx: DbOrTx, suggestionId: string): void {

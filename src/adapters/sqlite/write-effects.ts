@@ -3,28 +3,33 @@
  * that caused them: either both the change and its Lark calls are stored, or neither.
  */
 import type { EffectDraft } from '../../core/effects.ts';
+import type { DirectoryFacts } from '../../core/group-members.ts';
 import type { SuggestionAggregate } from '../../core/model.ts';
 import { stripInvisible } from '../../core/outbound-text.ts';
 import * as schema from './schema.ts';
 import type { DbOrTx } from './db.ts';
 import { followPeopleChange, initialMembers, MEMBERS_PER_CALL, queueMemberChanges } from './group-membership.ts';
-import { outboxWriter } from './outbox-writer.ts';
+import { outboxWriter, type OutboxWriter } from './outbox-writer.ts';
 
 export interface EffectsContext {
   now: Date;
   supervisorChatId?: string | undefined;
   /** The aggregate before the change: what `follow_members` compares with. */
   previous?: SuggestionAggregate | undefined;
+  /** Where the calls go (the connection's writer if absent): the import gathers a slice's calls. */
+  outbox?: OutboxWriter | undefined;
+  /** Who is who, when the caller has read it already (the import, once per slice). */
+  directory?: DirectoryFacts | undefined;
 }
 
 export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: EffectDraft[], ctx: EffectsContext): void {
   const s = agg.suggestion;
-  const outbox = outboxWriter(tx);
+  const outbox = ctx.outbox ?? outboxWriter(tx);
   const enqueue = (payload: Parameters<typeof outbox.enqueue>[1]) => outbox.enqueue(s.id, payload, ctx.now);
   for (const draft of drafts) {
     switch (draft.type) {
       case 'create_chat': {
-        const members = initialMembers(tx, agg);
+        const members = initialMembers(tx, agg, ctx.directory);
         enqueue({
           kind: 'create_chat',
           // A chat name is plain text to Lark; what only hides or reorders text is dropped all the same.
@@ -33,7 +38,7 @@ export function writeEffects(tx: DbOrTx, agg: SuggestionAggregate, drafts: Effec
           memberOpenIds: members.slice(0, MEMBERS_PER_CALL),
         });
         // Lark creates a chat with at most 50 people; the rest join right after.
-        queueMemberChanges(tx, s.id, { add: members.slice(MEMBERS_PER_CALL), remove: [] }, ctx.now);
+        queueMemberChanges(tx, s.id, { add: members.slice(MEMBERS_PER_CALL), remove: [] }, ctx.now, outbox);
         break;
       }
       case 'follow_members':

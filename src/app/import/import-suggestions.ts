@@ -1,28 +1,27 @@
 /**
- * Imports suggestions (SPEC §7, §8) from rows of any source. Each row is validated, checked
- * against the directory and the rest of the file, then written in its own savepoint: a bad row is
- * rejected with its row number and reason and leaves nothing behind, the other rows still import.
- * Idempotent on (session, number): the same row imported again changes nothing. A new suggestion
- * also queues its Lark group, assignment cards and status board (outbox), in the same savepoint;
- * a re-import that changes the deputies (or the leader) queues their joining or leaving the group.
- * Servers and the CLI import in short slices that hand the event loop back
- * (`importSuggestionsInSlices`).
+ * Imports suggestions (SPEC §7, §8) from rows of any source. Each row is validated and checked
+ * against the rest of the file, then against the directory and the stored suggestions, and
+ * written: a bad row is rejected with its row number and reason and leaves nothing behind, the
+ * other rows still import. Idempotent on (session, number): the same row imported again changes
+ * nothing. A new suggestion also queues its Lark group, assignment cards and status board
+ * (outbox); a re-import that changes the deputies (or the leader) queues their joining or leaving.
+ *
+ * Rows are written a slice at a time, one transaction each, the slice's new rows inserted together
+ * (write-suggestions.ts; issue 11: written row by row, each in its own savepoint with a statement
+ * per table row, an import cost hundreds of times a plain insert). When the database refuses
+ * something in a slice (a constraint, a value too big), the slice is rolled back and its rows are
+ * written again one by one, each in its own savepoint, so that the refused row alone is rejected,
+ * with its number and the database's reason. Servers and the CLI import in slices of bounded time that hand the event
+ * loop back (`importSuggestionsInSlices`).
  */
-import { and, eq, sql } from 'drizzle-orm';
 import type { ActionSource } from '../../core/actor.ts';
-import { newId as defaultNewId, type NewId } from '../../core/ids.ts';
+import { orderedIds, type NewId } from '../../core/ids.ts';
 import type { SqliteDb } from '../../adapters/sqlite/db.ts';
-import * as schema from '../../adapters/sqlite/schema.ts';
-import { parseSuggestionRow, suggestionKey, type RawRow, type SuggestionInput } from './suggestion-row.ts';
-import { loadAggregate } from '../../adapters/sqlite/aggregate-store.ts';
-import { connectionOf, insertRows, type DbOrTx } from '../../adapters/sqlite/db.ts';
-import { indexSuggestion, reindexSuggestion } from '../../adapters/sqlite/search-index.ts';
-import { effectsOfNewSuggestion } from '../../core/effects.ts';
-import { writeEffects } from '../../adapters/sqlite/write-effects.ts';
-import { followPeopleChange } from '../../adapters/sqlite/group-membership.ts';
+import { parseSuggestionRow, suggestionKey, type RawRow } from './suggestion-row.ts';
 import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
-import { defaultDeadlineContext, indexDeadlines } from '../../adapters/sqlite/deadline-index.ts';
-import { appendAudit } from '../../adapters/sqlite/audit-store.ts';
+import { writeSuggestions, type CheckedRow, type ImportOutcome, type RowResult, type WriteContext } from './write-suggestions.ts';
+
+export type { ImportOutcome } from './write-suggestions.ts';
 
 export interface ImportOptions {
   source: ActionSource;
@@ -30,13 +29,12 @@ export interface ImportOptions {
   now: Date;
   /** Today in the configured time zone: the assignment date of rows that give none. */
   today: string;
+  /** The ids of what the import creates; ids that follow one another (`orderedIds`) if absent. */
   newId?: NewId;
   onProgress?: (done: number, total: number) => void;
   /** Policy and calendar for the deadline index; the built-in default if absent. */
   deadlines?: DeadlineContext | undefined;
 }
-
-export type ImportOutcome = 'created' | 'updated' | 'unchanged';
 
 export interface ImportReport {
   total: number;
@@ -58,90 +56,171 @@ const CHUNK = 500;
  */
 export const SLICE_MS = 20;
 
-class RowRejected extends Error {}
+/** The first slice's rows, before the import has measured what a row costs here. */
+const FIRST_SLICE_ROWS = 20;
+/** The most rows of one slice, whatever a row costs: a slice's inserts stay a few statements. */
+const MAX_SLICE_ROWS = 2_000;
 
 /** What the rows of one import share across its transactions. */
 interface ImportRun {
+  rows: RawRow[];
+  /** The next row to read. */
+  next: number;
+  /** Rows read and checked against the file, not yet written. */
+  checked: CheckedRow[];
+  /** How many of `checked` to write one by one: the slice they were in was refused by the database. */
+  oneByOne: number;
   report: ImportReport;
   unknownColumns: Set<string>;
-  units: Set<string>;
-  deputies: Set<string>;
   firstRowOf: Map<string, number>;
-  newId: NewId;
-  options: ImportOptions;
+  write: WriteContext;
+  onProgress: ((done: number, total: number) => void) | undefined;
 }
 
-function beginImport(db: SqliteDb, rows: RawRow[], options: ImportOptions): ImportRun {
+function beginImport(rows: RawRow[], options: ImportOptions): ImportRun {
   return {
+    rows,
+    next: 0,
+    checked: [],
+    oneByOne: 0,
     report: { total: rows.length, created: 0, updated: 0, unchanged: 0, rejected: [], items: [], unknownColumns: [] },
     unknownColumns: new Set<string>(),
-    units: new Set(db.select({ id: schema.units.id }).from(schema.units).all().map((u) => u.id)),
-    deputies: new Set(db.select({ id: schema.deputies.id }).from(schema.deputies).all().map((d) => d.id)),
     firstRowOf: new Map<string, number>(),
-    newId: options.newId ?? defaultNewId,
-    options,
+    write: { source: options.source, actor: options.actor, now: options.now, today: options.today, newId: options.newId ?? orderedIds(), deadlines: options.deadlines },
+    onProgress: options.onProgress,
   };
 }
 
+const finished = (run: ImportRun) => run.next >= run.rows.length && run.checked.length === 0;
+const rowsDone = (run: ImportRun) => run.next - run.checked.length;
+
 function finishImport(run: ImportRun): ImportReport {
   run.report.unknownColumns = [...run.unknownColumns];
+  // Rows are reported in the file's order, whichever slice or pass wrote them.
+  run.report.rejected.sort((a, b) => a.row - b.row);
+  run.report.items.sort((a, b) => a.row - b.row);
   return run.report;
 }
 
 /**
- * Imports rows from `start` in one transaction until `shouldStop(rowsDone)` says so; returns the
- * index of the next row. Every row is whole in its own savepoint, so where a transaction ends
- * changes nothing a row promises.
+ * Reads up to `count` more rows: each is validated on its own and against the rows before it (a
+ * number given twice). What passes waits in `run.checked` for the database.
  */
-function importSome(db: SqliteDb, rows: RawRow[], start: number, run: ImportRun, shouldStop: (done: number) => boolean): number {
+function readRows(run: ImportRun, count: number): void {
   const { report } = run;
-  let next = start;
+  for (const end = Math.min(run.rows.length, run.next + count); run.next < end; ) {
+    const raw = run.rows[run.next++]!;
+    const parsed = parseSuggestionRow(raw.values);
+    // The first row with a (session, number) claims it, valid or not: a later row with the
+    // same number is a duplicate either way.
+    const key = parsed.ok ? suggestionKey(parsed.input.session, parsed.input.number) : parsed.key;
+    const first = key === undefined ? undefined : run.firstRowOf.get(key);
+    if (key !== undefined && first === undefined) run.firstRowOf.set(key, raw.row);
+    if (!parsed.ok) {
+      report.rejected.push({ row: raw.row, ...(parsed.number && { number: parsed.number }), reason: parsed.reason });
+      continue;
+    }
+    parsed.unknownColumns.forEach((c) => run.unknownColumns.add(c));
+    if (first !== undefined) {
+      report.rejected.push({ row: raw.row, number: parsed.input.number, reason: `编号重复：与第 ${first} 行相同（duplicate number in this file, first at row ${first}）` });
+      continue;
+    }
+    run.checked.push({ row: raw.row, input: parsed.input });
+  }
+}
+
+function record(run: ImportRun, results: readonly RowResult[]): void {
+  for (const r of results) {
+    if ('reason' in r) run.report.rejected.push({ row: r.row, number: r.number, reason: r.reason });
+    else {
+      run.report[r.outcome]++;
+      run.report.items.push({ row: r.row, id: r.id, session: r.session, number: r.number, outcome: r.outcome });
+    }
+  }
+}
+
+/**
+ * One slice: reads up to `count` more rows and writes every checked row in one transaction. If
+ * the database refuses something, nothing of the slice stays and the next slices write its rows
+ * one by one (`writeOneByOne`) before going on with whole slices. Returns when the rows were
+ * written, before the commit, if they were written whole.
+ */
+function importSlice(db: SqliteDb, run: ImportRun, count: number, timeUp: () => boolean): number | undefined {
+  if (run.oneByOne > 0) return writeOneByOne(db, run, timeUp);
+  readRows(run, count);
+  if (run.checked.length === 0) return undefined;
+  let written: number | undefined;
+  try {
+    const results = db.transaction(
+      (tx) => {
+        const out = writeSuggestions(tx, run.checked, run.write);
+        written = performance.now();
+        return out;
+      },
+      { behavior: 'immediate' },
+    );
+    record(run, results);
+    run.checked = [];
+    return written;
+  } catch (error) {
+    if (!refusedByDatabase(error)) throw error;
+    run.oneByOne = run.checked.length;
+    return undefined;
+  }
+}
+
+/**
+ * Rows of a refused slice, each in its own savepoint within one transaction, until `timeUp` (at
+ * least one): a row the database refuses is rolled back alone and rejected with the reason.
+ */
+function writeOneByOne(db: SqliteDb, run: ImportRun, timeUp: () => boolean): undefined {
+  const results: RowResult[] = [];
   db.transaction(
     (tx) => {
-      while (next < rows.length && !shouldStop(next - start)) {
-        const raw = rows[next++]!;
-        const parsed = parseSuggestionRow(raw.values);
-        // The first row with a (session, number) claims it, valid or not: a later row with the
-        // same number is a duplicate either way.
-        const key = parsed.ok ? suggestionKey(parsed.input.session, parsed.input.number) : parsed.key;
-        const first = key === undefined ? undefined : run.firstRowOf.get(key);
-        if (key !== undefined && first === undefined) run.firstRowOf.set(key, raw.row);
-        if (!parsed.ok) {
-          report.rejected.push({ row: raw.row, ...(parsed.number && { number: parsed.number }), reason: parsed.reason });
-          continue;
-        }
-        const input = parsed.input;
-        parsed.unknownColumns.forEach((c) => run.unknownColumns.add(c));
-        if (first !== undefined) {
-          report.rejected.push({ row: raw.row, number: input.number, reason: `编号重复：与第 ${first} 行相同（duplicate number in this file, first at row ${first}）` });
-          continue;
-        }
-        const missing = missingReferences(input, run.units, run.deputies);
-        if (missing) {
-          report.rejected.push({ row: raw.row, number: input.number, reason: missing });
-          continue;
-        }
+      for (let done = 0; run.oneByOne > 0 && !(done > 0 && timeUp()); done++) {
+        const row = run.checked.shift()!;
+        run.oneByOne--;
         try {
-          const result = tx.transaction((sp) => upsertSuggestion(sp, input, run.options, run.newId));
-          report[result.outcome]++;
-          report.items.push({ row: raw.row, id: result.id, session: input.session, number: input.number, outcome: result.outcome });
+          results.push(...tx.transaction((sp) => writeSuggestions(sp, [row], run.write)));
         } catch (error) {
-          if (!(error instanceof RowRejected)) throw error;
-          report.rejected.push({ row: raw.row, number: input.number, reason: error.message });
+          if (!refusedByDatabase(error)) throw error;
+          results.push({ row: row.row, number: row.input.number, reason: `数据库拒绝写入此行：${rootMessage(error)}（the database refused this row）` });
         }
       }
     },
     { behavior: 'immediate' },
   );
-  return next;
+  record(run, results);
+  return undefined;
+}
+
+/**
+ * Whether SQLite refused what was written (a constraint, a trigger's RAISE, a type or a size),
+ * which a row can cause, as opposed to a failure of the database itself (busy, I/O, full), which
+ * stops the import. better-sqlite3 names the code; a Durable Object only says it in the message.
+ */
+function refusedByDatabase(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code)) return true;
+    if (/constraint failed|SQLITE_CONSTRAINT|SQLITE_TOOBIG|SQLITE_MISMATCH|string or blob too big|datatype mismatch/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** SQLite's own words, not the wrapping query and its parameters. */
+function rootMessage(error: unknown): string {
+  let e = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** The whole import at once, in transactions of CHUNK rows: for tests, scripts and small inputs. */
 export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportOptions): ImportReport {
-  const run = beginImport(db, rows, options);
-  for (let start = 0; start < rows.length; ) {
-    start = importSome(db, rows, start, run, (done) => done >= CHUNK);
-    options.onProgress?.(start, rows.length);
+  const run = beginImport(rows, options);
+  while (!finished(run)) {
+    importSlice(db, run, CHUNK, () => false);
+    run.onProgress?.(rowsDone(run), rows.length);
   }
   return finishImport(run);
 }
@@ -153,6 +232,12 @@ export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportO
  * waiting more than a slice, and the CLI never holds the database's write lock longer than a
  * slice either (the server's writers wait on busy_timeout meanwhile).
  *
+ * A slice's rows are counted before it starts (its rows are written together), from what a row
+ * cost in the slices before: at most twice the rows of the last slice, so a first guess that was
+ * too small grows quickly and one that was too large is corrected at once. The commit is not
+ * counted: its cost is mostly SQLite's checkpoint, which comes every few megabytes of log
+ * whatever the slice's size, and counting it would shrink the slices until every slice paid it.
+ *
  * What an import promises (SPEC §8) is per row — a row is whole or absent, the other rows still
  * import, and the same row again changes nothing — so committing slice by slice keeps it: an
  * import cut short (a crash, a kill) leaves whole rows, and running it again finishes it.
@@ -163,13 +248,19 @@ export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportO
 export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], options: ImportOptions & SliceOptions): Promise<ImportReport> {
   const sliceMs = options.sliceMs ?? SLICE_MS;
   const pauseMs = options.pauseMs ?? 0;
-  const run = beginImport(db, rows, options);
-  for (let start = 0; start < rows.length; ) {
+  const run = beginImport(rows, options);
+  let count = FIRST_SLICE_ROWS;
+  while (!finished(run)) {
     const began = performance.now();
-    // At least one row per slice, so a row slower than the slice still moves the import on.
-    start = importSome(db, rows, start, run, (done) => done > 0 && performance.now() - began >= sliceMs);
-    options.onProgress?.(start, rows.length);
-    if (start < rows.length) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+    const doneBefore = rowsDone(run);
+    const written = importSlice(db, run, count, () => performance.now() - began >= sliceMs);
+    const done = rowsDone(run) - doneBefore;
+    if (written !== undefined && done > 0) {
+      const perRow = Math.max(written - began, 0.001) / done;
+      count = Math.max(1, Math.min(MAX_SLICE_ROWS, 2 * count, Math.floor(sliceMs / perRow)));
+    }
+    run.onProgress?.(rowsDone(run), rows.length);
+    if (!finished(run)) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
   }
   return finishImport(run);
 }
@@ -191,147 +282,4 @@ export interface SliceOptions {
 export function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
   return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
-}
-
-function missingReferences(input: SuggestionInput, units: Set<string>, deputies: Set<string>): string | undefined {
-  const unknownUnits = [input.lead_unit, ...input.co_units, ...input.split_units].filter((u) => u && !units.has(u));
-  if (unknownUnits.length) return `未知的承办单位：${unknownUnits.join('、')}（unknown unit）`;
-  const unknownDeputies = [input.lead_deputy, ...input.co_deputies].filter((d) => d && !deputies.has(d));
-  if (unknownDeputies.length) return `未知的代表：${unknownDeputies.join('、')}（unknown deputy）`;
-  return undefined;
-}
-
-/** The assignments a row asks for, as `role:unit` keys in a stable order. */
-function wantedAssignments(input: SuggestionInput): Array<{ role: 'lead' | 'co' | 'split'; unitId: string }> {
-  if (input.split_units.length) return input.split_units.map((unitId) => ({ role: 'split' as const, unitId }));
-  return [{ role: 'lead' as const, unitId: input.lead_unit }, ...input.co_units.map((unitId) => ({ role: 'co' as const, unitId }))];
-}
-
-function wantedDeputies(input: SuggestionInput) {
-  const lead = input.lead_deputy ? [{ deputyId: input.lead_deputy, role: 'lead' as const }] : [];
-  return [...lead, ...input.co_deputies.map((deputyId) => ({ deputyId, role: 'co' as const }))].map((d, position) => ({ ...d, position }));
-}
-
-function descriptiveFields(input: SuggestionInput) {
-  return {
-    kind: input.kind,
-    timing: input.timing,
-    title: input.title,
-    body: input.body,
-    category: input.category,
-    key: input.key,
-    keyLeader: input.key_leader || null,
-    classified: input.classified,
-  };
-}
-
-/** The suggestion a row names, by a statement prepared once per connection, not once per row (issue 11). */
-const byNumberStatements = new WeakMap<object, ReturnType<typeof prepareByNumber>>();
-function suggestionByNumber(db: DbOrTx) {
-  let statement = byNumberStatements.get(connectionOf(db));
-  if (!statement) byNumberStatements.set(connectionOf(db), (statement = prepareByNumber(db)));
-  return statement;
-}
-const prepareByNumber = (db: DbOrTx) =>
-  db
-    .select()
-    .from(schema.suggestions)
-    .where(and(eq(schema.suggestions.session, sql.placeholder('session')), eq(schema.suggestions.number, sql.placeholder('number'))))
-    .prepare();
-
-function upsertSuggestion(tx: DbOrTx, input: SuggestionInput, options: ImportOptions, newId: NewId): { id: string; outcome: ImportOutcome } {
-  const at = options.now.toISOString();
-  const assignedOn = input.assigned_on || options.today;
-  const existing = suggestionByNumber(tx).get({ session: input.session, number: input.number });
-  const fields = descriptiveFields(input);
-  const deputies = wantedDeputies(input);
-
-  if (!existing) {
-    const id = newId('sg');
-    insertRows(tx, schema.suggestions, [{ id, session: input.session, number: input.number, ...fields, assignedOn, status: 'open', version: 1, createdAt: at, updatedAt: at }]);
-    insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: id, ...d })));
-    const assignmentRows = wantedAssignments(input).map((a) => ({
-      id: newId('as'),
-      suggestionId: id,
-      unitId: a.unitId,
-      role: a.role,
-      state: 'pending_sign' as const,
-      assignedOn,
-      createdAt: at,
-    }));
-    insertRows(tx, schema.assignments, assignmentRows);
-    // The group, its assignment cards and its status board go out through the outbox.
-    const aggregate = loadAggregate(tx, id)!;
-    indexSuggestion(tx, aggregate);
-    writeEffects(tx, aggregate, effectsOfNewSuggestion(aggregate), { now: options.now });
-    indexDeadlines(tx, aggregate, options.deadlines ?? defaultDeadlineContext(), options.today);
-    appendAudit(tx, [
-      {
-        at,
-        actor: options.actor,
-        source: options.source,
-        action: 'import_created',
-        outcome: 'ok',
-        suggestionId: id,
-        subjectType: 'suggestion',
-        subjectId: id,
-        afterState: 'open',
-        message: `${input.session} ${input.number}`,
-        details: { assignments: assignmentRows.map((a) => ({ id: a.id, unitId: a.unitId, role: a.role })) },
-      },
-    ]);
-    return { id, outcome: 'created' };
-  }
-
-  // The units and the assignment date are the start of every deadline and of the handling
-  // itself: once assigned they change only through re-assignment, never by editing a file.
-  const originalAssignments = tx.select().from(schema.assignments).where(eq(schema.assignments.suggestionId, existing.id)).all().filter((a) => a.replacesAssignmentId === null);
-  const assignmentKey = (list: Array<{ role: string; unitId: string }>) =>
-    list
-      .map((a) => `${a.role}:${a.unitId}`)
-      .sort()
-      .join(',');
-  if (assignmentKey(originalAssignments) !== assignmentKey(wantedAssignments(input)) || (input.assigned_on && input.assigned_on !== existing.assignedOn)) {
-    throw new RowRejected('该建议已交办，承办单位和交办日期不能通过重新导入更改，请使用改办（units and assignment date of an assigned suggestion cannot change on re-import; use re-assignment）');
-  }
-
-  const currentDeputies = tx.select().from(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).all();
-  const deputyKey = (list: Array<{ deputyId: string; role: string; position: number }>) =>
-    [...list]
-      .sort((a, b) => a.position - b.position)
-      .map((d) => `${d.role}:${d.deputyId}`)
-      .join(',');
-  const changed = (Object.keys(fields) as Array<keyof typeof fields>).filter((k) => existing[k] !== fields[k]);
-  const deputiesChanged = deputyKey(currentDeputies) !== deputyKey(deputies);
-  if (changed.length === 0 && !deputiesChanged) return { id: existing.id, outcome: 'unchanged' };
-
-  // The deputies and the leader are members of the group: it follows them (SPEC §6).
-  const peopleBefore = deputiesChanged || changed.includes('keyLeader') ? loadAggregate(tx, existing.id) : undefined;
-  tx.update(schema.suggestions)
-    .set({ ...fields, version: existing.version + 1, updatedAt: at })
-    .where(eq(schema.suggestions.id, existing.id))
-    .run();
-  if (deputiesChanged) {
-    tx.delete(schema.suggestionDeputies).where(eq(schema.suggestionDeputies.suggestionId, existing.id)).run();
-    insertRows(tx, schema.suggestionDeputies, deputies.map((d) => ({ suggestionId: existing.id, ...d })));
-  }
-  reindexSuggestion(tx, existing.id);
-  if (peopleBefore) followPeopleChange(tx, peopleBefore, loadAggregate(tx, existing.id)!, options.now);
-  appendAudit(tx, [
-    {
-      at,
-      actor: options.actor,
-      source: options.source,
-      action: 'import_updated',
-      outcome: 'ok',
-      suggestionId: existing.id,
-      subjectType: 'suggestion',
-      subjectId: existing.id,
-      beforeState: existing.status,
-      afterState: existing.status,
-      message: `${input.session} ${input.number}`,
-      details: { changed: deputiesChanged ? [...changed, 'deputies'] : changed },
-    },
-  ]);
-  return { id: existing.id, outcome: 'updated' };
 }
