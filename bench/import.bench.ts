@@ -188,6 +188,9 @@ export async function runImportWebhookBench(): Promise<boolean> {
     if (!cliOk) console.log(`duban import exited ${cliCode}:\n${cliOut.slice(-2000)}`);
     const p99 = Math.max(worst(duringApi).p99, worst(duringCli).p99);
     const ok = apiOk && cliOk && p99 < P99_TARGET_MS;
+    // Every window's p99, in order: a stall at the start (the body parsed) or the end (the
+    // answer written) shows apart from a steady cost.
+    console.log(`p99 per window (ms): API ${duringApi.map((w) => fmt(w.p99, 0)).join(' ')}; CLI ${duringCli.map((w) => fmt(w.p99, 0)).join(' ')}`);
     console.log(`worst p99 during an import: ${fmt(p99)} ms (target < ${P99_TARGET_MS} ms: ${p99 < P99_TARGET_MS ? 'met' : 'MISSED'})`);
     record('import-webhook', {
       rows: ROWS,

@@ -11,6 +11,7 @@ import { createOutboxSender, type OutboxSender } from '../../adapters/lark/outbo
 import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
 
 import { WEBHOOK_EVENTS } from '../../app/health.ts';
+import { createLongWork } from '../../app/long-work.ts';
 import type { ClientConfig } from '../../sandbox/long-connection/endpoint.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
 import { buildRuntime, type NodeRuntime } from './build-runtime.ts';
@@ -60,10 +61,13 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   const messages = createGroupCommitRecorder(runtime.db);
   const websocket = runtime.config.lark.eventMode === 'websocket';
   const longConnection = websocket ? createLongConnection(runtime, { messages, onQueued }) : undefined;
+  // An import through the admin API (or handed over by the CLI) paces the outbox while it runs.
+  const longWork = createLongWork();
   const server = await startServer(runtime, {
     ...(options.hostname && { hostname: options.hostname }),
     onQueued,
     messages,
+    longWork,
     larkEvents: () => longConnection?.status() ?? WEBHOOK_EVENTS,
   });
 
@@ -109,6 +113,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     supervisorChatId: runtime.config.supervisorChatId,
     ...(options.outbox && { limits: options.outbox }),
     defer: setImmediate,
+    longWorkRunning: longWork.running,
   });
   worker.start();
   worker.kick();

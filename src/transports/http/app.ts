@@ -17,6 +17,7 @@ import type { RawRequestReader } from './raw-request.ts';
 import { reportRoutes } from './report-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { VERSION } from '../../app/version.ts';
+import { createLongWork, type LongWork } from '../../app/long-work.ts';
 
 /** A suggestions import of a few thousand rows fits well within this; the largest body any route takes. */
 export const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
@@ -31,6 +32,8 @@ export interface HttpDeps {
   readRequest?: RawRequestReader | undefined;
   /** How Lark's events arrive now, for /healthz (the runtime holds any long connection); webhook when absent. */
   larkEvents?: (() => LarkEventsStatus) | undefined;
+  /** Long admin work (imports) in progress, which the runtime's outbox paces itself by; one of its own when absent. */
+  longWork?: LongWork | undefined;
 }
 
 export function createApp(deps: HttpDeps): Hono {
@@ -53,7 +56,8 @@ export function createApp(deps: HttpDeps): Hono {
     }),
   );
   app.use('/api/*', adminAuth(ctx.config.adminToken));
-  app.route('/api', adminRoutes(ctx, onQueued));
+  const longWork = deps.longWork ?? createLongWork();
+  app.route('/api', adminRoutes(ctx, onQueued, longWork));
   app.route('/api', reportRoutes(ctx));
   let described: ReturnType<typeof openApiDocument> | undefined;
   app.get('/api/openapi.json', (c) => c.json((described ??= openApiDocument(VERSION))));
