@@ -169,6 +169,7 @@ export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], op
     // At least one row per slice, so a row slower than the slice still moves the import on.
     start = importSome(db, rows, start, run, (done) => done > 0 && performance.now() - began >= sliceMs);
     options.onProgress?.(start, rows.length);
+    if (options.signal?.aborted) break;
     if (start < rows.length) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
   }
   return finishImport(run);
@@ -182,9 +183,12 @@ export interface SliceOptions {
    * server's writers wait for the file's lock in SQLite's busy handler, which retries after
    * sleeps of growing length; a slice that starts again at once would take the lock first every
    * time. Without it (0), only this process's event loop is let through, which is enough when
-   * the server itself imports (one connection, no lock to wait for).
+   * the server itself imports (one connection, no lock to wait for). A server importing
+   * 10,000 rows pauses too, to leave its event loop room for Lark's webhook (src/app/long-work.ts).
    */
   pauseMs?: number;
+  /** Stops the import after the slice in progress (whole rows only), e.g. when its client went away. */
+  signal?: AbortSignal;
 }
 
 /** Lets whatever is waiting (a request, a timer, I/O) run before the next slice; Node and Workers alike. */

@@ -28,6 +28,8 @@ export interface ServerOptions {
   larkEvents?: () => LarkEventsStatus;
   /** Long admin work in progress, shared with the outbox sender, which paces itself by it. */
   longWork?: LongWork;
+  /** The server file's token, with which the CLI hands its imports over (src/runtimes/node/server-file.ts). */
+  cliImportToken?: string | undefined;
 }
 
 export function startServer(runtime: NodeRuntime, options: ServerOptions = {}): Promise<RunningServer> {
@@ -38,6 +40,7 @@ export function startServer(runtime: NodeRuntime, options: ServerOptions = {}): 
     readRequest: readNodeRequest,
     larkEvents: options.larkEvents,
     longWork: options.longWork,
+    cliImportToken: options.cliImportToken,
   });
   // HOST (default 127.0.0.1): the admin API and the webhook listen on loopback unless told otherwise.
   const hostname = options.hostname ?? runtime.config.host;

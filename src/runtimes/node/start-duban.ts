@@ -12,6 +12,7 @@ import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
 
 import { WEBHOOK_EVENTS } from '../../app/health.ts';
 import { createLongWork } from '../../app/long-work.ts';
+import { newServerToken, removeServerFile, writeServerFile } from './server-file.ts';
 import type { ClientConfig } from '../../sandbox/long-connection/endpoint.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
 import { buildRuntime, type NodeRuntime } from './build-runtime.ts';
@@ -63,11 +64,15 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   const longConnection = websocket ? createLongConnection(runtime, { messages, onQueued }) : undefined;
   // An import through the admin API (or handed over by the CLI) paces the outbox while it runs.
   const longWork = createLongWork();
+  // `duban import suggestions` finds this server through the server file and hands it its rows.
+  const databasePath = runtime.config.databasePath;
+  const cliImportToken = databasePath === ':memory:' ? undefined : newServerToken();
   const server = await startServer(runtime, {
     ...(options.hostname && { hostname: options.hostname }),
     onQueued,
     messages,
     longWork,
+    cliImportToken,
     larkEvents: () => longConnection?.status() ?? WEBHOOK_EVENTS,
   });
 
@@ -119,6 +124,14 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   worker.kick();
   const schedules = startSchedules(runtime, () => worker!.kick());
   const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger);
+  if (cliImportToken) {
+    try {
+      writeServerFile(databasePath, { pid: process.pid, url: server.url, token: cliImportToken });
+    } catch (error) {
+      // Not fatal: the CLI then writes the database itself, as it does with no server.
+      runtime.logger.warn({ err: error }, 'cannot write the server file: duban import suggestions will not hand its rows to this server');
+    }
+  }
 
   return {
     runtime,
@@ -127,6 +140,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     sandbox,
     longConnection,
     async close() {
+      if (cliImportToken) removeServerFile(databasePath, cliImportToken);
       longConnection?.close();
       if (refreshPeople) clearInterval(refreshPeople);
       await schedules.stop();
