@@ -18,10 +18,10 @@ import type { Logger } from '../logger.ts';
 import { chatOfSuggestion, recordChat } from '../sqlite/chat-store.ts';
 import { storeBotMessage } from '../sqlite/message-store.ts';
 import { renderPostedCard } from '../cards/posted-card.ts';
-import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
+import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, pendingAtLeast, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
 import type { OutboxPayload } from '../sqlite/outbox-payload.ts';
-import { limitsOf, type PacingRules } from './lark-pacing.ts';
+import { apiOf, limitsOf, type PacingRules } from './lark-pacing.ts';
 import { SlidingWindowLimiter, type Limit } from './rate-limiter.ts';
 
 export interface OutboxSenderDeps {
@@ -82,6 +82,17 @@ const PUMP_BUDGET_MS = 8;
  */
 const CALLS_PER_SECOND_WHILE_BUSY = 10;
 const WHILE_BUSY: Limit = { key: 'duban:long-work', rules: [{ limit: CALLS_PER_SECOND_WHILE_BUSY, windowMs: 1000 }] };
+/**
+ * A backlog longer than Lark lets through in two minutes (1,000 calls a minute per API; after a
+ * 10,000-row import, 40,000 calls) is spread over each minute, at EVEN_PER_API calls a second per
+ * API: sending a minute's 1,000 in 20 s (Lark's 50 a second) and then nothing for 40 delivers no
+ * sooner over the backlog and takes three times the event loop while it goes, which the webhook
+ * felt (issue 11). A shorter burst goes at Lark's own pace.
+ */
+const LONG_BACKLOG = 2000;
+const EVEN_PER_API = [{ limit: 17, windowMs: 1000 }] as const;
+/** How often the backlog's length is looked at. */
+const BACKLOG_CHECK_MS = 1000;
 
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const { db, lark, logger } = deps;
@@ -253,6 +264,16 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   let stopped = false;
   const queueKey = (row: OutboxRow) => row.suggestionId ?? row.id;
 
+  let backlogCheckedAt = -Infinity;
+  let backlogIsLong = false;
+  function longBacklog(nowMs: number): boolean {
+    if (nowMs - backlogCheckedAt >= BACKLOG_CHECK_MS) {
+      backlogCheckedAt = nowMs;
+      backlogIsLong = pendingAtLeast(db, LONG_BACKLOG);
+    }
+    return backlogIsLong;
+  }
+
   function pump(): Array<Promise<boolean>> {
     if (stopped) return [];
     const started: Array<Promise<boolean>> = [];
@@ -277,7 +298,9 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       if (inFlight.has(key)) continue;
       // A call goes only when it fits in Lark's limits; otherwise it stays due, and the pump comes
       // back when the first slot frees rather than spinning.
-      const limits = deps.longWorkRunning?.() ? [...limitsOfRow(row), WHILE_BUSY] : limitsOfRow(row);
+      const limits = limitsOfRow(row);
+      if (longBacklog(t)) limits.push({ key: `duban:even:${apiOf(row.payload)}`, rules: EVEN_PER_API });
+      if (deps.longWorkRunning?.()) limits.push(WHILE_BUSY);
       const wait = limiter.waitMs(limits, t);
       if (wait > 0) {
         soonest = Math.min(soonest, wait);
