@@ -1,7 +1,8 @@
 /**
  * The CLI's side of handing an import to the running server (issue 11; the server's side and why:
  * src/transports/http/cli-import-routes.ts). One request with every row as read from the file,
- * answered by a stream of JSON lines: progress, then the report.
+ * one JSON line each, answered by a stream of JSON lines: progress, then the report (its counts
+ * and rejected rows; not its per-row items, which the CLI does not print).
  *
  * A server that does not take the rows (not answering: a file left by a killed server; or any
  * answer but 200) leaves nothing written, and the CLI imports by itself. Once the server has taken
@@ -28,8 +29,9 @@ export async function handOffImport(server: RunningServerAddress, rows: RawRow[]
   try {
     response = await fetch(new URL(CLI_IMPORT_PATH, server.url), {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ rows }),
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/x-ndjson' },
+      // One row a line: the server parses them a few at a time (cli-import-routes.ts).
+      body: rows.map((row) => JSON.stringify(row)).join('\n'),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
