@@ -123,7 +123,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   worker.start();
   worker.kick();
   const schedules = startSchedules(runtime, () => worker!.kick());
-  const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger);
+  const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger, { longWorkRunning: longWork.running });
   if (cliImportToken) {
     try {
       writeServerFile(databasePath, { pid: process.pid, url: server.url, token: cliImportToken });
