@@ -20,6 +20,30 @@ export const SERVER_SLICE_MS = 10;
 /** The pause after each slice: the loop's other half, for requests and the outbox. */
 export const SERVER_PAUSE_MS = 10;
 
+/** The longest a pause grows to when the event loop is late. */
+const MAX_PAUSE_MS = 100;
+
+/**
+ * The wait between two slices of a server's import: SERVER_PAUSE_MS, plus however late the
+ * previous pause's timer fired. A late timer means the loop had more to do than the pause left
+ * room for (requests, the outbox) or the process waited for a core (a machine running other
+ * work): the import then gives way longer, and takes back its half when the loop keeps time.
+ * Elapsed time of this process (performance.now), not a moment of the handling.
+ */
+export function serverImportPace(): () => Promise<void> {
+  let late = 0;
+  return () => {
+    const pause = SERVER_PAUSE_MS + Math.min(late, MAX_PAUSE_MS - SERVER_PAUSE_MS);
+    const asked = performance.now();
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        late = Math.max(0, performance.now() - asked - pause);
+        resolve();
+      }, pause),
+    );
+  };
+}
+
 export interface LongWork {
   /** Whether any long job is in progress now. */
   running(): boolean;

@@ -170,7 +170,7 @@ export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], op
     start = importSome(db, rows, start, run, (done) => done > 0 && performance.now() - began >= sliceMs);
     options.onProgress?.(start, rows.length);
     if (options.signal?.aborted) break;
-    if (start < rows.length) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+    if (start < rows.length) await (options.pace ? options.pace() : pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
   }
   return finishImport(run);
 }
@@ -189,6 +189,8 @@ export interface SliceOptions {
   pauseMs?: number;
   /** Stops the import after the slice in progress (whole rows only), e.g. when its client went away. */
   signal?: AbortSignal;
+  /** Waits between slices instead of `pauseMs`: a server's pause that grows when its loop is late (long-work.ts). */
+  pace?: () => Promise<void>;
 }
 
 /** Lets whatever is waiting (a request, a timer, I/O) run before the next slice; Node and Workers alike. */

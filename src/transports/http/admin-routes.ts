@@ -10,7 +10,7 @@ import { DirectoryFileError, validateDirectory } from '../../app/import/read-dir
 import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestionsInSlices } from '../../app/import/import-suggestions.ts';
-import { createLongWork, SERVER_PAUSE_MS, SERVER_SLICE_MS, type LongWork } from '../../app/long-work.ts';
+import { createLongWork, SERVER_SLICE_MS, serverImportPace, type LongWork } from '../../app/long-work.ts';
 import { decodeCursor, getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
 import { searchKnowledge } from '../../app/knowledge-base.ts';
 import { loadDirectory } from '../../app/directory.ts';
@@ -57,7 +57,7 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}, lo
           row: index + 1,
           values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
         })),
-        { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, ctx.config.timeZone), deadlines: deadlineContext(ctx), sliceMs: SERVER_SLICE_MS, pauseMs: SERVER_PAUSE_MS },
+        { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, ctx.config.timeZone), deadlines: deadlineContext(ctx), sliceMs: SERVER_SLICE_MS, pace: serverImportPace() },
       ),
     );
     ctx.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');

@@ -23,7 +23,7 @@ import { stream } from 'hono/streaming';
 import { localDate } from '../../core/clock.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestionsInSlices } from '../../app/import/import-suggestions.ts';
-import { SERVER_PAUSE_MS, SERVER_SLICE_MS, type LongWork } from '../../app/long-work.ts';
+import { SERVER_SLICE_MS, serverImportPace, type LongWork } from '../../app/long-work.ts';
 import { HttpError } from './errors.ts';
 import type { RawRow } from '../../app/import/suggestion-row.ts';
 
@@ -92,7 +92,7 @@ export function cliImportRoutes(ctx: AppContext, token: string, longWork: LongWo
             today: localDate(now, ctx.config.timeZone),
             deadlines: deadlineContext(ctx),
             sliceMs: SERVER_SLICE_MS,
-            pauseMs: SERVER_PAUSE_MS,
+            pace: serverImportPace(),
             signal: gone.signal,
             onProgress: (done, total) => {
               // performance.now: elapsed time of this process, not a moment of the handling.
