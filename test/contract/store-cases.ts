@@ -29,6 +29,7 @@ import {
   markSent,
   markSkipped,
   nextAttemptAt,
+  pendingAtLeast,
   reschedule,
   retryFailed,
   type OutboxRow,
@@ -889,6 +890,18 @@ const OUTBOX: StoreCase[] = [
       digest: 'cd#1',
       nothingPending: [null, 0],
     },
+  ),
+
+  returning(
+    'outbox-store: pendingAtLeast counts pending rows only, up to the number asked',
+    (db, world) => {
+      seed(db, world);
+      const pending = listOutbox(db, 'pending').length;
+      const before = [pendingAtLeast(db, 1), pendingAtLeast(db, pending), pendingAtLeast(db, pending + 1)];
+      markSent(db, listOutbox(db, 'pending')[0]!.id, later(5), null);
+      return { before, afterOneSent: [pendingAtLeast(db, pending - 1), pendingAtLeast(db, pending)] };
+    },
+    { before: [true, true, false], afterOneSent: [true, false] },
   ),
 
   returning(

@@ -18,11 +18,11 @@ import type { Logger } from '../logger.ts';
 import { chatOfSuggestion, recordChat } from '../sqlite/chat-store.ts';
 import { storeBotMessage } from '../sqlite/message-store.ts';
 import { renderPostedCard } from '../cards/posted-card.ts';
-import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
+import { dueRows, groupCreation, hasLaterPatch, markFailed, markSent, markSkipped, pendingAtLeast, reschedule, type OutboxRow } from '../sqlite/outbox-store.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
 import type { OutboxPayload } from '../sqlite/outbox-payload.ts';
-import { limitsOf, type PacingRules } from './lark-pacing.ts';
-import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { apiOf, limitsOf, type PacingRules } from './lark-pacing.ts';
+import { SlidingWindowLimiter, type Limit } from './rate-limiter.ts';
 
 export interface OutboxSenderDeps {
   db: SqliteDb;
@@ -41,6 +41,11 @@ export interface OutboxSenderDeps {
   defer?: (run: () => void) => void;
   /** The supervisors' group (DUBAN_SUPERVISOR_CHAT_ID): told when Lark's answer shows a group is lost. */
   supervisorChatId?: string | undefined;
+  /**
+   * Whether long work (an import) shares this event loop now: the drain is then held to
+   * CALLS_PER_SECOND_WHILE_BUSY, so that the webhook keeps its share (src/app/long-work.ts).
+   */
+  longWorkRunning?: () => boolean;
 }
 
 export interface OutboxSender {
@@ -63,6 +68,31 @@ class Blocked extends Error {}
 const BATCH = 50;
 const MAX_IN_FLIGHT = 32;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * How long one pump may spend starting calls before it hands the event loop back and pumps again
+ * soon: starting a card's call renders it (a few ms each), and 32 of them at once held a server
+ * importing 10,000 rows for hundreds of ms, with the webhook waiting behind (issue 11).
+ */
+const PUMP_BUDGET_MS = 8;
+/**
+ * The drain's pace while long work runs in the same process: each call costs the event loop 2–3 ms
+ * (a card rendered, the SDK's request, the answer recorded), and at Lark's own limits (50 calls a
+ * second per API) the drain after a big import took a third of a core. The calls wait in the
+ * outbox, none is lost, and Lark's 1,000 calls a minute per API bind a long drain anyway.
+ */
+const CALLS_PER_SECOND_WHILE_BUSY = 10;
+const WHILE_BUSY: Limit = { key: 'duban:long-work', rules: [{ limit: CALLS_PER_SECOND_WHILE_BUSY, windowMs: 1000 }] };
+/**
+ * A backlog longer than Lark lets through in two minutes (1,000 calls a minute per API; after a
+ * 10,000-row import, 40,000 calls) is spread over each minute, at EVEN_PER_API calls a second per
+ * API: sending a minute's 1,000 in 20 s (Lark's 50 a second) and then nothing for 40 delivers no
+ * sooner over the backlog and takes three times the event loop while it goes, which the webhook
+ * felt (issue 11). A shorter burst goes at Lark's own pace.
+ */
+const LONG_BACKLOG = 2000;
+const EVEN_PER_API = [{ limit: 17, windowMs: 1000 }] as const;
+/** How often the backlog's length is looked at. */
+const BACKLOG_CHECK_MS = 1000;
 
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const { db, lark, logger } = deps;
@@ -234,6 +264,16 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   let stopped = false;
   const queueKey = (row: OutboxRow) => row.suggestionId ?? row.id;
 
+  let backlogCheckedAt = -Infinity;
+  let backlogIsLong = false;
+  function longBacklog(nowMs: number): boolean {
+    if (nowMs - backlogCheckedAt >= BACKLOG_CHECK_MS) {
+      backlogCheckedAt = nowMs;
+      backlogIsLong = pendingAtLeast(db, LONG_BACKLOG);
+    }
+    return backlogIsLong;
+  }
+
   function pump(): Array<Promise<boolean>> {
     if (stopped) return [];
     const started: Array<Promise<boolean>> = [];
@@ -245,14 +285,22 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       return [];
     }
     const t = wallClock();
+    // Elapsed time of this process, not a moment of the handling: the injected clock does not apply.
+    const began = performance.now();
     let soonest = Infinity;
     for (const row of rows) {
       if (inFlight.size >= MAX_IN_FLIGHT) break;
+      if (performance.now() - began >= PUMP_BUDGET_MS) {
+        schedulePump();
+        break;
+      }
       const key = queueKey(row);
       if (inFlight.has(key)) continue;
       // A call goes only when it fits in Lark's limits; otherwise it stays due, and the pump comes
       // back when the first slot frees rather than spinning.
       const limits = limitsOfRow(row);
+      if (longBacklog(t)) limits.push({ key: `duban:even:${apiOf(row.payload)}`, rules: EVEN_PER_API });
+      if (deps.longWorkRunning?.()) limits.push(WHILE_BUSY);
       const wait = limiter.waitMs(limits, t);
       if (wait > 0) {
         soonest = Math.min(soonest, wait);

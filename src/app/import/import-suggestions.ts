@@ -260,7 +260,8 @@ export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], op
       count = Math.max(1, Math.min(MAX_SLICE_ROWS, 2 * count, Math.floor(sliceMs / perRow)));
     }
     run.onProgress?.(rowsDone(run), rows.length);
-    if (!finished(run)) await (pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+    if (options.signal?.aborted) break;
+    if (!finished(run)) await (options.pace ? options.pace() : pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
   }
   return finishImport(run);
 }
@@ -273,9 +274,14 @@ export interface SliceOptions {
    * server's writers wait for the file's lock in SQLite's busy handler, which retries after
    * sleeps of growing length; a slice that starts again at once would take the lock first every
    * time. Without it (0), only this process's event loop is let through, which is enough when
-   * the server itself imports (one connection, no lock to wait for).
+   * the server itself imports (one connection, no lock to wait for). A server importing
+   * 10,000 rows pauses too, to leave its event loop room for Lark's webhook (src/app/long-work.ts).
    */
   pauseMs?: number;
+  /** Stops the import after the slice in progress (whole rows only), e.g. when its client went away. */
+  signal?: AbortSignal;
+  /** Waits between slices instead of `pauseMs`: a server's pause that grows when its loop is late (long-work.ts). */
+  pace?: () => Promise<void>;
 }
 
 /** Lets whatever is waiting (a request, a timer, I/O) run before the next slice; Node and Workers alike. */

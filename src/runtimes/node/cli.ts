@@ -1,13 +1,14 @@
 /**
  * The `duban` command on Node: the command line of src/transports/cli with what it needs from
- * this runtime — the database file opened and migrated, the server as `npm start` runs it, and
- * better-sqlite3's online backup.
+ * this runtime — the database file opened and migrated, the server as `npm start` runs it,
+ * better-sqlite3's online backup, and the server file of a server running on the same database.
  */
 import { ConfigError } from '../../app/config.ts';
 import { StartupError } from '../../app/compose-context.ts';
 import { runCli } from '../../transports/cli/program.ts';
 import { buildRuntime } from './build-runtime.ts';
 import { startDuban } from './start-duban.ts';
+import { readServerFile } from './server-file.ts';
 
 await runCli(process.argv, {
   open() {
@@ -23,4 +24,5 @@ await runCli(process.argv, {
     return { context: duban.runtime, url: duban.server.url, sandboxUrl: duban.sandbox?.url, close: () => duban.close() };
   },
   isUserError: (error) => error instanceof ConfigError || error instanceof StartupError,
+  runningServer: (databasePath) => readServerFile(databasePath),
 });

@@ -15,12 +15,20 @@ export interface IdleCheckpointOptions {
   /** Checkpoint anyway once the WAL file is this big. */
   maxWalBytes?: number;
   pollMs?: number;
+  /**
+   * Whether long work (an import) runs now: the server is then never quiet for minutes, and a
+   * WAL left to grow to `maxWalBytes` is copied back in one stall of seconds. Meanwhile the WAL is
+   * checkpointed whenever it passes `maxWalBytesWhileBusy`, a stall of tens of ms each (issue 11).
+   */
+  longWorkRunning?: () => boolean;
+  maxWalBytesWhileBusy?: number;
 }
 
 export function startIdleCheckpoints(db: NodeDb, path: string, logger: Logger, options: IdleCheckpointOptions = {}): { stop(): void } {
   if (path === ':memory:') return { stop() {} };
   const idleMs = options.idleMs ?? 250;
   const maxWalBytes = options.maxWalBytes ?? 256 * 1024 * 1024;
+  const maxWalBytesWhileBusy = options.maxWalBytesWhileBusy ?? 8 * 1024 * 1024;
   const client = db.$client;
   client.pragma('wal_autocheckpoint = 0');
   const changes = client.prepare('select total_changes() as n');
@@ -44,7 +52,8 @@ export function startIdleCheckpoints(db: NodeDb, path: string, logger: Logger, o
     }
     // Other processes (the CLI) write with their own connections: the WAL size tells of them too.
     const size = walSize();
-    if ((dirty || size > 0) && (now - lastChangeAt >= idleMs || size > maxWalBytes)) {
+    const cap = options.longWorkRunning?.() ? maxWalBytesWhileBusy : maxWalBytes;
+    if ((dirty || size > 0) && (now - lastChangeAt >= idleMs || size > cap)) {
       try {
         // TRUNCATE also empties the WAL file, so its size says again how much is waiting.
         client.pragma('wal_checkpoint(TRUNCATE)');

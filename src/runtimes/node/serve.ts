@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { MessageRecorder } from '../../adapters/sqlite/message-store.ts';
 import type { LarkEventsStatus } from '../../app/health.ts';
 import { createApp } from '../../transports/http/app.ts';
+import type { LongWork } from '../../app/long-work.ts';
 import type { NodeRuntime } from './build-runtime.ts';
 import { createGroupCommitRecorder } from './group-commit-recorder.ts';
 import { readNodeRequest } from './read-node-request.ts';
@@ -25,6 +26,10 @@ export interface ServerOptions {
   messages?: MessageRecorder;
   /** How Lark's events arrive, for /healthz. */
   larkEvents?: () => LarkEventsStatus;
+  /** Long admin work in progress, shared with the outbox sender, which paces itself by it. */
+  longWork?: LongWork;
+  /** The server file's token, with which the CLI hands its imports over (src/runtimes/node/server-file.ts). */
+  cliImportToken?: string | undefined;
 }
 
 export function startServer(runtime: NodeRuntime, options: ServerOptions = {}): Promise<RunningServer> {
@@ -34,6 +39,8 @@ export function startServer(runtime: NodeRuntime, options: ServerOptions = {}): 
     onQueued: options.onQueued,
     readRequest: readNodeRequest,
     larkEvents: options.larkEvents,
+    longWork: options.longWork,
+    cliImportToken: options.cliImportToken,
   });
   // HOST (default 127.0.0.1): the admin API and the webhook listen on loopback unless told otherwise.
   const hostname = options.hostname ?? runtime.config.host;

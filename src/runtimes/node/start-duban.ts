@@ -11,6 +11,8 @@ import { createOutboxSender, type OutboxSender } from '../../adapters/lark/outbo
 import { createSdkLarkClient } from '../../adapters/lark/sdk-lark-client.ts';
 
 import { WEBHOOK_EVENTS } from '../../app/health.ts';
+import { createLongWork } from '../../app/long-work.ts';
+import { newServerToken, removeServerFile, writeServerFile } from './server-file.ts';
 import type { ClientConfig } from '../../sandbox/long-connection/endpoint.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/start-sandbox.ts';
 import { buildRuntime, type NodeRuntime } from './build-runtime.ts';
@@ -60,10 +62,17 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   const messages = createGroupCommitRecorder(runtime.db);
   const websocket = runtime.config.lark.eventMode === 'websocket';
   const longConnection = websocket ? createLongConnection(runtime, { messages, onQueued }) : undefined;
+  // An import through the admin API (or handed over by the CLI) paces the outbox while it runs.
+  const longWork = createLongWork();
+  // `duban import suggestions` finds this server through the server file and hands it its rows.
+  const databasePath = runtime.config.databasePath;
+  const cliImportToken = databasePath === ':memory:' ? undefined : newServerToken();
   const server = await startServer(runtime, {
     ...(options.hostname && { hostname: options.hostname }),
     onQueued,
     messages,
+    longWork,
+    cliImportToken,
     larkEvents: () => longConnection?.status() ?? WEBHOOK_EVENTS,
   });
 
@@ -109,11 +118,20 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     supervisorChatId: runtime.config.supervisorChatId,
     ...(options.outbox && { limits: options.outbox }),
     defer: setImmediate,
+    longWorkRunning: longWork.running,
   });
   worker.start();
   worker.kick();
   const schedules = startSchedules(runtime, () => worker!.kick());
-  const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger);
+  const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger, { longWorkRunning: longWork.running });
+  if (cliImportToken) {
+    try {
+      writeServerFile(databasePath, { pid: process.pid, url: server.url, token: cliImportToken });
+    } catch (error) {
+      // Not fatal: the CLI then writes the database itself, as it does with no server.
+      runtime.logger.warn({ err: error }, 'cannot write the server file: duban import suggestions will not hand its rows to this server');
+    }
+  }
 
   return {
     runtime,
@@ -122,6 +140,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
     sandbox,
     longConnection,
     async close() {
+      if (cliImportToken) removeServerFile(databasePath, cliImportToken);
       longConnection?.close();
       if (refreshPeople) clearInterval(refreshPeople);
       await schedules.stop();

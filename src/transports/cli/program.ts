@@ -20,6 +20,7 @@ import { registerLedgerCommand } from './ledger-command.ts';
 import { registerPublishCommand } from './publish-command.ts';
 import { registerSearchCommand } from './search-command.ts';
 import { importSuggestionsCommand } from './import-suggestions-command.ts';
+import { HandOffError, type RunningServerAddress } from './hand-off-import.ts';
 import { DemoError, runDemo } from '../../app/demo.ts';
 
 /** The demo's directory and suggestions, shipped with duban (demo/ at the package's root). */
@@ -33,6 +34,8 @@ export interface CliHost {
   serve(): Promise<{ context: AppContext; url: string; sandboxUrl?: string | undefined; close(): Promise<void> }>;
   /** Errors the operator can fix (bad configuration, an unreadable policy): one message, no stack. */
   isUserError(error: unknown): boolean;
+  /** The server running on this database, if any: `import suggestions` hands its rows to it. */
+  runningServer?(databasePath: string): RunningServerAddress | undefined;
 }
 
 export interface OpenedApp {
@@ -130,7 +133,7 @@ export function createProgram(host: CliHost): Command {
     .description('import suggestions from a .csv, .xlsx or .json file (SPEC §8)')
     .action(async (file: string) => {
       const rows = await readTable(readInput(file), formatOfPath(file));
-      const rejected = await withApp(({ context }) => importSuggestionsCommand(context, file, rows));
+      const rejected = await withApp(({ context }) => importSuggestionsCommand(context, file, rows, host.runningServer?.(context.config.databasePath)));
       if (rejected > 0) process.exitCode = 1;
     });
 
@@ -210,7 +213,7 @@ function readInput(file: string): Buffer {
   }
 }
 
-const USER_ERRORS = [UserError, DirectoryFileError, TableReadError, DemoError];
+const USER_ERRORS = [UserError, DirectoryFileError, TableReadError, DemoError, HandOffError];
 
 /** Runs the command line; an error the user can fix is one line on stderr and exit code 1. */
 export async function runCli(argv: string[], host: CliHost): Promise<void> {

@@ -10,6 +10,7 @@ import { DirectoryFileError, validateDirectory } from '../../app/import/read-dir
 import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestionsInSlices } from '../../app/import/import-suggestions.ts';
+import { createLongWork, SERVER_SLICE_MS, serverImportPace, type LongWork } from '../../app/long-work.ts';
 import { decodeCursor, getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
 import { searchKnowledge } from '../../app/knowledge-base.ts';
 import { loadDirectory } from '../../app/directory.ts';
@@ -27,7 +28,7 @@ const invalidQuery = (result: { success: boolean; error?: Parameters<typeof desc
   if (!result.success && result.error) throw new HttpError(400, 'invalid_query', 'Invalid query parameters', describeIssues(result.error));
 };
 
-export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): Hono {
+export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}, longWork: LongWork = createLongWork()): Hono {
   const api = new Hono();
   const admin = systemActor('admin');
 
@@ -48,14 +49,16 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}): H
     const body = await readJsonBody(c);
     const items = Array.isArray(body) ? body : [body];
     const now = ctx.clock();
-    // In slices that hand the event loop back: webhooks are answered during a long import.
-    const report = await importSuggestionsInSlices(
-      ctx.db,
-      items.map((item, index) => ({
-        row: index + 1,
-        values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
-      })),
-      { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, ctx.config.timeZone), deadlines: deadlineContext(ctx) },
+    // In slices with pauses between them: webhooks are answered during a long import (long-work.ts).
+    const report = await longWork.track(() =>
+      importSuggestionsInSlices(
+        ctx.db,
+        items.map((item, index) => ({
+          row: index + 1,
+          values: item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __not_an_object: item },
+        })),
+        { source: 'admin_api', actor: `system:${admin.name}`, now, today: localDate(now, ctx.config.timeZone), deadlines: deadlineContext(ctx), sliceMs: SERVER_SLICE_MS, pace: serverImportPace() },
+      ),
     );
     ctx.logger.info({ created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'suggestions imported through the admin API');
     if (report.created > 0) onQueued();

@@ -17,6 +17,8 @@ import type { RawRequestReader } from './raw-request.ts';
 import { reportRoutes } from './report-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { VERSION } from '../../app/version.ts';
+import { createLongWork, type LongWork } from '../../app/long-work.ts';
+import { CLI_IMPORT_PATH, cliImportRoutes } from './cli-import-routes.ts';
 
 /** A suggestions import of a few thousand rows fits well within this; the largest body any route takes. */
 export const ADMIN_BODY_LIMIT = 20 * 1024 * 1024;
@@ -31,6 +33,13 @@ export interface HttpDeps {
   readRequest?: RawRequestReader | undefined;
   /** How Lark's events arrive now, for /healthz (the runtime holds any long connection); webhook when absent. */
   larkEvents?: (() => LarkEventsStatus) | undefined;
+  /** Long admin work (imports) in progress, which the runtime's outbox paces itself by; one of its own when absent. */
+  longWork?: LongWork | undefined;
+  /**
+   * The token of the server file beside the database (Node): with it, `duban import suggestions`
+   * hands its rows to this server (cli-import-routes.ts). Absent: no such route.
+   */
+  cliImportToken?: string | undefined;
 }
 
 export function createApp(deps: HttpDeps): Hono {
@@ -53,7 +62,12 @@ export function createApp(deps: HttpDeps): Hono {
     }),
   );
   app.use('/api/*', adminAuth(ctx.config.adminToken));
-  app.route('/api', adminRoutes(ctx, onQueued));
+  const longWork = deps.longWork ?? createLongWork();
+  app.route('/api', adminRoutes(ctx, onQueued, longWork));
+  if (deps.cliImportToken) {
+    app.use(CLI_IMPORT_PATH, bodyLimit({ maxSize: ADMIN_BODY_LIMIT, onError: (c) => c.json(errorBody('payload_too_large', `The request body is larger than ${ADMIN_BODY_LIMIT} bytes`), 413, { Connection: 'close' }) }));
+    app.route('/', cliImportRoutes(ctx, deps.cliImportToken, longWork, onQueued));
+  }
   app.route('/api', reportRoutes(ctx));
   let described: ReturnType<typeof openApiDocument> | undefined;
   app.get('/api/openapi.json', (c) => c.json((described ??= openApiDocument(VERSION))));
