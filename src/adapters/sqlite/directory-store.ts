@@ -63,30 +63,10 @@ export function loadDirectory(
         }
       }
       for (const deputy of directory.deputies) {
-        const row = { id: deputy.id, name: deputy.name, openId: deputy.open_id, delegation: deputy.delegation ?? null };
-        const existing = tx.select().from(schema.deputies).where(eq(schema.deputies.id, deputy.id)).get();
-        if (!existing) {
-          tx.insert(schema.deputies).values(row).run();
-          result.deputies.created++;
-        } else if (JSON.stringify(existing) !== JSON.stringify(row)) {
-          tx.update(schema.deputies).set(row).where(eq(schema.deputies.id, deputy.id)).run();
-          result.deputies.updated++;
-        } else {
-          result.deputies.unchanged++;
-        }
+        upsertById(tx, schema.deputies, { id: deputy.id, name: deputy.name, openId: deputy.open_id, delegation: deputy.delegation ?? null }, result.deputies);
       }
       for (const leader of directory.leaders) {
-        const row = { id: leader.id, name: leader.name, openId: leader.open_id, title: leader.title || null };
-        const existing = tx.select().from(schema.leaders).where(eq(schema.leaders.id, leader.id)).get();
-        if (!existing) {
-          tx.insert(schema.leaders).values(row).run();
-          result.leaders.created++;
-        } else if (JSON.stringify(existing) !== JSON.stringify(row)) {
-          tx.update(schema.leaders).set(row).where(eq(schema.leaders.id, leader.id)).run();
-          result.leaders.updated++;
-        } else {
-          result.leaders.unchanged++;
-        }
+        upsertById(tx, schema.leaders, { id: leader.id, name: leader.name, openId: leader.open_id, title: leader.title || null }, result.leaders);
       }
       const current = new Set(tx.select().from(schema.supervisors).all().map((s) => s.openId));
       const wantedSupervisors = new Set(directory.supervisors);
@@ -103,6 +83,20 @@ export function loadDirectory(
     },
     { behavior: 'immediate' },
   );
+}
+
+/** A deputy or a leader: inserted when new, updated when it differs, and counted as which. */
+function upsertById(tx: DbOrTx, table: typeof schema.deputies | typeof schema.leaders, row: typeof schema.deputies.$inferInsert | typeof schema.leaders.$inferInsert, counts: Tally): void {
+  const existing = tx.select().from(table as typeof schema.deputies).where(eq(table.id, row.id)).get();
+  if (!existing) {
+    tx.insert(table).values(row as never).run();
+    counts.created++;
+  } else if (JSON.stringify(existing) !== JSON.stringify(row)) {
+    tx.update(table).set(row as never).where(eq(table.id, row.id)).run();
+    counts.updated++;
+  } else {
+    counts.unchanged++;
+  }
 }
 
 const memberKey = (rows: Array<{ openId: string; role: string }>): string =>
