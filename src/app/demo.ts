@@ -9,7 +9,7 @@
 import { and, eq } from 'drizzle-orm';
 import * as schema from '../adapters/sqlite/schema.ts';
 import { loadAggregate } from '../adapters/sqlite/aggregate-store.ts';
-import { DAY_MS, localDate } from '../core/clock.ts';
+import { DAY_MS, localDate, localTime } from '../core/clock.ts';
 import type { Directory } from '../core/directory.ts';
 import type { Command } from '../core/lifecycle/index.ts';
 import type { SuggestionAggregate } from '../core/model.ts';
@@ -75,9 +75,14 @@ export function runDemo(ctx: AppContext, directory: Directory, rows: RawRow[]): 
   const now = ctx.clock();
   const tz = ctx.config.timeZone;
   const today = localDate(now, tz);
-  /** A moment `daysAgo` days back, a few hours before now's time of day, so nothing is in the future. */
+  // Moments up to four hours before now's time of day, so nothing is in the future, but never
+  // before the day's local midnight: run at 00:05, "today" is five minutes old, and a moment four
+  // hours back would date today's suggestions yesterday.
+  const [hours, minutes] = localTime(now, tz).slice(11).split(':').map(Number) as [number, number];
+  const back = Math.min(4 * 3_600_000, (hours * 60 + minutes) * 60_000);
+  /** A moment `daysAgo` days back, within the `back` before now's time of day; successive calls move forward. */
   let tick = 0;
-  const momentOf = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS - 4 * 3_600_000 + (tick++ % 200) * 60_000);
+  const momentOf = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS - back + ((tick++ % 200) * back) / 200);
 
   loadDirectory({ db: ctx.db, clock: () => momentOf(30) }, directory);
 
