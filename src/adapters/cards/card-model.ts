@@ -2,6 +2,8 @@
  * What each card shows (SPEC §5), as plain data. The effects layer builds these view models from
  * the database; render-card.ts, beside this file, turns them into Lark JSON 2.0 cards from the
  * templates in cards/. Button labels and form field names are part of the contract: see SPEC §5.
+ * Past 400 lines because it is one thing: the union of every card kind's model, each a short
+ * declaration read together with its neighbours (the length is the number of card kinds).
  */
 import type { CardKind } from '../../core/card-kind.ts';
 import type { DeadlineKind } from '../../core/deadlines/policy.ts';
