@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 
-const openId = z.string().trim().regex(/^ou_[A-Za-z0-9_-]+$/, 'must be a Lark open_id (ou_…)');
+/** What a Lark open_id looks like: the directory checks it, and a mention is written only for one. */
+export const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
+
+const openId = z.string().trim().regex(OPEN_ID, 'must be a Lark open_id (ou_…)');
 const id = z.string().trim().min(1, 'must not be empty').max(64).regex(/^[^\s,;、，；]+$/, 'must not contain spaces or list separators');
 const name = z.string().trim().min(1, 'must not be empty');
 

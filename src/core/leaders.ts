@@ -24,7 +24,10 @@ export interface LeaderInCharge {
   label: string;
 }
 
-const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
+import { OPEN_ID } from './directory.ts';
+
+/** A leader as people read them: 姓名（职务）. */
+export const leaderLabel = (l: Leader): string => (l.title ? `${l.name}（${l.title}）` : l.name);
 
 /** The 督办领导 column resolved against the directory's leaders; null when it is empty. */
 export function leaderInCharge(keyLeader: string | null | undefined, leaders: ReadonlyMap<string, Leader>): LeaderInCharge | null {
@@ -34,7 +37,7 @@ export function leaderInCharge(keyLeader: string | null | undefined, leaders: Re
   const written = text.replace(/\s+/g, '');
   const byName = all.filter((l) => writtenForms(l).includes(written));
   const leader = leaders.get(text) ?? all.find((l) => l.openId === text) ?? (byName.length === 1 ? byName[0]! : null);
-  if (leader) return { leader, openId: leader.openId, label: leader.title ? `${leader.name}（${leader.title}）` : leader.name };
+  if (leader) return { leader, openId: leader.openId, label: leaderLabel(leader) };
   return { leader: null, openId: OPEN_ID.test(text) ? text : null, label: text };
 }
 

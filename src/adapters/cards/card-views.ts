@@ -25,7 +25,7 @@ import { isObligation, lightOf, lightOfDue, openDeadlines, type Deadline } from 
 import { STATE_LABELS, TRACKED_COMMITMENT_STATES, type AssignmentState, type SuggestionAggregate } from '../../core/model.ts';
 import { decidingDeputyId, EXTENSIBLE_STATES, latestApprovedAnswer } from '../../core/lifecycle/index.ts';
 import { DEADLINE_LABELS, type Policy } from '../../core/deadlines/policy.ts';
-import { leaderInCharge, type Leader } from '../../core/leaders.ts';
+import { leaderInCharge, leaderLabel, type Leader } from '../../core/leaders.ts';
 import * as schema from '../sqlite/schema.ts';
 import type { DbOrTx } from '../sqlite/db.ts';
 import { readLeaders } from '../sqlite/directory-store.ts';
@@ -51,7 +51,7 @@ function peopleDirectory(db: DbOrTx) {
   for (const s of db.select().from(schema.supervisors).all()) names.set(s.openId, '督办人员');
   for (const d of db.select().from(schema.deputies).all()) names.set(d.openId, `${d.name}代表`);
   const leaders = readLeaders(db);
-  for (const l of leaders.values()) names.set(l.openId, leaderInCharge(l.id, leaders)!.label);
+  for (const l of leaders.values()) names.set(l.openId, leaderLabel(l));
   return {
     units,
     leaders,

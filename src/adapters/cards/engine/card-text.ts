@@ -4,6 +4,7 @@
  * turning bold. Characters that only hide or reorder text (bidi overrides, zero-width) are
  * dropped everywhere on a card, plain text included (src/core/outbound-text.ts).
  */
+import { OPEN_ID } from '../../../core/directory.ts';
 import { SCHEME_COLON, stripInvisible } from '../../../core/outbound-text.ts';
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
@@ -52,6 +53,14 @@ export function escapeMarkdownLine(line: string): string {
 }
 
 /** Escapes user text for markdown, keeping its line breaks. */
+/**
+ * A person named in card markdown: an `<at>` mention when they are a Lark user (an open_id), else
+ * their name as text, one line, clipped to `max` and escaped.
+ */
+export function mentionOrName(person: { label: string; openId: string | null }, max: number): string {
+  return person.openId && OPEN_ID.test(person.openId) ? `<at id=${person.openId}></at>` : escapeMarkdown(clip(oneLine(person.label), max));
+}
+
 export function escapeMarkdown(text: string): string {
   return stripInvisible(text)
     .replace(CONTROL_CHARS, '')

@@ -6,7 +6,7 @@
  */
 import type { Bilingual, DigestKeyItem, DigestModel } from '../card-model.ts';
 import type { JsonObject, LarkCard } from '../engine/card-json.ts';
-import { clip, escapeMarkdown, oneLine } from '../engine/card-text.ts';
+import { clip, escapeMarkdown, mentionOrName, oneLine } from '../engine/card-text.ts';
 
 /** A title or a commitment in a list line: one line, clipped, so a long import cannot push the digest past Lark's 30 KB. */
 const short = (text: string, max: number): string => escapeMarkdown(clip(oneLine(text), max));
@@ -22,15 +22,13 @@ const md = (zh: string, en: string): JsonObject => ({ tag: 'markdown', content: 
 const i18n = (b: Bilingual): JsonObject => ({ zh_cn: b.zh_cn, en_us: b.en_us });
 const plain = (b: Bilingual): JsonObject => ({ tag: 'plain_text', content: b.zh_cn, i18n_content: i18n(b) });
 
-const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
 const MAX_KEY_ITEMS = 30;
 
 /** 重点督办: every open key item with its leader (@ when a Lark user: the leader sees it in the digest, SPEC §1). */
 function keySection(items: DigestKeyItem[]): JsonObject[] {
   const head = md(`**重点督办事项**（${items.length} 件）`, `**Key supervision** (${items.length})`);
   if (items.length === 0) return [{ tag: 'hr' }, head, md('无在办的重点督办事项。', 'No open key-supervised suggestions.')];
-  const leader = (i: DigestKeyItem, none: string) =>
-    i.leader ? (i.leader.openId && OPEN_ID.test(i.leader.openId) ? `<at id=${i.leader.openId}></at>` : short(i.leader.label, 20)) : none;
+  const leader = (i: DigestKeyItem, none: string) => (i.leader ? mentionOrName(i.leader, 20) : none);
   const shown = items.slice(0, MAX_KEY_ITEMS);
   const zh = shown.map((i) => {
     const state = i.overdue > 0 ? `<font color='red'>逾期 ${i.overdue} 项</font>` : `${LIGHT_ZH[i.light]}`;

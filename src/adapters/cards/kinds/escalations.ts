@@ -10,9 +10,8 @@
 import type { Bilingual, EscalatedItem, EscalationsModel } from '../card-model.ts';
 import { CARD_ELEMENT_LIMIT, CARD_SIZE_LIMIT } from '../engine/card-budget.ts';
 import type { JsonObject, LarkCard } from '../engine/card-json.ts';
-import { clip, escapeMarkdown, oneLine } from '../engine/card-text.ts';
+import { clip, escapeMarkdown, mentionOrName, oneLine } from '../engine/card-text.ts';
 
-const OPEN_ID = /^ou_[A-Za-z0-9_-]+$/;
 /** A title is clipped to this many characters: the list is for finding the item, its group has the rest. */
 const TITLE_CHARS = 30;
 /** Bytes the unit sections of one card may take: Lark's 30 KB less room for the header and notes. */
@@ -37,7 +36,7 @@ function itemLines(i: EscalatedItem): Bilingual {
   const notice = i.level === 'escalation2' ? { zh: '【督办通知】', en: ' [supervision notice]' } : { zh: '', en: '' };
   const secret = i.classified ? '（涉密）' : '';
   // Escalations of a key-supervised suggestion also @ its leader (SPEC §4).
-  const who = i.leader && (i.leader.openId && OPEN_ID.test(i.leader.openId) ? `<at id=${i.leader.openId}></at>` : escapeMarkdown(clip(oneLine(i.leader.label), 20)));
+  const who = i.leader && mentionOrName(i.leader, 20);
   return {
     zh_cn: `- ${notice.zh}${link(numberZh)} ${escapeMarkdown(clip(oneLine(i.title), TITLE_CHARS))}${secret}：${i.deadline.zh_cn} ${i.due}，逾期 ${i.workingDaysOverdue} 个工作日${who ? `；重点督办，督办领导 ${who}` : ''}`,
     en_us: `- ${link(numberEn)}${notice.en}${i.classified ? ' (classified)' : ''}: ${i.deadline.en_us} due ${i.due}, ${i.workingDaysOverdue} working day${i.workingDaysOverdue === 1 ? '' : 's'} overdue${who ? `; key supervision, leader ${who}` : ''}`,
