@@ -24,6 +24,8 @@ export interface FixedRateResult {
   max: number;
   /** What the generator achieved: sent / seconds from the first due time to the last answer. */
   achievedRate: number;
+  /** Every latency, ascending (ms): to pool several runs into one percentile. */
+  latencies: Float64Array;
 }
 
 export async function fixedRateLoad(
@@ -73,6 +75,21 @@ export async function fixedRateLoad(
 
   const elapsedS = (performance.now() - start) / 1000;
   const sorted = latencies.sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return { sent: total, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]!, achievedRate: total / elapsedS };
+  return { sent: total, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1]!, achievedRate: total / elapsedS, latencies: sorted };
+}
+
+/** The q-quantile (0–1) of ascending latencies, nearest rank. */
+export function percentile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/** Several runs' latencies as one ascending array. */
+export function pooled(runs: ReadonlyArray<{ latencies: Float64Array }>): Float64Array {
+  const all = new Float64Array(runs.reduce((n, r) => n + r.latencies.length, 0));
+  let offset = 0;
+  for (const r of runs) {
+    all.set(r.latencies, offset);
+    offset += r.latencies.length;
+  }
+  return all.sort();
 }

@@ -11,7 +11,8 @@
  * signed, encrypted message events at a steady 100/s (bench/fixed-rate.ts) into duban's real
  * server, in 2-second windows from the import's start to its end; beside the same load with no
  * import. Lark is the sandbox, so the import's groups and cards are delivered meanwhile. Target:
- * p99 under 100 ms in every window (Lark gives up at 3 s).
+ * the p99 of every answer during an import under 100 ms (Lark gives up at 3 s); the worst
+ * window's p99 is shown beside it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { importSuggestionsInSlices } from '../src/app/import/import-suggestions.
 import * as schema from '../src/adapters/sqlite/schema.ts';
 import { openDatabase } from '../src/runtimes/node/open-database.ts';
 import { readTable } from '../src/transports/cli/read-table.ts';
-import { fixedRateLoad } from './fixed-rate.ts';
+import { fixedRateLoad, percentile, pooled } from './fixed-rate.ts';
 import { fmt, freePort, record, ROOT, startChild, stopChild } from './support.ts';
 import { CHAT, ENCRYPT_KEY, EventSource, TOKEN } from './webhook.bench.ts';
 
@@ -99,6 +100,7 @@ interface Window {
   p99: number;
   max: number;
   sent: number;
+  latencies: Float64Array;
 }
 
 /** Steady webhook load in WINDOW_S windows until `done()`; at least one window. */
@@ -107,7 +109,7 @@ async function windowsUntil(url: string, events: EventSource, done: () => boolea
   do {
     await events.ensure(RATE * WINDOW_S);
     const r = await fixedRateLoad(url, '/lark/events', events.next, { rate: RATE, seconds: WINDOW_S });
-    windows.push({ p50: r.p50, p99: r.p99, max: r.max, sent: r.sent });
+    windows.push({ p50: r.p50, p99: r.p99, max: r.max, sent: r.sent, latencies: r.latencies });
   } while (!done());
   return windows;
 }
@@ -177,13 +179,20 @@ export async function runImportWebhookBench(): Promise<boolean> {
     const cliCode = await cliExit;
     const cliMs = performance.now() - started;
 
+    // The target is the issue's: the p99 of every webhook answer during an import. The worst
+    // 2-s window is shown beside it, so that a stall (the body parsed at the start, the answer
+    // written at the end, another process starting) shows apart from a steady cost.
     const worst = (ws: Window[]) => ws.reduce((a, b) => (b.p99 > a.p99 ? b : a));
-    const row = (label: string, ws: Window[], ms?: number) => {
-      const w = worst(ws);
-      console.log(`| ${label} | ${ms === undefined ? '–' : fmt(ms / 1000)} | ${ws.length} | ${fmt(w.p50)} | ${fmt(w.p99)} | ${fmt(Math.max(...ws.map((x) => x.max)))} |`);
+    const overall = (ws: Window[]) => {
+      const all = pooled(ws);
+      return { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1]!, sent: all.length };
     };
-    console.log(`\nWebhook latency at ${RATE} events/s while ${ROWS.toLocaleString('en-US')} rows are imported (worst ${WINDOW_S}-s window)`);
-    console.log('| during | import s | windows | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|');
+    const row = (label: string, ws: Window[], ms?: number) => {
+      const all = overall(ws);
+      console.log(`| ${label} | ${ms === undefined ? '–' : fmt(ms / 1000)} | ${all.sent} | ${fmt(all.p50)} | ${fmt(all.p99)} | ${fmt(all.max)} | ${fmt(worst(ws).p99)} |`);
+    };
+    console.log(`\nWebhook latency at ${RATE} events/s while ${ROWS.toLocaleString('en-US')} rows are imported`);
+    console.log(`| during | import s | events | p50 ms | p99 ms | max ms | worst ${WINDOW_S}-s window p99 ms |\n|---|---|---|---|---|---|---|`);
     row('no import', quiet);
     row('POST /api/suggestions (same process)', duringApi, apiMs);
     row('duban import suggestions (another process, same file)', duringCli, cliMs);
@@ -191,19 +200,19 @@ export async function runImportWebhookBench(): Promise<boolean> {
     const cliOk = cliCode === 0 && cliOut.includes(`created ${ROWS},`);
     if (!apiOk) console.log(`POST /api/suggestions answered ${apiResult.status}: created ${apiResult.body.created}`);
     if (!cliOk) console.log(`duban import exited ${cliCode}:\n${cliOut.slice(-2000)}`);
-    const p99 = Math.max(worst(duringApi).p99, worst(duringCli).p99);
+    const p99 = Math.max(overall(duringApi).p99, overall(duringCli).p99);
     const ok = apiOk && cliOk && p99 < P99_TARGET_MS;
-    // Every window's p99, in order: a stall at the start (the body parsed) or the end (the
-    // answer written) shows apart from a steady cost.
     console.log(`p99 per window (ms): API ${duringApi.map((w) => fmt(w.p99, 0)).join(' ')}; CLI ${duringCli.map((w) => fmt(w.p99, 0)).join(' ')}`);
-    console.log(`worst p99 during an import: ${fmt(p99)} ms (target < ${P99_TARGET_MS} ms: ${p99 < P99_TARGET_MS ? 'met' : 'MISSED'})`);
+    console.log(`webhook p99 during an import: ${fmt(p99)} ms (target < ${P99_TARGET_MS} ms: ${p99 < P99_TARGET_MS ? 'met' : 'MISSED'}); slowest answer ${fmt(Math.max(overall(duringApi).max, overall(duringCli).max))} ms (Lark gives up at 3,000 ms)`);
     record('import-webhook', {
       rows: ROWS,
-      quietP99Ms: Number(worst(quiet).p99.toFixed(1)),
+      quietP99Ms: Number(overall(quiet).p99.toFixed(1)),
       apiImportS: Number((apiMs / 1000).toFixed(1)),
-      apiWorstP99Ms: Number(worst(duringApi).p99.toFixed(1)),
+      apiP99Ms: Number(overall(duringApi).p99.toFixed(1)),
+      apiWorstWindowP99Ms: Number(worst(duringApi).p99.toFixed(1)),
       cliImportS: Number((cliMs / 1000).toFixed(1)),
-      cliWorstP99Ms: Number(worst(duringCli).p99.toFixed(1)),
+      cliP99Ms: Number(overall(duringCli).p99.toFixed(1)),
+      cliWorstWindowP99Ms: Number(worst(duringCli).p99.toFixed(1)),
     });
     return ok;
   } finally {

@@ -3,7 +3,8 @@
  * CSV (UTF-8 with a byte-order mark, CRLF, every field formula-safe through csvField) and XLSX
  * (one sheet, header bold and frozen, dates as real dates formatted yyyy-mm-dd).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel-workbook.ts';
 import { CSV_BOM, csvField } from './csv.ts';
 
 export const LEDGER_KINDS = ['commitments', 'answers'] as const;
@@ -52,7 +53,7 @@ export function renderLedgerCsv(ledger: Ledger): string {
 const asExcelDate = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
 
 export async function renderLedgerXlsx(ledger: Ledger): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'duban';
   const sheet = workbook.addWorksheet(ledger.title, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   sheet.columns = ledger.columns.map((c) => ({ key: c.key, width: c.width, ...(c.type === 'date' && { style: { numFmt: 'yyyy-mm-dd' } }) }));

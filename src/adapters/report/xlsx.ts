@@ -3,7 +3,8 @@
  * whole numbers as numbers, percentages as numbers (the printed, rounded fraction, e.g. 0.918)
  * with the format 0.0% (0.00% under a two-decimal policy) so Excel shows what the Markdown report prints.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel-workbook.ts';
 import { stripInvisible } from '../../core/outbound-text.ts';
 import type { Stats } from '../../core/stats/figures.ts';
 import { reportTables, type ReportTable } from './tables.ts';
@@ -27,7 +28,7 @@ function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
 }
 
 export async function renderReportXlsx(stats: Stats): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'duban';
   workbook.created = new Date(stats.generatedAt);
   for (const table of reportTables(stats)) addSheet(workbook, table);

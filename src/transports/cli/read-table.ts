@@ -6,7 +6,8 @@
  */
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../../adapters/excel-workbook.ts';
 
 import type { RawRow } from '../../app/import/suggestion-row.ts';
 
@@ -45,7 +46,7 @@ function readCsv(content: Buffer): RawRow[] {
 }
 
 async function readXlsx(content: Buffer): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
   } catch (error) {
