@@ -148,6 +148,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       await server.close();
       await sandbox?.close();
       checkpoints.stop();
+      await runtime.reports.close();
       runtime.db.$client.close();
     },
   };
