@@ -1,0 +1,100 @@
+/**
+ * Issue 11: a long report does not hold the server. While `GET /api/report?format=xlsx` over a
+ * few thousand suggestions is being computed in the real server, a /healthz sent meanwhile is
+ * answered first — the report runs in a worker thread (src/runtimes/node/report-thread.ts), not
+ * on the event loop that answers requests. Ordering only: no time is asserted.
+ *
+ * The control, the same race with the report run in-line as it was before, shows the opposite
+ * order: the test can fail. The control uses Markdown, which is rendered in one synchronous piece;
+ * an XLSX run in-line is zipped in asynchronous steps, between which a /healthz already waiting
+ * gets through, so only the statistics before it (most of the work) would hold the loop.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_DATE, seedReportData } from '../bench/report-data.ts';
+import { inlineReports, type ReportService } from '../src/app/report-jobs.ts';
+import { startTestServer } from './support/server.ts';
+import { tempDir } from './support/world.ts';
+
+const SUGGESTIONS = 3000;
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/** `reports`, and a promise settled when a job has been handed to it. */
+function watched(reports: ReportService): { reports: ReportService; started: Promise<void> } {
+  let signal: () => void = () => {};
+  const started = new Promise<void>((resolve) => (signal = resolve));
+  return {
+    reports: {
+      run(job) {
+        signal();
+        return reports.run(job);
+      },
+      close: () => reports.close(),
+    },
+    started,
+  };
+}
+
+/** Sends the report, then a /healthz once the report's job has started; the order they are answered in. */
+async function raceHealthz(t: TestServer, started: Promise<void>, format: string): Promise<string[]> {
+  const answered: string[] = [];
+  const report = t.request('GET', `/api/report?format=${format}`).then(async (res) => {
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    answered.push('report');
+  });
+  await started;
+  const healthz = fetch(`${t.server.url}/healthz`).then(async (res) => {
+    expect(res.status).toBe(200);
+    await res.json();
+    answered.push('healthz');
+  });
+  await Promise.all([report, healthz]);
+  return answered;
+}
+
+describe('a report over thousands of suggestions does not hold the server', () => {
+  let t: TestServer;
+  let threaded: ReportService;
+
+  beforeAll(async () => {
+    const path = join(tempDir('duban-report-loop-'), 'duban.db');
+    seedReportData(path, SUGGESTIONS);
+    t = await startTestServer({ DATABASE_PATH: path }, REPORT_DATE);
+    threaded = t.runtime.reports;
+    // The thread starts with its first job (it loads the sources through tsx): start it here.
+    expect((await t.request('GET', '/api/stats?unit=u001')).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await threaded.close();
+    t.runtime.db.$client.close();
+  });
+
+  it.each(['xlsx', 'md'])('answers /healthz sent while GET /api/report?format=%s is computed before the report', async (format) => {
+    const { reports, started } = watched(threaded);
+    t.runtime.reports = reports;
+    expect(await raceHealthz(t, started, format)).toEqual(['healthz', 'report']);
+  });
+
+  it('(the control: the Markdown report run in-line holds /healthz until the report is answered)', async () => {
+    const { reports, started } = watched(inlineReports(t.runtime));
+    t.runtime.reports = reports;
+    expect(await raceHealthz(t, started, 'md')).toEqual(['report', 'healthz']);
+  });
+
+  it('answers the same bytes in the thread as in-line', async () => {
+    for (const path of ['/api/report?format=md', '/api/report?format=csv', '/api/stats', '/api/ledger?kind=commitments&format=csv', '/api/publication?format=md']) {
+      t.runtime.reports = threaded;
+      const inThread = await t.request('GET', path);
+      t.runtime.reports = inlineReports(t.runtime);
+      const inLine = await t.request('GET', path);
+      expect(inThread.status, path).toBe(200);
+      expect(inThread.headers.get('content-type'), path).toBe(inLine.headers.get('content-type'));
+      expect(inThread.headers.get('content-disposition'), path).toBe(inLine.headers.get('content-disposition'));
+      expect(await inThread.text(), path).toBe(await inLine.text());
+    }
+  });
+});
