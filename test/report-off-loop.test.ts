@@ -9,10 +9,14 @@
  * an XLSX run in-line is zipped in asynchronous steps, between which a /healthz already waiting
  * gets through, so only the statistics before it (most of the work) would hold the loop.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_DATE, seedReportData } from '../bench/report-data.ts';
 import { inlineReports, type ReportService } from '../src/app/report-jobs.ts';
+import { checkpointWithoutWaiting } from '../src/runtimes/node/idle-checkpoints.ts';
+import { openDatabase } from '../src/runtimes/node/open-database.ts';
 import { startTestServer } from './support/server.ts';
 import { tempDir } from './support/world.ts';
 
@@ -96,5 +100,33 @@ describe('a report over thousands of suggestions does not hold the server', () =
       expect(inThread.headers.get('content-disposition'), path).toBe(inLine.headers.get('content-disposition'));
       expect(await inThread.text(), path).toBe(await inLine.text());
     }
+  });
+});
+
+describe("the server's checkpoints beside the report thread's read transaction", () => {
+  it('do not wait for the reader: the WAL is emptied once it is done', () => {
+    const path = join(tempDir('duban-report-checkpoint-'), 'duban.db');
+    const db = openDatabase(path);
+    const server = db.$client;
+    server.pragma('wal_autocheckpoint = 0');
+    // Were the checkpoint to wait for the reader (which this thread holds), it would wait this
+    // long, and the test would time out rather than pass.
+    server.pragma('busy_timeout = 600000');
+    const insert = server.prepare("insert into units (id, name) values (?, '单位')");
+    insert.run('u1');
+    const reader = new Database(path, { readonly: true });
+    reader.prepare('begin').run();
+    reader.prepare('select count(*) from units').get();
+    insert.run('u2'); // the server writes while the report reads
+
+    expect(checkpointWithoutWaiting(server)).toBe(false);
+    expect(server.pragma('busy_timeout', { simple: true })).toBe(600000);
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+
+    reader.prepare('commit').run();
+    expect(checkpointWithoutWaiting(server)).toBe(true);
+    expect(statSync(`${path}-wal`).size).toBe(0);
+    reader.close();
+    server.close();
   });
 });
