@@ -17,6 +17,7 @@ import { REPORT_DATE, seedReportData } from '../bench/report-data.ts';
 import { inlineReports, type ReportService } from '../src/app/report-jobs.ts';
 import { checkpointWithoutWaiting } from '../src/runtimes/node/idle-checkpoints.ts';
 import { openDatabase } from '../src/runtimes/node/open-database.ts';
+import { threadedReports } from '../src/runtimes/node/report-thread.ts';
 import { startTestServer } from './support/server.ts';
 import { tempDir } from './support/world.ts';
 
@@ -87,6 +88,15 @@ describe('a report over thousands of suggestions does not hold the server', () =
     const { reports, started } = watched(inlineReports(t.runtime));
     t.runtime.reports = reports;
     expect(await raceHealthz(t, started, 'md')).toEqual(['report', 'healthz']);
+  });
+
+  it('answers 500 internal_error, as an in-line failure would, when the thread cannot run the job (and does not hang)', async () => {
+    const broken = threadedReports({ databasePath: join(tempDir('duban-report-missing-'), 'missing.db'), policy: t.runtime.policy, overrides: { days: {} }, timeZone: t.runtime.config.timeZone }, t.runtime.clock);
+    t.runtime.reports = broken;
+    const res = await t.request('GET', '/api/report?format=xlsx');
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
+    await broken.close();
   });
 
   it('answers the same bytes in the thread as in-line', async () => {

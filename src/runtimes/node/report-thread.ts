@@ -15,6 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../core/clock.ts';
+import { DomainError, type DomainErrorCode } from '../../core/errors.ts';
 import type { Policy } from '../../core/deadlines/policy.ts';
 import type { CalendarOverrides } from '../../core/calendar/working-day-calendar.ts';
 import type { ReportAnswer, ReportJob, ReportService } from '../../app/report-jobs.ts';
@@ -34,7 +35,16 @@ export interface ReportThreadRequest {
   now: string;
 }
 
-export type ReportThreadReply = { id: number; answer: ReportAnswer } | { id: number; error: { message: string; stack?: string | undefined } };
+export type ReportThreadReply =
+  | { id: number; answer: ReportAnswer }
+  | { id: number; error: { message: string; stack?: string | undefined; domain?: { code: DomainErrorCode; zh: string; en: string; details?: unknown } | undefined } };
+
+/** The job's error as it was thrown in the thread: a refusal stays a DomainError (same HTTP answer), anything else an Error. */
+function rebuild({ message, stack, domain }: Extract<ReportThreadReply, { error: unknown }>['error']): Error {
+  const error = domain ? new DomainError(domain.code, domain.zh, domain.en, domain.details) : new Error(message);
+  if (stack) error.stack = stack;
+  return error;
+}
 
 /** A JavaScript module: the thread has no TypeScript loader until this one registers tsx. */
 const BOOT = new URL('./report-worker-boot.mjs', import.meta.url);
@@ -57,13 +67,15 @@ export function threadedReports(data: ReportThreadData, clock: Clock): ReportSer
       if (!job) return;
       pending.delete(reply.id);
       if ('answer' in reply) job.resolve(reply.answer);
-      else job.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+      else job.reject(rebuild(reply.error));
     });
     const gone = (error: Error) => {
       if (worker === thread) worker = undefined;
       failAll(error);
     };
-    thread.on('error', gone);
+    // What a thread throws arrives as a copy that need not be an Error of this thread (Hono answers
+    // only those with its error handler): an Error of ours, saying what happened there.
+    thread.on('error', (error) => gone(Object.assign(new Error(`the report thread failed: ${String((error as Error)?.message ?? error)}`), { stack: (error as Error)?.stack })));
     thread.on('exit', (code) => gone(new Error(`the report thread stopped (exit code ${code})`)));
     return thread;
   }

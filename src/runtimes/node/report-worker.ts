@@ -11,6 +11,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '../../adapters/sqlite/schema.ts';
 import { createWorkingDayCalendar } from '../../core/calendar/working-day-calendar.ts';
 import { runReportJob, type ReportContext } from '../../app/report-jobs.ts';
+import { DomainError } from '../../core/errors.ts';
 import type { ReportThreadData, ReportThreadReply, ReportThreadRequest } from './report-thread.ts';
 
 const { databasePath, policy, overrides, timeZone } = workerData as ReportThreadData;
@@ -36,7 +37,10 @@ port.on('message', async ({ id, job, now }: ReportThreadRequest) => {
     }
     reply = { id, answer };
   } catch (error) {
-    reply = { id, error: { message: (error as Error).message, stack: (error as Error).stack } };
+    const { message, stack } = error as Error;
+    // A refusal keeps its code across the thread, so that it is answered with the same status.
+    const domain = error instanceof DomainError ? { code: error.code, zh: error.zh, en: error.en, details: error.details } : undefined;
+    reply = { id, error: { message, stack, domain } };
   }
   port.postMessage(reply, transfer);
 });
