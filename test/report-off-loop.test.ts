@@ -9,7 +9,8 @@
  * an XLSX run in-line is zipped in asynchronous steps, between which a /healthz already waiting
  * gets through, so only the statistics before it (most of the work) would hold the loop.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,20 @@ describe('a report over thousands of suggestions does not hold the server', () =
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
     await broken.close();
+  });
+
+  // Linux (where a nice value is per thread), with the tests at the usual priority.
+  it.runIf(process.platform === 'linux' && getPriority() === 0)('runs the reports in a thread below the server\'s priority (nice 10; the server\'s threads keep theirs)', async () => {
+    t.runtime.reports = threaded;
+    expect((await t.request('GET', '/api/stats?unit=u001')).status).toBe(200);
+    // The 19th field of /proc/<pid>/task/<tid>/stat, after the command in parentheses, is the nice value.
+    const niceOf = (tid: string) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const nice = readdirSync('/proc/self/task').map(niceOf);
+    expect(nice).toContain(10);
+    expect(niceOf(String(process.pid))).toBe(0);
   });
 
   it('answers the same bytes in the thread as in-line', async () => {
