@@ -84,10 +84,7 @@ export async function renderReportJob(data: ReportData, job: ReportJob): Promise
  * without yielding), then its rendering.
  */
 export async function runReportJob(ctx: ReportContext, job: ReportJob, snapshot: <T>(read: () => T) => T = (read) => read()): Promise<ReportAnswer> {
-  return renderReportJob(
-    snapshot(() => readReportJob(ctx, job)),
-    job,
-  );
+  return renderReportJob(snapshot(() => readReportJob(ctx, job)), job);
 }
 
 /**
