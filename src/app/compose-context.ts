@@ -16,6 +16,7 @@ import { BUILT_IN_POLICIES, defaultPolicy, parsePolicy, type Policy } from '../c
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { VERSION } from './version.ts';
+import { inlineReports } from './report-jobs.ts';
 
 /** A setting the operator must fix: the message names it. */
 export class StartupError extends Error {}
@@ -70,5 +71,7 @@ export function composeContext(parts: { config: Config; rules: Rules; db: Sqlite
   ensureDeadlineIndex(db, { policy, calendar, timeZone: config.timeZone }, JSON.stringify(overrides) + chineseDaysPackage.version, today);
   const notice = nextYearCalendarNotice(calendar, today);
   if (notice) logger.warn({ year: notice.year, notice: notice.en_us }, 'holiday schedule missing for next year');
-  return { db, config, clock, calendar, policy, logger, version: VERSION };
+  const context = { db, config, clock, calendar, policy, logger, version: VERSION };
+  // In-line by default; the Node runtime hands file databases' reports to a worker thread.
+  return { ...context, reports: inlineReports(context) };
 }

@@ -10,6 +10,7 @@ import type { Policy } from '../core/deadlines/policy.ts';
 import type { DeadlineContext } from '../core/deadlines/deadlines.ts';
 import type { SqliteDb } from '../adapters/sqlite/db.ts';
 import type { Logger } from '../adapters/logger.ts';
+import type { ReportService } from './report-jobs.ts';
 
 export interface AppContext {
   db: SqliteDb;
@@ -19,6 +20,8 @@ export interface AppContext {
   policy: Policy;
   logger: Logger;
   version: string;
+  /** The reports and exports of the admin API: in a worker thread on Node, in-line elsewhere (report-jobs.ts). */
+  reports: ReportService;
 }
 
 export const deadlineContext = (ctx: Pick<AppContext, 'policy' | 'calendar' | 'config'>): DeadlineContext => ({

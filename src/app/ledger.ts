@@ -11,6 +11,7 @@ import type { StatsFilters } from '../core/stats/filters.ts';
 import { loadLedgerSource, type LedgerSource } from '../adapters/sqlite/ledger-store.ts';
 import type { Ledger, LedgerColumn, LedgerKind, LedgerValue } from '../adapters/report/ledger.ts';
 import type { AppContext } from './context.ts';
+import type { Config } from './config.ts';
 
 const CLASSIFIED = '（涉密）';
 export const GRADE_ZH: Record<Grade, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
@@ -51,7 +52,7 @@ export const ANSWER_COLUMNS: LedgerColumn[] = [
 ];
 
 /** The ledger as of now (dates local to the configured time zone). */
-export function buildLedger(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, kind: LedgerKind, filters: StatsFilters = {}): Ledger {
+export function buildLedger(ctx: Pick<AppContext, 'db' | 'clock'> & { config: Pick<Config, 'timeZone'> }, kind: LedgerKind, filters: StatsFilters = {}): Ledger {
   const source = loadLedgerSource(ctx.db, filters);
   const day = (instant: string | null): string | null => (instant ? localDate(new Date(instant), ctx.config.timeZone) : null);
   const asOf = localDate(ctx.clock(), ctx.config.timeZone);

@@ -7,8 +7,9 @@ import type { StatsFilters } from '../core/stats/filters.ts';
 import { loadPublication } from '../adapters/sqlite/publication-store.ts';
 import type { Publication } from '../adapters/report/publication.ts';
 import type { AppContext } from './context.ts';
+import type { Config } from './config.ts';
 
-export function buildPublication(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, filters: StatsFilters = {}): Publication {
+export function buildPublication(ctx: Pick<AppContext, 'db' | 'clock'> & { config: Pick<Config, 'timeZone'> }, filters: StatsFilters = {}): Publication {
   const tz = ctx.config.timeZone;
   return {
     generatedOn: localDate(ctx.clock(), tz),

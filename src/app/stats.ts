@@ -5,8 +5,9 @@ import type { Stats } from '../core/stats/figures.ts';
 import { checkStatsFilters, type FilterCheck, type StatsFilters } from '../core/stats/filters.ts';
 import { readLeaders, unitExists } from '../adapters/sqlite/directory-store.ts';
 import type { AppContext } from './context.ts';
+import type { Config } from './config.ts';
 
-export function computeStats(ctx: Pick<AppContext, 'db' | 'clock' | 'calendar' | 'policy' | 'config'>, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
+export function computeStats(ctx: Pick<AppContext, 'db' | 'clock' | 'calendar' | 'policy'> & { config: Pick<Config, 'timeZone'> }, filters: StatsFilters = {}, options: StatsOptions = {}): Stats {
   const input = { aggregates: loadStatsAggregates(ctx.db, filters), unitNames: unitNames(ctx.db), leaders: readLeaders(ctx.db), policy: ctx.policy, calendar: ctx.calendar, timeZone: ctx.config.timeZone, now: ctx.clock() };
   return statsOf(input, filters, options);
 }

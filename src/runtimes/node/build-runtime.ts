@@ -1,7 +1,8 @@
 /**
  * The Node composition root: reads the configuration from the environment, opens (and migrates)
  * the SQLite file, and composes the application context. Settings that name files (DUBAN_POLICY,
- * DUBAN_CALENDAR_OVERRIDES) are read from disk, or taken as JSON when they hold JSON.
+ * DUBAN_CALENDAR_OVERRIDES) are read from disk, or taken as JSON when they hold JSON. The admin
+ * API's reports run in a worker thread (report-thread.ts).
  */
 import { readFileSync } from 'node:fs';
 import { composeContext, loadRules, parseInlineJson, StartupError, type ReadJsonSetting } from '../../app/compose-context.ts';
@@ -11,6 +12,7 @@ import { systemClock, type Clock } from '../../core/clock.ts';
 import { createLogger } from './logger.ts';
 import { withChaosKill } from './chaos-kill.ts';
 import { openDatabase, type NodeDb } from './open-database.ts';
+import { threadedReports } from './report-thread.ts';
 
 export { StartupError };
 
@@ -35,7 +37,12 @@ export function buildRuntime(env: Record<string, string | undefined> = process.e
   const rules = loadRules(config, readJsonFileOrInline);
   const db = openDatabase(config.databasePath);
   try {
-    return { ...composeContext({ config, rules, db, clock, logger: withChaosKill(createLogger(config.logLevel), env) }), db };
+    const context = composeContext({ config, rules, db, clock, logger: withChaosKill(createLogger(config.logLevel), env) });
+    // A report in a worker thread of its own, on its own connection to the file. A database in
+    // memory belongs to its one connection, so its reports stay in-line (composeContext's).
+    const reports =
+      config.databasePath === ':memory:' ? context.reports : threadedReports({ databasePath: config.databasePath, policy: rules.policy, overrides: rules.overrides, timeZone: config.timeZone }, clock);
+    return { ...context, db, reports };
   } catch (error) {
     db.$client.close();
     throw error;

@@ -4,6 +4,12 @@
  * showed as 20–40 ms stalls in p99 (bench/webhook.bench.ts; with checkpoints out of the request
  * path p99 fell to 18 ms). So the server's connection checkpoints only after a quiet moment, or
  * when the WAL grows past a cap however busy it is, which keeps the WAL file bounded.
+ *
+ * A checkpoint never waits: a TRUNCATE checkpoint waits (in SQLite's busy handler, on the event
+ * loop) until every reader has moved past the WAL, and the report thread (report-thread.ts) holds
+ * one read transaction for a whole report, a second at 10,000 suggestions: had the server written
+ * meanwhile, its next checkpoint would have held the loop that long. Without a busy handler it
+ * copies what it can and says `busy`; the WAL is emptied at a later poll, once the reader is done.
  */
 import { statSync } from 'node:fs';
 import type { NodeDb } from './open-database.ts';
@@ -22,6 +28,22 @@ export interface IdleCheckpointOptions {
    */
   longWorkRunning?: () => boolean;
   maxWalBytesWhileBusy?: number;
+}
+
+/**
+ * A TRUNCATE checkpoint that waits neither for readers nor for another process's writer (the
+ * connection's busy timeout is set aside for it): true when the WAL was emptied, false when it
+ * could not be yet.
+ */
+export function checkpointWithoutWaiting(client: NodeDb['$client']): boolean {
+  const busyTimeout = client.pragma('busy_timeout', { simple: true }) as number;
+  client.pragma('busy_timeout = 0');
+  try {
+    const [result] = client.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return result?.busy === 0;
+  } finally {
+    client.pragma(`busy_timeout = ${busyTimeout}`);
+  }
 }
 
 export function startIdleCheckpoints(db: NodeDb, path: string, logger: Logger, options: IdleCheckpointOptions = {}): { stop(): void } {
@@ -55,9 +77,9 @@ export function startIdleCheckpoints(db: NodeDb, path: string, logger: Logger, o
     const cap = options.longWorkRunning?.() ? maxWalBytesWhileBusy : maxWalBytes;
     if ((dirty || size > 0) && (now - lastChangeAt >= idleMs || size > cap)) {
       try {
-        // TRUNCATE also empties the WAL file, so its size says again how much is waiting.
-        client.pragma('wal_checkpoint(TRUNCATE)');
-        dirty = false;
+        // TRUNCATE also empties the WAL file, so its size says again how much is waiting. Busy: left
+        // dirty, tried again at the next poll.
+        if (checkpointWithoutWaiting(client)) dirty = false;
       } catch (error) {
         logger.warn({ err: error }, 'WAL checkpoint failed; will try again');
       }

@@ -147,6 +147,8 @@ export async function startDuban(env: Record<string, string | undefined> = proce
       await worker!.stop();
       await server.close();
       await sandbox?.close();
+      // The report thread's reads end first: the last checkpoint then empties the WAL.
+      await runtime.reports.close();
       checkpoints.stop();
       runtime.db.$client.close();
     },

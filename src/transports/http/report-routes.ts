@@ -9,12 +9,11 @@
 import { Hono, type Context } from 'hono';
 import { errorBody } from './errors.ts';
 import type { AppContext } from '../../app/context.ts';
-import { contentDisposition, renderReport, REPORT_FORMATS, type ReportFormat } from '../../adapters/report/render.ts';
-import { checkFilters, computeStats } from '../../app/stats.ts';
-import { buildLedger } from '../../app/ledger.ts';
-import { buildPublication } from '../../app/publication.ts';
-import { PUBLICATION_CONTENT_TYPES, PUBLICATION_FORMATS, renderPublication, type PublicationFormat } from '../../adapters/report/publication.ts';
-import { LEDGER_FORMATS, LEDGER_KINDS, renderLedger, type LedgerFormat, type LedgerKind } from '../../adapters/report/ledger.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../../adapters/report/render.ts';
+import { checkFilters } from '../../app/stats.ts';
+import type { ReportAnswer } from '../../app/report-jobs.ts';
+import { PUBLICATION_FORMATS, type PublicationFormat } from '../../adapters/report/publication.ts';
+import { LEDGER_FORMATS, LEDGER_KINDS, type LedgerFormat, type LedgerKind } from '../../adapters/report/ledger.ts';
 import type { StatsFilters } from '../../core/stats/filters.ts';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
@@ -38,15 +37,24 @@ function filtersOf(c: Context, ctx: AppContext, query: Record<string, string>): 
   return check.ok ? { ok: true, value: check.filters } : { ok: false, response: invalid(c, check.problems) };
 }
 
+/** A job's answer as the route sends it. */
+function send(c: Context, answer: ReportAnswer): Response {
+  return c.body(typeof answer.body === 'string' ? answer.body : new Uint8Array(answer.body), 200, { 'content-type': answer.contentType, ...(answer.disposition && { 'content-disposition': answer.disposition }) });
+}
+
+/**
+ * The checks (quick: the query, the filters against the directory) run here; the job itself runs
+ * through `ctx.reports`, off the event loop on Node (src/app/report-jobs.ts).
+ */
 export function reportRoutes(ctx: AppContext): Hono {
   const api = new Hono();
 
-  api.get('/stats', (c) => {
+  api.get('/stats', async (c) => {
     const query = singleQuery(c);
     if (!query.ok) return query.response;
     const filters = filtersOf(c, ctx, query.value);
     if (!filters.ok) return filters.response;
-    return c.json(computeStats(ctx, filters.value));
+    return send(c, await ctx.reports.run({ kind: 'stats', filters: filters.value }));
   });
 
   api.get('/report', async (c) => {
@@ -56,9 +64,7 @@ export function reportRoutes(ctx: AppContext): Hono {
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) return invalid(c, [`format: must be one of ${REPORT_FORMATS.join(', ')}`]);
     const filters = filtersOf(c, ctx, rest);
     if (!filters.ok) return filters.response;
-    const report = await renderReport(computeStats(ctx, filters.value), format as ReportFormat);
-    const body = typeof report.body === 'string' ? report.body : new Uint8Array(report.body);
-    return c.body(body, 200, { 'content-type': report.contentType, 'content-disposition': contentDisposition(report) });
+    return send(c, await ctx.reports.run({ kind: 'report', filters: filters.value, format: format as ReportFormat }));
   });
 
   api.get('/ledger', async (c) => {
@@ -71,19 +77,17 @@ export function reportRoutes(ctx: AppContext): Hono {
     if (problems.length) return invalid(c, problems);
     const filters = filtersOf(c, ctx, rest);
     if (!filters.ok) return filters.response;
-    const ledger = await renderLedger(buildLedger(ctx, kind as LedgerKind, filters.value), format as LedgerFormat);
-    const body = typeof ledger.body === 'string' ? ledger.body : new Uint8Array(ledger.body);
-    return c.body(body, 200, { 'content-type': ledger.contentType, 'content-disposition': `attachment; filename="${ledger.filename}"` });
+    return send(c, await ctx.reports.run({ kind: 'ledger', filters: filters.value, ledger: kind as LedgerKind, format: format as LedgerFormat }));
   });
 
-  api.get('/publication', (c) => {
+  api.get('/publication', async (c) => {
     const query = singleQuery(c);
     if (!query.ok) return query.response;
     const { format = 'json', ...rest } = query.value;
     if (!(PUBLICATION_FORMATS as readonly string[]).includes(format)) return invalid(c, [`format: must be one of ${PUBLICATION_FORMATS.join(', ')}`]);
     const filters = filtersOf(c, ctx, rest);
     if (!filters.ok) return filters.response;
-    return c.body(renderPublication(buildPublication(ctx, filters.value), format as PublicationFormat), 200, { 'content-type': PUBLICATION_CONTENT_TYPES[format as PublicationFormat] });
+    return send(c, await ctx.reports.run({ kind: 'publication', filters: filters.value, format: format as PublicationFormat }));
   });
 
   return api;
