@@ -71,6 +71,15 @@ export function createProgram(host: CliHost): Command {
     .action(async () => {
       const duban = await host.serve();
       const { context, url, sandboxUrl } = duban;
+      // Before the line that says the server is up: whoever waits for it (a supervisor, a test) may
+      // stop the server at once, and a stop must still close it cleanly (the server file removed).
+      const shutdown = async (signal: string) => {
+        context.logger.info({ signal }, 'shutting down');
+        await duban.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
       context.logger.info({ url, database: context.config.databasePath, sandbox: sandboxUrl }, 'duban is listening');
       console.log(`duban ${VERSION} listening on ${url}  (health: ${url}/healthz)`);
       if (sandboxUrl) {
@@ -88,13 +97,6 @@ export function createProgram(host: CliHost): Command {
         );
       }
       if (!context.config.adminToken) console.log('The admin API is disabled: set ADMIN_TOKEN to enable /api/*.');
-      const shutdown = async (signal: string) => {
-        context.logger.info({ signal }, 'shutting down');
-        await duban.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
     });
 
   program
