@@ -62,11 +62,11 @@ const supervisorCards = (db: ReturnType<typeof freshDb>['db'], afterSeq: number)
     .filter((p) => p.chatId === SUPERVISORS_CHAT);
 
 describe("the supervisors' group: the day's escalations gathered", () => {
-  it('a sweep over 150 overdue items sends one card (or a counted few within Lark limits) listing them all by unit, and a second sweep that day nothing', () => {
+  it('a sweep over 150 overdue items sends one card (or a counted few within Lark limits) listing them all by unit, and a second sweep that day nothing', async () => {
     const { db, chats } = overdueWorld();
     // Signing was due Mon 09-29; Fri 10-10 is the 3rd working day overdue (National Day between): escalation.
     const before = maxOutboxSeq(db);
-    const result = sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
+    const result = await sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
     const escalated = result.reminders.filter((r) => r.toSupervisors);
     expect(escalated.length).toBeGreaterThanOrEqual(ITEMS);
 
@@ -117,8 +117,8 @@ describe("the supervisors' group: the day's escalations gathered", () => {
 
     // A second sweep the same day, at the same moment or later, sends the supervisors nothing new.
     const afterFirst = maxOutboxSeq(db);
-    sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
-    sweep(sweepDeps(db), { now: new Date('2025-10-10T08:00:00Z'), dryRun: false });
+    await sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
+    await sweep(sweepDeps(db), { now: new Date('2025-10-10T08:00:00Z'), dryRun: false });
     expect(supervisorCards(db, afterFirst)).toEqual([]);
   });
 });
