@@ -740,9 +740,9 @@ describe('the dry run', () => {
       card('2025-10-10', 'overdue', 'sign@jtw', '2025-09-29', -11, JTW_ALL),
       urgent('2025-10-10', 'app', 'sign@jtw', '2025-09-29', JTW_ALL),
       '2025-10-10 card notice reassign_window@jtw due 2025-10-16 (+6) [day 2025-10-09] @jtw.liaison1,jtw.liaison2 «提醒 · 第0904号» 申请改办期限：如需申请改办，请在期限内提出',
-      // The day's escalations are gathered on one card, queued after the group's cards.
-      supervisors('2025-10-10', 'escalation', 'sign@jtw', '2025-09-29', -11),
       '2025-10-10 board patch',
+      // The day's escalations are gathered on one card, queued after the slices (the groups' cards and boards).
+      supervisors('2025-10-10', 'escalation', 'sign@jtw', '2025-09-29', -11),
     ]);
     // The card counts the days past due as the reminder does: 11 days, 3 of them working days
     // (the National Day holiday between), never only the calendar days the rules do not count.
