@@ -97,6 +97,13 @@ export interface SweepDeps {
    * (test/chaos.test.ts kills the process when it is logged).
    */
   onTransactionOpen?: (slice: number) => void;
+  /**
+   * Called inside each slice's transaction once everything of it is written, before its commit,
+   * and once it has committed, with what it sent: the log tells how far a sweep cut short came
+   * (and the chaos suite kills the process at the first).
+   */
+  onSliceWritten?: (slice: number, sent: { reminders: number; lights: number }) => void;
+  onSliceCommitted?: (slice: number, sent: { reminders: number; lights: number }) => void;
   /** Where the links to groups point, on the escalations card and in the personal digest (LARK_BASE_URL: Feishu or Lark). */
   larkBaseUrl?: string | undefined;
 }
@@ -170,15 +177,20 @@ async function remind(deps: SweepDeps, options: SweepOptions, pause: () => Promi
       result.lights.push(...written.lights);
       return performance.now();
     };
+    const sentBefore = { reminders: result.reminders.length, lights: result.lights.length };
+    const sent = () => ({ reminders: result.reminders.length - sentBefore.reminders, lights: result.lights.length - sentBefore.lights });
     const ended = options.dryRun
       ? run()
       : deps.db.transaction(
           () => {
             deps.onTransactionOpen?.(slice);
-            return run();
+            const written = run();
+            deps.onSliceWritten?.(slice, sent());
+            return written;
           },
           { behavior: 'immediate' },
         );
+    if (!options.dryRun) deps.onSliceCommitted?.(slice, sent());
     next += ids.length;
     // The next slice's size from what a suggestion took in this one (its commit not counted, as
     // in the import: it is mostly the checkpoint, which counting would make every slice pay).
@@ -310,6 +322,8 @@ export async function runSweep(ctx: AppContext, options: { now: Date; dryRun: bo
       supervisorChatId: ctx.config.supervisorChatId,
       larkBaseUrl: ctx.config.lark.baseUrl,
       onTransactionOpen: (slice) => ctx.logger.debug({ slice }, 'sweep transaction open'),
+      onSliceWritten: (slice, sent) => ctx.logger.debug({ slice, ...sent }, 'sweep slice written'),
+      onSliceCommitted: (slice, sent) => ctx.logger.debug({ slice, ...sent }, 'sweep slice committed'),
     },
     { ...options, ...pacing },
   );
