@@ -23,7 +23,9 @@
  * earlier days are all caught up: the worst case for one sweep (a daily sweep sees far less).
  *
  * The sweep runs in a fresh child process (bench/sweep-child.ts) on the built file, so its peak
- * RSS does not include the building. The baseline, in the same child on the same file, is a full
+ * RSS does not include the building. The sweep runs in slices (src/app/sweep.ts, issue 11): the
+ * child also measures the longest it held the event loop (monitorEventLoopDelay's max). Target:
+ * at most 50 ms at 100,000. The baseline, in the same child on the same file, is a full
  * table walk: `select count(*) from commitments` and `select * from open_deadlines`.
  *
  * BENCH_SWEEP_SIGNED=1 adds an informational row (not a target): the 100,000 database with the
@@ -466,9 +468,9 @@ export async function runSweepBench(): Promise<boolean> {
   const [big, small, busy] = rows as [(typeof rows)[number], (typeof rows)[number], (typeof rows)[number]];
   console.log(`\nThe deadline query as sweep() builds it, EXPLAIN QUERY PLAN on the ${int(big.built.suggestions)} database:\n  ${big.run.deadlinePlan.sql}`);
   for (const line of big.run.deadlinePlan.plan) console.log(`  → ${line}`);
-  // A SCAN, even of a covering index, walks the whole table or index. The unit directory (about a
-  // hundred rows, read once for the unit names) is not what the target is about.
-  const walks = big.run.statements.filter((s) => s.plan.some((p) => p.startsWith('SCAN ') && !p.startsWith('SCAN CONSTANT ROW') && p !== 'SCAN units'));
+  // A SCAN, even of a covering index, walks the whole table or index. The directory's units and
+  // leaders (a hundred rows or so, read once for their names) are not what the target is about.
+  const walks = big.run.statements.filter((s) => s.plan.some((p) => p.startsWith('SCAN ') && !p.startsWith('SCAN CONSTANT ROW') && p !== 'SCAN units' && p !== 'SCAN leaders'));
   console.log(`statements the next day's sweep ran: ${big.run.statements.length} distinct, ${walks.length} with a full scan`);
   for (const s of walks) console.log(`  ${s.sql}\n    → ${s.plan.join('; ')}`);
 
@@ -490,7 +492,7 @@ export async function runSweepBench(): Promise<boolean> {
   console.log(`100k sweep / full walk: ${fmt(walkRatio, 2)}× (target ≤ ${WALK_RATIO_TARGET}×: ${walkOk ? 'met' : 'MISSED'})`);
   // The sweep runs in slices that hand the event loop back (src/app/sweep.ts): the longest a
   // 1 ms timer waited during the 100,000 sweep, its slices back to back (20 ms each; a server's
-  // are 10 ms with a pause between), the WAL checkpointed on the side as a server does.
+  // are 10 ms with a pause between), the WAL checkpointed after it (a server does it on the side).
   const holdOk = big.run.longestHoldMs <= LONGEST_HOLD_TARGET_MS;
   console.log(
     `longest the sweep held the event loop: 100k ${fmt(big.run.longestHoldMs, 0)} ms (target ≤ ${LONGEST_HOLD_TARGET_MS} ms: ${holdOk ? 'met' : 'MISSED'}); ` +

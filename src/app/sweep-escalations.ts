@@ -25,7 +25,7 @@ const BY_DEFAULT = new Intl.Collator();
 /** Suggestions read per statement while gathering: each read a few milliseconds. */
 const READ_CHUNK = 500;
 
-/** A concurrent sweep listing some of the same escalations first: the gathering starts again, this many times at most. */
+/** A concurrent sweep listing some of the same escalations first: the gathering of what is left starts again, this many times at most. */
 const ATTEMPTS = 3;
 
 class ListedElsewhere extends Error {}
@@ -36,8 +36,9 @@ class ListedElsewhere extends Error {}
  * database says was escalated today and not yet listed (`reminders_sent.gathered_at`), after the
  * sweep's slices: a sweep cut short between slices and run again lists all of the day's
  * escalations on one card, and a second sweep the same day lists only what it escalated itself,
- * which is usually nothing. Reading and building pause between chunks; the card is posted and
- * its items marked listed in one transaction, so a crash leaves them for the next sweep.
+ * which is usually nothing. Reading and building pause between chunks; each card is posted with
+ * its items marked listed in a transaction of its own (thousands of escalations make hundreds of
+ * cards), so a crash leaves the rest for the next sweep, and no escalation is listed twice.
  */
 export async function gatherEscalations(deps: SweepDeps, chatId: string, today: string, now: Date, pause: () => Promise<void>): Promise<void> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -51,24 +52,31 @@ export async function gatherEscalations(deps: SweepDeps, chatId: string, today: 
       await pause();
     }
     const cards = packEscalations(today, units, (item) => costs.get(item) ?? escalatedLineCost(item));
+    const keyOf = new Map(units.flatMap((u) => u.items).map((item, i) => [item, keys[i]!]));
     try {
-      deps.db.transaction(
-        () => {
-          const store = sweepStore(deps.db);
-          if (store.markGathered(keys, now.toISOString()) !== keys.length) throw new ListedElsewhere();
-          const outbox = outboxWriter(deps.db);
-          const at = now.toISOString();
-          for (const card of cards) {
-            outbox.postCard({ suggestionId: null, kind: 'escalations', subjectId: `escalations|${today}|${at}|${card.part}/${card.parts}`, chatId, model: card }, now);
-          }
-        },
-        { behavior: 'immediate' },
-      );
+      // A card a transaction (thousands of escalations make hundreds of cards), each with its
+      // items marked listed: whatever a crash interrupts, every escalation is on one card.
+      for (const card of cards) {
+        postCard(deps, chatId, card, card.units.flatMap((u) => u.items.map((item) => keyOf.get(item)!)), today, now);
+        await pause();
+      }
       return;
     } catch (error) {
       if (!(error instanceof ListedElsewhere)) throw error;
     }
   }
+}
+
+/** Posts one of the day's cards and marks its items listed, or neither (ListedElsewhere when a concurrent sweep listed one first). */
+function postCard(deps: SweepDeps, chatId: string, card: EscalationsModel, keys: string[], today: string, now: Date): void {
+  deps.db.transaction(
+    () => {
+      const at = now.toISOString();
+      if (sweepStore(deps.db).markGathered(keys, at) !== keys.length) throw new ListedElsewhere();
+      outboxWriter(deps.db).postCard({ suggestionId: null, kind: 'escalations', subjectId: `escalations|${today}|${at}|${card.part}/${card.parts}`, chatId, model: card }, now);
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Today's escalations not yet listed, as the card lists them: by unit, each unit's by number. */
@@ -96,7 +104,8 @@ async function gatheredToday(deps: SweepDeps, today: string, pause: () => Promis
   const leaders = readLeaders(deps.db);
   const unitNames = store.unitNames();
   const byUnit = new Map<string, Array<EscalatedItem & { key: string }>>();
-  for (const r of rows) {
+  for (const [n, r] of rows.entries()) {
+    if (n > 0 && n % READ_CHUNK === 0) await pause();
     const s = facts.get(r.suggestionId);
     if (!s) continue;
     const leader = s.key ? leaderInCharge(s.keyLeader, leaders) : undefined;
@@ -122,10 +131,18 @@ async function gatheredToday(deps: SweepDeps, today: string, pause: () => Promis
     if (list) list.push(item);
     else byUnit.set(unitName, [item]);
   }
-  await pause();
-  const units = [...byUnit]
-    .sort(([a], [b]) => BY_NAME.compare(a, b))
-    .map(([unitName, items]) => ({ unitName, items: items.sort((a, b) => BY_NUMBER.compare(a.number, b.number) || BY_DEFAULT.compare(a.key, b.key)) }));
+  // Sorted a unit at a time, pausing after every few thousand items: thousands of collator
+  // comparisons at once held the loop.
+  const units: Array<{ unitName: string; items: Array<EscalatedItem & { key: string }> }> = [];
+  let sorted = 0;
+  for (const [unitName, items] of [...byUnit].sort(([a], [b]) => BY_NAME.compare(a, b))) {
+    if (sorted >= READ_CHUNK) {
+      await pause();
+      sorted = 0;
+    }
+    units.push({ unitName, items: items.sort((a, b) => BY_NUMBER.compare(a.number, b.number) || BY_DEFAULT.compare(a.key, b.key)) });
+    sorted += items.length;
+  }
   return {
     units: units.map((u) => ({ unitName: u.unitName, items: u.items.map(({ key: _key, ...item }) => item) })),
     keys: units.flatMap((u) => u.items.map((i) => i.key)),

@@ -24,8 +24,8 @@ import type { LeaderInCharge } from '../core/leaders.ts';
 import { escalationPeople } from './sweep-escalations.ts';
 import type { PlannedReminder } from './sweep.ts';
 
-/** Rows per page: a page's read takes a few milliseconds. */
-const PAGE_ROWS = 1_000;
+/** Rows per page: a page's read takes a few milliseconds (20–70 ms for 1,000 rows of a cold 700 MB file). */
+const PAGE_ROWS = 250;
 
 /** Everything of one suggestion the sweep looks at today. */
 export interface DueOfSuggestion {
