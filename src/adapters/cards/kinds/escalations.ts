@@ -115,13 +115,17 @@ export function packEscalations(today: string, units: EscalationsModel['units'],
   };
   for (const unit of units) {
     const costs = unit.items.map(lineCost);
+    // The header's bytes grow only with the digits of its count (once in each of its three texts):
+    // measured once per unit, not once per item (thousands of items made that the packing's cost).
+    const oneItemHeader = headerCost(unit.unitName, 1);
+    const header = (count: number) => oneItemHeader + 3 * (String(count).length - 1);
     let from = 0;
     while (from < unit.items.length) {
       if (current.length >= MAX_UNITS_PER_CARD) close();
       // As many of the unit's items as fit in what is left of this card.
       let take = 0;
       let lines = 0;
-      while (from + take < unit.items.length && used + headerCost(unit.unitName, take + 1) + lines + costs[from + take]! <= SECTIONS_BUDGET) {
+      while (from + take < unit.items.length && used + header(take + 1) + lines + costs[from + take]! <= SECTIONS_BUDGET) {
         lines += costs[from + take]!;
         take++;
       }
@@ -134,7 +138,7 @@ export function packEscalations(today: string, units: EscalationsModel['units'],
         lines = costs[from]!;
       }
       current.push({ unitName: unit.unitName, items: unit.items.slice(from, from + take) });
-      used += headerCost(unit.unitName, take) + lines;
+      used += header(take) + lines;
       from += take;
     }
   }
