@@ -1,8 +1,9 @@
 /**
  * The chaos suite (issue 11): real `duban` processes on a real SQLite file, killed with SIGKILL at
- * random points — during a 10,000-row import, inside the transaction of a sweep over thousands of
- * overdue items, and during a 1,000-message burst — and then started again. After each, `PRAGMA
- * integrity_check` is ok, nothing is half written, and once the restarted bot has drained its
+ * random points — during a 10,000-row import, inside a slice of a sweep over thousands of overdue
+ * items (after earlier slices committed), and during a 1,000-message burst — and then started
+ * again. After each, `PRAGMA integrity_check` is ok, nothing is half written, and once the
+ * restarted bot has drained its
  * outbox every Lark call it records was made exactly once (the sandbox's store against the
  * database's outbox), while a fifth of Lark's answers are 429s, 5xxs or timeouts and the tenant
  * token expires in the middle. The sweep's reminders, escalations and urgents are checked against
@@ -212,29 +213,61 @@ describe('chaos: kill -9 and a troubled Lark', () => {
   // the calls failing. The full size the issue speaks of: DUBAN_CHAOS_SWEEP_DUE=3000.
   const SWEEP_DUE = Number(process.env.DUBAN_CHAOS_SWEEP_DUE ?? 1_000);
   for (const troubled of [false, true]) {
-    it(`a sweep over thousands of overdue items killed inside its transaction leaves nothing; swept again, each reminder, urgent and escalation reaches Lark once${troubled ? ', with 20 % of Lark calls failing and the token expiring' : ''}`, async () => {
+    it(`a sweep over thousands of overdue items killed in a later slice keeps its committed slices whole and nothing else; swept again, each reminder, urgent and escalation reaches Lark once${troubled ? ', with 20 % of Lark calls failing and the token expiring' : ''}`, async () => {
       const dbPath = join(tempDir('duban-chaos-sweep-'), 'duban.db');
       const calendar = createWorkingDayCalendar();
       buildSweepDatabase(dbPath, { name: 'chaos', suggestions: SWEEP_DUE + 500, dueSuggestions: SWEEP_DUE, duePerSuggestion: 1 }, { policy: defaultPolicy, calendar, timeZone: 'Asia/Shanghai' });
       const outboxBefore = count(dbPath, 'select count(*) from outbox');
       const supervisors = { DUBAN_SUPERVISOR_CHAT_ID: SUPERVISORS_CHAT };
 
-      // Killed at a random moment inside the sweep's transaction (src/runtimes/node/chaos-kill.ts):
-      // it writes thousands of rows, which takes far longer than the moment.
-      const sweeping = startCli(['sweep', '--now', SWEEP_NOW], dbPath, { ...supervisors, DUBAN_CHAOS_KILL_ON: 'sweep transaction open', DUBAN_CHAOS_KILL_WITHIN_MS: String(between(0, 150)) });
+      // The sweep runs in slices, each its own transaction (src/app/sweep.ts). Killed inside a
+      // random slice after the first, once it has written everything of its own and before its
+      // commit (src/runtimes/node/chaos-kill.ts), while the slices before it are committed; its
+      // debug log says what each slice wrote and which committed.
+      const killAt = between(2, 8);
+      const sweeping = startCli(['sweep', '--now', SWEEP_NOW], dbPath, {
+        ...supervisors,
+        LOG_LEVEL: 'debug',
+        DUBAN_CHAOS_KILL_ON: 'sweep slice written',
+        DUBAN_CHAOS_KILL_AT: String(killAt),
+      });
       children.push(sweeping);
+      let log = '';
+      sweeping.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
       expect(await waitForExit(sweeping, 120_000)).toEqual({ code: null, signal: 'SIGKILL' });
 
       expect(integrity(dbPath)).toBe('ok');
-      // Killed inside: all or nothing, so nothing.
-      expect(count(dbPath, 'select count(*) from reminders_sent')).toBe(0);
-      expect(count(dbPath, 'select count(*) from outbox')).toBe(outboxBefore);
+      const logged = log.split('\n').flatMap((line) => {
+        try {
+          return [JSON.parse(line) as { msg?: string; slice?: number; reminders?: number }];
+        } catch {
+          return [];
+        }
+      });
+      // (The killed slice's own line may not have left the process's stdout buffer.)
+      const committed = logged.filter((l) => l.msg === 'sweep slice committed');
+      expect(committed.map((l) => l.slice), 'the slices before it committed').toEqual(Array.from({ length: killAt - 1 }, (_, i) => i + 1));
+      console.log(`chaos sweep${troubled ? ' (troubled)' : ''}: killed inside slice ${killAt}, after its writes and before its commit; ${killAt - 1} slices committed`);
+      // The committed slices are whole, and nothing of the slice the kill cut short is left: each
+      // reminder sent has its key, its group card has its outbox row, and nothing else is queued.
+      const sentBeforeKill = committed.reduce((n, l) => n + l.reminders!, 0);
+      expect(sentBeforeKill).toBeGreaterThan(0);
+      expect(count(dbPath, 'select count(*) from reminders_sent')).toBe(sentBeforeKill);
+      const groupReminders = count(dbPath, "select count(*) from reminders_sent where level not in ('escalation', 'escalation2')");
+      expect(count(dbPath, "select count(*) from card_messages where kind = 'reminder'")).toBe(groupReminders);
+      expect(count(dbPath, "select count(*) from card_messages c join reminders_sent r on r.key = c.subject_id where c.kind = 'reminder'")).toBe(groupReminders);
+      expect(count(dbPath, "select count(*) from outbox where kind = 'send_card' and json_extract(payload, '$.cardMessageId') in (select id from card_messages where kind = 'reminder')")).toBe(groupReminders);
+      // The supervisors' card is built after the last slice: not yet.
+      expect(count(dbPath, "select count(*) from card_messages where kind = 'escalations'")).toBe(0);
+      expect(count(dbPath, 'select count(*) from outbox')).toBeGreaterThan(outboxBefore);
 
+      // Swept again: the rest, once, and the day's escalations on one card, those of the killed sweep's slices included.
       const swept = runCli(['sweep', '--now', SWEEP_NOW], dbPath, supervisors, 120_000);
       expect(swept.status, swept.stderr).toBe(0);
-      const sent = Number(/Sent: \S+ — (\d+) reminders/.exec(swept.stdout)?.[1]);
+      const sent = sentBeforeKill + Number(/Sent: \S+ — (\d+) reminders/.exec(swept.stdout)?.[1]);
       expect(sent).toBeGreaterThan(SWEEP_DUE);
       expect(count(dbPath, 'select count(*) from reminders_sent')).toBe(sent);
+      expect(count(dbPath, "select count(*) from reminders_sent where level in ('escalation', 'escalation2') and gathered_at is null")).toBe(0);
       const escalations = count(dbPath, "select count(*) from reminders_sent where level in ('escalation', 'escalation2')");
       expect(escalations, 'escalations among them').toBeGreaterThan(SWEEP_DUE / 4);
       const outboxAfter = count(dbPath, 'select count(*) from outbox');

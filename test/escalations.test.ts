@@ -62,11 +62,11 @@ const supervisorCards = (db: ReturnType<typeof freshDb>['db'], afterSeq: number)
     .filter((p) => p.chatId === SUPERVISORS_CHAT);
 
 describe("the supervisors' group: the day's escalations gathered", () => {
-  it('a sweep over 150 overdue items sends one card (or a counted few within Lark limits) listing them all by unit, and a second sweep that day nothing', () => {
+  it('a sweep over 150 overdue items sends one card (or a counted few within Lark limits) listing them all by unit, and a second sweep that day nothing', async () => {
     const { db, chats } = overdueWorld();
     // Signing was due Mon 09-29; Fri 10-10 is the 3rd working day overdue (National Day between): escalation.
     const before = maxOutboxSeq(db);
-    const result = sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
+    const result = await sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
     const escalated = result.reminders.filter((r) => r.toSupervisors);
     expect(escalated.length).toBeGreaterThanOrEqual(ITEMS);
 
@@ -117,8 +117,39 @@ describe("the supervisors' group: the day's escalations gathered", () => {
 
     // A second sweep the same day, at the same moment or later, sends the supervisors nothing new.
     const afterFirst = maxOutboxSeq(db);
-    sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
-    sweep(sweepDeps(db), { now: new Date('2025-10-10T08:00:00Z'), dryRun: false });
+    await sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false });
+    await sweep(sweepDeps(db), { now: new Date('2025-10-10T08:00:00Z'), dryRun: false });
     expect(supervisorCards(db, afterFirst)).toEqual([]);
+  });
+
+  it('a sweep cut short between slices, run again, lists every escalation of the day on one set of cards, none twice', async () => {
+    const { db } = overdueWorld();
+    const before = maxOutboxSeq(db);
+    // Slices of 20 suggestions (two or three outbox rows each); the 101st outbox row of the sweep fails, in a later slice.
+    db.$client.exec(`CREATE TEMP TRIGGER crash_midway BEFORE INSERT ON main.outbox
+      WHEN (SELECT count(*) FROM main.outbox WHERE seq > ${before}) >= 100
+      BEGIN SELECT RAISE(ABORT, 'crash in the middle of the sweep'); END`);
+    await expect(sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false, sliceSuggestions: 20 })).rejects.toThrow(/crash in the middle of the sweep/);
+    const escalations = () => db.select().from(schema.remindersSent).all().filter((r) => r.level === 'escalation' || r.level === 'escalation2');
+    const claimedBeforeCrash = escalations();
+    expect(claimedBeforeCrash.length, 'escalations of the slices that committed').toBeGreaterThan(0);
+    expect(claimedBeforeCrash.every((r) => r.gatheredAt === null)).toBe(true);
+    expect(supervisorCards(db, before), 'the card comes after the last slice').toEqual([]);
+
+    db.$client.exec('DROP TRIGGER crash_midway');
+    await sweep(sweepDeps(db), { now: nineAm('2025-10-10'), dryRun: false, sliceSuggestions: 20 });
+    const all = escalations();
+    expect(all.length).toBeGreaterThanOrEqual(ITEMS);
+    expect(all.every((r) => r.gatheredAt !== null)).toBe(true);
+    const models = supervisorCards(db, before).map((c) => c.model as Extract<OutboxPayload, { kind: 'send_card' }>['model'] & { kind: 'escalations' });
+    // One set: parts 1..N of one total, every escalation of the day listed once, the crashed sweep's included.
+    expect(models.map((m) => `${m.part}/${m.parts}`)).toEqual(models.map((_, i) => `${i + 1}/${models.length}`));
+    expect(models.every((m) => m.total === all.length)).toBe(true);
+    expect(models.flatMap((m) => m.units.flatMap((u) => u.items)).length).toBe(all.length);
+
+    // And later that day: nothing more.
+    const afterSecond = maxOutboxSeq(db);
+    await sweep(sweepDeps(db), { now: new Date('2025-10-10T08:00:00Z'), dryRun: false });
+    expect(supervisorCards(db, afterSecond)).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ const policy = BUILT_IN_POLICIES.wuchang!;
 const withoutFollowUp: Policy = { ...policy, followUp: null };
 const at10 = (day: string) => `${day}T02:00:00Z`;
 
-function year(p: Policy) {
+async function year(p: Policy) {
   const w = oneSuggestionWorld({ number: '0401', title: '关于优化公交线路的建议', assignedOn: '2026-03-02', lead: 'jtw', co: ['cgj'], deputies: ['d01'], importAt: '2026-03-02T00:30:00Z' });
   const lead = () => w.assignment('jtw').id;
   const commitment = (content: string) => w.aggregate().commitments.find((c) => c.content === content)!.id;
@@ -61,8 +61,8 @@ function year(p: Policy) {
       refused(() => w.actAt(at10(day), deputy('d01'), { type: 'evaluate_commitment', commitmentId: commitment('完成3个站点接驳改造'), grade: 'satisfied' }));
     }
     const seq = maxOutboxSeq(w.db);
-    sweep(sweepDeps(w.db, p), { now: nineAm(day), dryRun: false });
-    sweep(sweepDeps(w.db, p), { now: new Date(`${day}T07:00:00Z`), dryRun: false });
+    await sweep(sweepDeps(w.db, p), { now: nineAm(day), dryRun: false });
+    await sweep(sweepDeps(w.db, p), { now: new Date(`${day}T07:00:00Z`), dryRun: false });
     const written = writtenSince(w.db, seq, day);
     written.rows.forEach((row, i) => {
       const payload = row.payload as OutboxPayload;
@@ -78,8 +78,8 @@ function year(p: Policy) {
 }
 
 describe('commitment follow-up over a year of sweeps (policy wuchang, every 2 months)', () => {
-  it('sends each 承诺进展 card once, on working days, to the unit, while the commitment is open — and nothing else', () => {
-    const { w, followUps, others, refusals } = year(policy);
+  it('sends each 承诺进展 card once, on working days, to the unit, while the commitment is open — and nothing else', async () => {
+    const { w, followUps, others, refusals } = await year(policy);
     const to = '@jtw.liaison1,jtw.liaison2,jtw.head';
     // Confirmed Thu 2026-04-16: the periods fall on 06-16, 08-16 (a Sunday: sent Mon 08-17),
     // 10-16, 12-16 and 2027-02-16. The interchange commitment is done by July: one follow-up only.
@@ -93,7 +93,7 @@ describe('commitment follow-up over a year of sweeps (policy wuchang, every 2 mo
       `2026-12-16 ${to} 新开社区微循环线路2条 【承诺进展】第 4 次跟踪（每 2 个月）：承诺于 2026-12-31 前完成，还有 15 天`,
       `2027-02-16 ${to} 新开社区微循环线路2条 【承诺进展】第 5 次跟踪（每 2 个月）：承诺于 2026-12-31 前完成，已逾期 47 天`,
     ]);
-    expect(others).toEqual(year(withoutFollowUp).others);
+    expect(others).toEqual((await year(withoutFollowUp)).others);
     // The other unit's liaison may not report; the unit may not grade; a deputy grades once.
     expect(refusals).toEqual(['仅承办单位联络员或负责人可报告承诺进展', '仅本建议的代表可评价承诺兑现情况', '您已评价过该承诺的兑现情况']);
     // Read back: the report and the second evaluation are recorded, the refusals audited.

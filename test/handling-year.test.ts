@@ -251,15 +251,17 @@ describe('the sandbox of `npm start`: moving its clock moves duban’s today', (
     const chatId = w.chatOf('0001');
     const sweeps = vi.spyOn(w.duban.runtime.logger, 'info');
     const swept = () => sweeps.mock.calls.filter((call: unknown[]) => call[1] === 'reminder sweep').length;
-    const moveDays = async (days: number) => {
+    // The sweep runs in slices with pauses between them (src/app/sweep.ts): wait for its log line.
+    const moveDays = async (days: number, sweepsThen: number) => {
       const res = await fetch(`${w.sandbox.url}/sandbox/clock`, { method: 'POST', body: JSON.stringify({ advance_days: days }) });
       expect(res.status).toBe(200);
       await new Promise((resolve) => setImmediate(resolve));
+      await vi.waitFor(() => expect(swept()).toBe(sweepsThen), { timeout: 30_000 });
       await w.drain();
     };
 
     // 12 days and a bit: past 09:00 on each of them; one sweep, as of now, re-posts the cards.
-    await moveDays(12.1);
+    await moveDays(12.1, 1);
     expect(swept()).toBe(1);
     expect(w.clock().toISOString().slice(0, 10)).toBe('2026-03-14');
     const boards = w.cardsIn(chatId).filter((m) => cardTitle(m) === TITLE.board);
@@ -267,9 +269,9 @@ describe('the sandbox of `npm start`: moving its clock moves duban’s today', (
     expect(text(boards[0]!)).toContain(SUPERSEDED);
     expect(w.ageInDays(boards[1]!)).toBeLessThan(1);
     // A quarter of an hour, not past 09:00: no sweep. Then past the next 09:00: one more.
-    await moveDays(0.01);
+    await moveDays(0.01, 1);
     expect(swept()).toBe(1);
-    await moveDays(1);
+    await moveDays(1, 2);
     expect(swept()).toBe(2);
     sweeps.mockRestore();
   });

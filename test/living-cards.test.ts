@@ -96,9 +96,9 @@ function written(w: World, sinceSeq: number): string[] {
   });
 }
 
-function sweepAt(w: World, day: string, dryRun = false) {
+async function sweepAt(w: World, day: string, dryRun = false) {
   const before = maxOutboxSeq(w.db);
-  const result = sweep(sweepDeps(w.db), { now: nineAm(day), dryRun });
+  const result = await sweep(sweepDeps(w.db), { now: nineAm(day), dryRun });
   return { result, lines: written(w, before) };
 }
 
@@ -185,7 +185,7 @@ describe('which cards must outlive 14 days (core/living-cards.ts)', () => {
 });
 
 describe('the refresh (the sweep, every day)', () => {
-  it('re-posts a card still needed at 12 days old, points the old copy to it, and from then on updates only the new one; once a day', () => {
+  it('re-posts a card still needed at 12 days old, points the old copy to it, and from then on updates only the new one; once a day', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION, number: '0803' });
     sendAll(w.db, '2026-03-02T00:31:00Z'); // 08:31 Beijing
     w.actAt(at10('2026-03-02'), cgj.liaison, { type: 'sign', assignmentId: w.assignment('cgj').id });
@@ -193,8 +193,8 @@ describe('the refresh (the sweep, every day)', () => {
 
     // Day 11: nothing yet. Day 12, a Saturday (a rest day, no reminders): the unsigned jtw card,
     // the cgj card (signed, its re-assignment window open) and the board, in the order first posted.
-    expect(sweepAt(w, '2026-03-13').result.cards).toEqual({ refreshed: [], lapsed: 0 });
-    const saturday = sweepAt(w, '2026-03-14');
+    expect((await sweepAt(w, '2026-03-13')).result.cards).toEqual({ refreshed: [], lapsed: 0 });
+    const saturday = await sweepAt(w, '2026-03-14');
     expect(saturday.result.workingDay).toBe(false);
     expect(saturday.result.reminders).toEqual([]);
     expect(saturday.lines).toEqual([
@@ -211,9 +211,9 @@ describe('the refresh (the sweep, every day)', () => {
       ['status_board', true, 1],
     ]);
     // The same day again, or the next: nothing more.
-    expect(sweepAt(w, '2026-03-14').lines).toEqual([]);
+    expect((await sweepAt(w, '2026-03-14')).lines).toEqual([]);
     sendAll(w.db, '2026-03-14T01:00:05Z');
-    expect(sweepAt(w, '2026-03-15').lines).toEqual([]);
+    expect((await sweepAt(w, '2026-03-15')).lines).toEqual([]);
 
     const [old, current] = copiesOf(w.db, 'status_board', w.suggestionId);
     expect(old!.id).toBe(board.id);
@@ -237,13 +237,13 @@ describe('the refresh (the sweep, every day)', () => {
     expect(written(w, before)).toEqual(['update assignment@jtw', 'update status_board']);
   });
 
-  it('runs every day of a holiday: a card posted before the Spring Festival is alive after it', () => {
+  it('runs every day of a holiday: a card posted before the Spring Festival is alive after it', async () => {
     // Posted Fri 2026-02-06; the holiday is 02-15..02-23; 12 days old on Wed 02-18, mid-holiday.
     const w = oneSuggestionWorld({ ...SUGGESTION, number: '0804', assignedOn: '2026-02-06', importAt: '2026-02-06T00:30:00Z' });
     sendAll(w.db, '2026-02-06T00:31:00Z');
     const reposted: string[] = [];
     for (const day of daysFrom('2026-02-07', '2026-03-31')) {
-      const { result, lines } = sweepAt(w, day);
+      const { result, lines } = await sweepAt(w, day);
       if (!result.workingDay) expect(result.reminders, day).toEqual([]);
       reposted.push(...lines.filter((l) => l.startsWith('post ')).map((l) => `${day} ${l}`));
       sendAll(w.db, new Date(nineAm(day).getTime() + 60_000).toISOString());
@@ -262,46 +262,46 @@ describe('the refresh (the sweep, every day)', () => {
     expect(calendar.isWorkingDay('2026-02-18')).toBe(false);
   });
 
-  it('lets a card nothing needs lapse after 14 days, and looks at it no more', () => {
+  it('lets a card nothing needs lapse after 14 days, and looks at it no more', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION, number: '0805', co: [] });
     sendAll(w.db, '2026-03-02T00:31:00Z');
     w.actAt(at10('2026-03-02'), jtw.liaison, { type: 'sign', assignmentId: w.assignment('jtw').id });
     const lead = w.assignment('jtw').id;
     // Day 12: the re-assignment window (to 03-16) is still open: re-posted with the board.
-    expect(sweepAt(w, '2026-03-14').result.cards.refreshed.map((r) => r.kind)).toEqual(['assignment', 'status_board']);
+    expect((await sweepAt(w, '2026-03-14')).result.cards.refreshed.map((r) => r.kind)).toEqual(['assignment', 'status_board']);
     sendAll(w.db, '2026-03-14T01:00:05Z');
     const copy = copiesOf(w.db, 'assignment', lead)[1]!;
     // 13 days later the window is long closed: the board is re-posted, the signed card is not,
     // and once it is 14 days old it lapses.
-    for (const day of daysFrom('2026-03-15', '2026-03-26')) expect(sweepAt(w, day).result.cards, day).toEqual({ refreshed: [], lapsed: 0 });
-    expect(sweepAt(w, '2026-03-27').result.cards.refreshed.map((r) => r.kind)).toEqual(['status_board']);
+    for (const day of daysFrom('2026-03-15', '2026-03-26')) expect((await sweepAt(w, day)).result.cards, day).toEqual({ refreshed: [], lapsed: 0 });
+    expect((await sweepAt(w, '2026-03-27')).result.cards.refreshed.map((r) => r.kind)).toEqual(['status_board']);
     sendAll(w.db, '2026-03-27T01:00:05Z');
-    expect(sweepAt(w, '2026-03-28').result.cards).toEqual({ refreshed: [], lapsed: 0 });
+    expect((await sweepAt(w, '2026-03-28')).result.cards).toEqual({ refreshed: [], lapsed: 0 });
     expect(cardRecord(w.db, copy.id)!.retiredAt).toBeNull();
-    expect(sweepAt(w, '2026-03-29').result.cards).toEqual({ refreshed: [], lapsed: 1 });
+    expect((await sweepAt(w, '2026-03-29')).result.cards).toEqual({ refreshed: [], lapsed: 1 });
     expect(cardRecord(w.db, copy.id)).toMatchObject({ retiredAt: nineAm('2026-03-29').toISOString(), supersededBy: null });
-    expect(sweepAt(w, '2026-03-30').result.cards).toEqual({ refreshed: [], lapsed: 0 });
+    expect((await sweepAt(w, '2026-03-30')).result.cards).toEqual({ refreshed: [], lapsed: 0 });
     expect(copiesOf(w.db, 'assignment', lead)).toHaveLength(2);
   });
 
-  it('lets a newer copy take over (the board posted again by /status): nothing is posted', () => {
+  it('lets a newer copy take over (the board posted again by /status): nothing is posted', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION, number: '0806', co: [] });
     sendAll(w.db, '2026-03-02T00:31:00Z');
     w.actAt(at10('2026-03-02'), jtw.liaison, { type: 'sign', assignmentId: w.assignment('jtw').id });
     outboxWriter(w.db).postCard({ suggestionId: w.suggestionId, kind: 'status_board', subjectId: w.suggestionId }, new Date('2026-03-10T02:00:00Z'));
     sendAll(w.db, '2026-03-10T02:00:01Z');
     const [old, newer] = copiesOf(w.db, 'status_board', w.suggestionId);
-    const { result, lines } = sweepAt(w, '2026-03-14');
+    const { result, lines } = await sweepAt(w, '2026-03-14');
     expect(lines.filter((l) => !l.startsWith('post assignment') && !l.startsWith('update assignment'))).toEqual(['update status_board (old copy)']);
     expect(result.cards.refreshed.find((r) => r.kind === 'status_board')).toMatchObject({ reposted: false, card: newer!.id, replaces: [old!.id] });
     expect(cardRecord(w.db, old!.id)!.supersededBy).toBe(newer!.id);
   });
 
-  it('in a dry run lists what it would re-post and writes nothing', () => {
+  it('in a dry run lists what it would re-post and writes nothing', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION, number: '0807', co: [] });
     sendAll(w.db, '2026-03-02T00:31:00Z');
     const before = footprint(w.db);
-    const { result } = sweepAt(w, '2026-03-14', true);
+    const { result } = await sweepAt(w, '2026-03-14', true);
     expect(result.cards.refreshed.map((r) => [r.kind, r.reposted, r.card])).toEqual([
       ['assignment', true, null],
       ['status_board', true, null],

@@ -21,7 +21,7 @@ const withoutRhythm: Policy = { ...chongqing, rhythm: null };
 const at10 = (day: string) => `${day}T02:00:00Z`;
 
 /** Runs a year of sweeps; `answerOn` is the day the lead unit's answer is submitted and approved. */
-function year(policy: Policy, number: string, answerOn: string) {
+async function year(policy: Policy, number: string, answerOn: string) {
   const w = oneSuggestionWorld({ number, title: '关于优化公交线路的建议', assignedOn: '2026-03-02', lead: 'jtw', co: ['cgj'], deputies: ['d01'], importAt: '2026-03-02T00:30:00Z' });
   const lead = () => w.assignment('jtw').id;
   const rhythm: string[] = [];
@@ -33,9 +33,9 @@ function year(policy: Policy, number: string, answerOn: string) {
       w.actAt(`${day}T03:00:00Z`, jtw.head, { type: 'approve_answer', answerId: w.aggregate().answers.at(-1)!.id });
     }
     const seq = maxOutboxSeq(w.db);
-    sweep(sweepDeps(w.db, policy), { now: nineAm(day), dryRun: false });
+    await sweep(sweepDeps(w.db, policy), { now: nineAm(day), dryRun: false });
     // A second sweep the same afternoon sends nothing again.
-    sweep(sweepDeps(w.db, policy), { now: new Date(`${day}T07:00:00Z`), dryRun: false });
+    await sweep(sweepDeps(w.db, policy), { now: new Date(`${day}T07:00:00Z`), dryRun: false });
     const written = writtenSince(w.db, seq, day);
     written.rows.forEach((row, i) => {
       const payload = row.payload as OutboxPayload;
@@ -57,10 +57,10 @@ const DRAFT = '@jtw.liaison1,jtw.liaison2,jtw.head notice 请将答复初稿报�
 const DAILY = '@jtw.liaison1,jtw.liaison2,jtw.head warning 答复期限临近，请抓紧办理、按时答复 [报告进展]';
 
 describe('the handling rhythm over a year of sweeps (policy chongqing)', () => {
-  it('answered on the last working day: every weekly prompt, the draft date, the last-week dailies — once each, working days only', () => {
+  it('answered on the last working day: every weekly prompt, the draft date, the last-week dailies — once each, working days only', async () => {
     // Assigned Mon 2026-03-02: the answer is due Tue 2026-06-02 (3 months); its last week starts
     // Tue 05-26, when the ladder sends its notice; the ladder warns Mon 06-01 and on 06-02.
-    const { rhythm, others } = year(chongqing, '0301', '2026-06-01');
+    const { rhythm, others } = await year(chongqing, '0301', '2026-06-01');
     expect(rhythm).toEqual([
       `2026-03-09 weekly ${WEEKLY}`,
       `2026-03-16 weekly ${WEEKLY}`,
@@ -85,13 +85,13 @@ describe('the handling rhythm over a year of sweeps (policy chongqing)', () => {
       `2026-05-29 daily ${DAILY}`,
     ]);
     // Nothing else: without the rhythm the same year sends exactly the other cards.
-    expect(others).toEqual(year(withoutRhythm, '0301', '2026-06-01').others);
+    expect(others).toEqual((await year(withoutRhythm, '0301', '2026-06-01')).others);
   });
 
-  it('answered early: the prompts stop with the approval, no draft prompt, no dailies', () => {
-    const { rhythm, others } = year(chongqing, '0302', '2026-04-15');
+  it('answered early: the prompts stop with the approval, no draft prompt, no dailies', async () => {
+    const { rhythm, others } = await year(chongqing, '0302', '2026-04-15');
     expect(rhythm).toEqual([`2026-03-09 weekly ${WEEKLY}`, `2026-03-16 weekly ${WEEKLY}`, `2026-03-23 weekly ${WEEKLY}`, `2026-03-30 weekly ${WEEKLY}`, `2026-04-07 weekly ${WEEKLY}`, `2026-04-13 weekly ${WEEKLY}`]);
-    expect(others).toEqual(year(withoutRhythm, '0302', '2026-04-15').others);
+    expect(others).toEqual((await year(withoutRhythm, '0302', '2026-04-15')).others);
   });
 
   it('is off in the default policy', () => {

@@ -89,12 +89,12 @@ const sorted = (lines: string[]) => [...lines].sort();
 const isBoardPatch = (line: string) => line.endsWith(' board patch');
 
 /** Sweeps every day of `days` at 09:00, then runs that day's actions; returns every line written. */
-function walk(db: NodeDb, days: string[], actions: Record<string, () => void> = {}, policy?: Policy) {
+async function walk(db: NodeDb, days: string[], actions: Record<string, () => void> = {}, policy?: Policy) {
   const lines: string[] = [];
   const lights: string[] = [];
   const results: SweepResult[] = [];
   for (const day of days) {
-    const { result, written } = sweepOn(db, day, policy ? { deps: sweepDeps(db, policy) } : {});
+    const { result, written } = await sweepOn(db, day, policy ? { deps: sweepDeps(db, policy) } : {});
     results.push(result);
     lines.push(...written.lines);
     for (const l of result.lights) lights.push(`${day} ${l.from}→${l.to}`);
@@ -114,7 +114,7 @@ const SUGGESTION_0901: OneSuggestion = {
 };
 
 describe('a whole year of daily sweeps for one suggestion', () => {
-  it('sends exactly the reminders of SPEC §4, on working days only, and stops each one when what it waits for happens', () => {
+  it('sends exactly the reminders of SPEC §4, on working days only, and stops each one when what it waits for happens', async () => {
     // The story. Suggestion 0901, lead unit 市交通运输委员会 (jtw, two liaisons + head), co-handler
     // 市城市管理局 (cgj, one liaison + head), deputies d01 (lead) and d02, assigned Fri 2025-09-26.
     //   2025-09-26  cgj signs at once; jtw does not sign until 10-20, after the 督办通知.
@@ -179,13 +179,13 @@ describe('a whole year of daily sweeps for one suggestion', () => {
     const lights: string[] = [];
     const results: SweepResult[] = [];
     for (const day of days) {
-      const { result, written } = sweepOn(w.db, day);
+      const { result, written } = await sweepOn(w.db, day);
       results.push(result);
       lines.push(...written.lines);
       for (const l of result.lights) lights.push(`${day} ${l.from}→${l.to}`);
       // A second sweep at the same moment: its dry run lists nothing, and it sends nothing.
-      expect(sweep(sweepDeps(w.db), { now: nineAm(day), dryRun: true }).reminders).toEqual([]);
-      const again = sweepOn(w.db, day);
+      expect((await sweep(sweepDeps(w.db), { now: nineAm(day), dryRun: true })).reminders).toEqual([]);
+      const again = await sweepOn(w.db, day);
       expect(again.result.reminders).toEqual([]);
       expect(again.result.lights).toEqual([]);
       expect(again.written.lines).toEqual([]);
@@ -437,28 +437,28 @@ describe('idempotency: each reminder once, whatever happens to the sweep', () =>
 
   it('two sweeps at the same moment: the second sends nothing, and its dry run lists nothing', async () => {
     const w = await sampleWorld();
-    const plan = sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true }).reminders.map((r) => r.key).sort();
+    const plan = (await sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true })).reminders.map((r) => r.key).sort();
     expect(plan.length).toBeGreaterThan(20);
     expect(plan.every((k) => k.includes('|sign|2026-02-12|warning|2026-02-11'))).toBe(true);
 
-    const first = sweepOn(w.db, DAY);
+    const first = await sweepOn(w.db, DAY);
     expect(first.result.reminders.map((r) => r.key).sort()).toEqual(plan);
     expectEachOnce(w.db, plan);
     const after = footprint(w.db);
 
-    expect(sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true })).toMatchObject({ reminders: [], lights: [] });
-    const second = sweepOn(w.db, DAY);
+    expect(await sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true })).toMatchObject({ reminders: [], lights: [] });
+    const second = await sweepOn(w.db, DAY);
     expect(second.result).toMatchObject({ reminders: [], lights: [] });
     expect(second.written.lines).toEqual([]);
     expect(footprint(w.db)).toEqual(after);
     // Later the same day (the on-demand sweep at 15:00): still nothing.
-    expect(sweep(sweepDeps(w.db), { now: new Date(`${DAY}T07:00:00Z`), dryRun: false }).reminders).toEqual([]);
+    expect((await sweep(sweepDeps(w.db), { now: new Date(`${DAY}T07:00:00Z`), dryRun: false })).reminders).toEqual([]);
     expect(footprint(w.db)).toEqual(after);
   });
 
   it('two sweeps in two processes, each on its own connection, racing for the same reminders: each is sent once', async () => {
     const w = await sampleWorld();
-    const plan = sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true }).reminders.map((r) => r.key).sort();
+    const plan = (await sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true })).reminders.map((r) => r.key).sort();
     expect(plan.length).toBeGreaterThan(20);
 
     // Hold the write lock while both children read, so both plan every reminder before either can
@@ -477,26 +477,23 @@ describe('idempotency: each reminder once, whatever happens to the sweep', () =>
     expect([...a!.planned, ...b!.planned].sort()).toEqual(plan);
     expectEachOnce(w.db, plan);
     // And a third sweep afterwards has nothing left to send.
-    expect(sweepOn(w.db, DAY).written.lines).toEqual([]);
+    expect((await sweepOn(w.db, DAY)).written.lines).toEqual([]);
   });
 
   it('two connections interleaved: one sweep reads, the other sweeps completely, then the first writes — nothing twice', async () => {
     const w = await sampleWorld();
     const other = openDatabase(w.path);
     let inner: SweepResult | undefined;
-    // The first sweep has read everything when it opens its transaction; run the whole second one there.
-    const interleaved = new Proxy(w.db, {
-      get(target, property, receiver) {
-        if (property !== 'transaction') return Reflect.get(target, property, receiver) as unknown;
-        return (...args: Parameters<typeof target.transaction>) => {
-          // Once: the sweep opens a second transaction for the cards it re-posts.
-          inner ??= sweep(sweepDeps(other), { now: nineAm(DAY), dryRun: false });
-          return target.transaction(...args);
-        };
+    // The first sweep has read what is due when it first pauses (before its first slice); the
+    // whole second one runs there.
+    const before = maxOutboxSeq(w.db);
+    const outer = await sweep(sweepDeps(w.db), {
+      now: nineAm(DAY),
+      dryRun: false,
+      pause: async () => {
+        inner ??= await sweep(sweepDeps(other), { now: nineAm(DAY), dryRun: false });
       },
     });
-    const before = maxOutboxSeq(w.db);
-    const outer = sweep(sweepDeps(interleaved), { now: nineAm(DAY), dryRun: false });
     const plan = inner!.reminders.map((r) => r.key).sort();
     expect(plan.length).toBeGreaterThan(20);
     // The outer sweep planned the same reminders but found every one claimed: it reports none.
@@ -510,25 +507,31 @@ describe('idempotency: each reminder once, whatever happens to the sweep', () =>
     other.$client.close();
   });
 
-  it('a sweep that crashes in the middle writes nothing; the next one sends everything once', async () => {
+  it('a sweep that crashes inside a slice keeps the slices before it whole and nothing of that one; the next one sends the rest once', async () => {
     const w = await sampleWorld();
-    const plan = sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true }).reminders.map((r) => r.key).sort();
+    const plan = (await sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: true })).reminders.map((r) => r.key).sort();
     expect(plan.length).toBeGreaterThan(20);
-    const before = footprint(w.db);
     const seq = maxOutboxSeq(w.db);
-    // The 6th outbox row of this sweep fails: by then 5 reminders have their key, card and row.
+    // Slices of 4 suggestions (a reminder or two each here); the 11th outbox row of this sweep
+    // fails, inside a slice after the first committed.
     w.db.$client.exec(`CREATE TEMP TRIGGER crash_midway BEFORE INSERT ON main.outbox
-      WHEN (SELECT count(*) FROM main.outbox WHERE seq > ${seq}) >= 5
+      WHEN (SELECT count(*) FROM main.outbox WHERE seq > ${seq}) >= 10
       BEGIN SELECT RAISE(ABORT, 'crash in the middle of the sweep'); END`);
-    expect(() => sweep(sweepDeps(w.db), { now: nineAm(DAY), dryRun: false })).toThrow(/crash in the middle of the sweep/);
-    expect(footprint(w.db)).toEqual(before);
-    expect(reminderCards(w.db)).toEqual([]);
+    const slices: number[] = [];
+    await expect(sweep({ ...sweepDeps(w.db), onTransactionOpen: (n) => slices.push(n) }, { now: nineAm(DAY), dryRun: false, sliceSuggestions: 4 })).rejects.toThrow(/crash in the middle of the sweep/);
+    expect(slices.length).toBeGreaterThan(1);
+    // Each reminder sent so far has its key, its card and its outbox row, and nothing else was written.
+    const sentSoFar = w.db.select().from(schema.remindersSent).all().map((r) => r.key).sort();
+    expect(sentSoFar.length).toBeGreaterThan(0);
+    expect(sentSoFar.length).toBeLessThan(plan.length);
+    expectEachOnce(w.db, sentSoFar);
+    expect(sentSoFar.every((k) => plan.includes(k))).toBe(true);
 
     w.db.$client.exec('DROP TRIGGER crash_midway');
-    const next = sweepOn(w.db, DAY);
-    expect(next.result.reminders.map((r) => r.key).sort()).toEqual(plan);
+    const next = await sweepOn(w.db, DAY);
+    expect(next.result.reminders.map((r) => r.key).sort()).toEqual(plan.filter((k) => !sentSoFar.includes(k)));
     expectEachOnce(w.db, plan);
-    expect(sweepOn(w.db, DAY).written.lines).toEqual([]);
+    expect((await sweepOn(w.db, DAY)).written.lines).toEqual([]);
   });
 });
 
@@ -544,7 +547,7 @@ describe('nothing for a closed, withdrawn or answered item', () => {
 
     const before = maxOutboxSeq(w.db);
     // Sign warnings (02-11, 02-12), overdue (02-13, Sat make-up 02-14, 02-24…), escalation (02-24).
-    for (const day of daysFrom('2026-02-10', '2026-02-25')) sweepOn(w.db, day);
+    for (const day of daysFrom('2026-02-10', '2026-02-25')) await sweepOn(w.db, day);
     const rows = w.db.select().from(schema.outbox).all().filter((r) => r.seq > before);
     // Control: the others are reminded (0002, assigned the same day, gets its sign warnings).
     expect(rows.some((r) => r.suggestionId === w.suggestionId('0002'))).toBe(true);
@@ -553,18 +556,18 @@ describe('nothing for a closed, withdrawn or answered item', () => {
 
     // A stale index (its rows put back) still sends nothing for a withdrawn suggestion.
     w.db.insert(schema.openDeadlines).values(index).run();
-    expect(sweep(sweepDeps(w.db), { now: nineAm('2026-02-26'), dryRun: true }).reminders.filter((r) => r.suggestionId === id)).toEqual([]);
-    const { written } = sweepOn(w.db, '2026-02-26');
+    expect((await sweep(sweepDeps(w.db), { now: nineAm('2026-02-26'), dryRun: true })).reminders.filter((r) => r.suggestionId === id)).toEqual([]);
+    const { written } = await sweepOn(w.db, '2026-02-26');
     expect(written.rows.filter((r) => r.suggestionId === id)).toEqual([]);
   });
 
-  it('answer reminders continue while the answer awaits approval or is returned, and stop once it is approved', () => {
+  it('answer reminders continue while the answer awaits approval or is returned, and stop once it is approved', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0902', co: [], deputies: ['d01'] });
     const lead = () => w.assignment('jtw').id;
     const answerId = () => w.aggregate().answers.at(-1)!.id;
     w.actAt(at10('2025-09-26'), jtw.liaison, { type: 'sign', assignmentId: lead() });
     w.actAt(at10('2025-09-26'), jtw.liaison, { type: 'record_contact', assignmentId: lead(), method: 'face_to_face', date: '2025-09-26', note: '面商' });
-    const { reminders } = walk(w.db, daysFrom('2025-12-15', '2026-01-31'), {
+    const { reminders } = await walk(w.db, daysFrom('2025-12-15', '2026-01-31'), {
       // Submitted before the warnings, with a promise due 2026-01-15…
       '2025-12-24': () =>
         w.actAt(at10('2025-12-24'), jtw.liaison, {
@@ -606,7 +609,7 @@ describe('nothing for a closed, withdrawn or answered item', () => {
   // that is neither done (claimed) nor void — confirmed or still only proposed — on a closed
   // suggestion, and nothing else.
   for (const confirmed of [true, false]) {
-    it(`a closed suggestion gets nothing but the reminders of its open ${confirmed ? 'confirmed' : 'unconfirmed (proposed)'} commitment`, () => {
+    it(`a closed suggestion gets nothing but the reminders of its open ${confirmed ? 'confirmed' : 'unconfirmed (proposed)'} commitment`, async () => {
       const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0903', co: [], deputies: ['d01'] });
       const lead = () => w.assignment('jtw').id;
       const answerId = () => w.aggregate().answers.at(-1)!.id;
@@ -635,7 +638,7 @@ describe('nothing for a closed, withdrawn or answered item', () => {
           w.actAt(at10('2025-10-13'), jtw.liaison, { type: 'claim_commitment_done', commitmentId: w.aggregate().commitments[0]!.id, evidence: '已调整' });
         },
       };
-      const { reminders, results } = walk(w.db, daysFrom('2025-09-26', '2025-12-31'), run);
+      const { reminders, results } = await walk(w.db, daysFrom('2025-09-26', '2025-12-31'), run);
       const { card, urgent, supervisors } = expectedLines('0903');
       expect(reminders).toEqual([
         // Promise due Tue 2025-09-30, made on 09-26 (its notice day 09-23 had passed). Warnings on
@@ -658,19 +661,19 @@ describe('nothing for a closed, withdrawn or answered item', () => {
 });
 
 describe('the dry run', () => {
-  it('lists what would be sent and why, and writes nothing', () => {
+  it('lists what would be sent and why, and writes nothing', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0904', co: [], deputies: ['d01'] });
     const jtwAll = [...jtw.liaisons, jtw.head];
-    const dry = (day: string) => {
+    const dry = async (day: string) => {
       const before = footprint(w.db);
-      const result = sweep(sweepDeps(w.db), { now: nineAm(day), dryRun: true });
+      const result = await sweep(sweepDeps(w.db), { now: nineAm(day), dryRun: true });
       expect(footprint(w.db)).toEqual(before);
       expect(result).toMatchObject({ today: day, dryRun: true });
       return result;
     };
 
     // Sun 09-28, a make-up working day: the sign deadline (Mon 09-29) is 1 working day away.
-    expect(dry('2025-09-28')).toMatchObject({
+    expect(await dry('2025-09-28')).toMatchObject({
       workingDay: true,
       reminders: [
         {
@@ -687,14 +690,14 @@ describe('the dry run', () => {
       // The import recorded the board's yellow already: no light to change.
       lights: [],
     });
-    expect(dry('2025-09-29').reminders.map((r) => r.why.zh_cn)).toEqual(['【预警】签收期限 2025-09-29，今天到期']);
+    expect((await dry('2025-09-29')).reminders.map((r) => r.why.zh_cn)).toEqual(['【预警】签收期限 2025-09-29，今天到期']);
     // A rest day: no reminder; the board would still turn red (the sign deadline has passed).
-    expect(dry('2025-10-04')).toMatchObject({ workingDay: false, reminders: [], lights: [{ from: 'yellow', to: 'red' }] });
+    expect(await dry('2025-10-04')).toMatchObject({ workingDay: false, reminders: [], lights: [{ from: 'yellow', to: 'red' }] });
 
     // Fri 10-10 with nothing sent so far: 3 working days overdue (09-30, 10-09, 10-10), so the
     // day's overdue card and the escalation; and the re-assignment window's notice of 10-09 (due
     // 10-16, 6 days left), which no sweep has sent yet.
-    const plan = dry('2025-10-10');
+    const plan = await dry('2025-10-10');
     expect(plan.reminders).toMatchObject([
       {
         kind: 'sign',
@@ -727,19 +730,19 @@ describe('the dry run', () => {
     // The label already ends in 期限: the reason must not say it twice (申请改办期限期限).
     expect.soft(plan.reminders[2]!.why).toEqual({ zh_cn: '【提醒】申请改办期限 2025-10-16，还有 6 天', en_us: '[notice] re-assignment request window due 2025-10-16: 6 days left' });
     expect(plan.reminders[0]!.urgent).toBeUndefined();
-    expect(dry('2025-10-10')).toEqual(plan);
+    expect(await dry('2025-10-10')).toEqual(plan);
 
     // Sent for real at the same moment: exactly what the dry run listed.
-    const { result, written } = sweepOn(w.db, '2025-10-10');
+    const { result, written } = await sweepOn(w.db, '2025-10-10');
     expect({ ...result, dryRun: true }).toEqual(plan);
     const { card, urgent, supervisors } = expectedLines('0904');
     expect(written.lines).toEqual([
       card('2025-10-10', 'overdue', 'sign@jtw', '2025-09-29', -11, JTW_ALL),
       urgent('2025-10-10', 'app', 'sign@jtw', '2025-09-29', JTW_ALL),
       '2025-10-10 card notice reassign_window@jtw due 2025-10-16 (+6) [day 2025-10-09] @jtw.liaison1,jtw.liaison2 «提醒 · 第0904号» 申请改办期限：如需申请改办，请在期限内提出',
-      // The day's escalations are gathered on one card, queued after the group's cards.
-      supervisors('2025-10-10', 'escalation', 'sign@jtw', '2025-09-29', -11),
       '2025-10-10 board patch',
+      // The day's escalations are gathered on one card, queued after the slices (the groups' cards and boards).
+      supervisors('2025-10-10', 'escalation', 'sign@jtw', '2025-09-29', -11),
     ]);
     // The card counts the days past due as the reminder does: 11 days, 3 of them working days
     // (the National Day holiday between), never only the calendar days the rules do not count.
@@ -752,15 +755,15 @@ describe('the dry run', () => {
     const rendered = JSON.stringify(renderCard((overdueCard as Extract<OutboxPayload, { kind: 'send_card' }>).model as Parameters<typeof renderCard>[0]));
     expect(rendered).toContain('已逾期 11 天（其中工作日 3 天）');
     expect(rendered).toContain('11 days overdue (working days: 3)');
-    expect(dry('2025-10-10')).toMatchObject({ reminders: [], lights: [] });
+    expect(await dry('2025-10-10')).toMatchObject({ reminders: [], lights: [] });
   });
 });
 
 describe('policies', () => {
-  it('urgent SMS at 10 working days overdue only where the policy enables it; rest days only if it asks', () => {
+  it('urgent SMS at 10 working days overdue only where the policy enables it; rest days only if it asks', async () => {
     const sms: Policy = { ...defaultPolicy, reminders: { ...defaultPolicy.reminders, urgentSms: true } };
     const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0905', co: [], deputies: ['d01'] });
-    const { reminders } = walk(w.db, daysFrom('2025-10-17', '2025-10-20'), {}, sms);
+    const { reminders } = await walk(w.db, daysFrom('2025-10-17', '2025-10-20'), {}, sms);
     const { card, urgent, supervisors } = expectedLines('0905');
     expect(reminders).toEqual([
       // Fri 10-17 is the 9th working day overdue: the overdue card only (the escalation of 10-10 was
@@ -777,15 +780,15 @@ describe('policies', () => {
     // A policy that sends on rest days: the National Day holiday gets overdue cards too.
     const restDays: Policy = { ...defaultPolicy, reminders: { ...defaultPolicy.reminders, onRestDays: true } };
     const v = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0906', co: [], deputies: ['d01'] });
-    const onHoliday = sweepOn(v.db, '2025-10-01', { deps: sweepDeps(v.db, restDays) });
+    const onHoliday = await sweepOn(v.db, '2025-10-01', { deps: sweepDeps(v.db, restDays) });
     expect(onHoliday.result.workingDay).toBe(false);
     expect(onHoliday.written.lines.filter((l) => !isBoardPatch(l))).toEqual([expectedLines('0906').card('2025-10-01', 'overdue', 'sign@jtw', '2025-09-29', -2, JTW_ALL)]);
-    expect(sweepOn(v.db, '2025-10-02').written.lines).toEqual([]);
+    expect((await sweepOn(v.db, '2025-10-02')).written.lines).toEqual([]);
   });
 });
 
 describe('the status board light', () => {
-  it('turns yellow within 7 days of a deadline and red when one passes, reported once with a patch of the board', () => {
+  it('turns yellow within 7 days of a deadline and red when one passes, reported once with a patch of the board', async () => {
     const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0907', co: [], deputies: ['d01'] });
     const board = w.db
       .select()
@@ -797,7 +800,7 @@ describe('the status board light', () => {
     // 09-26: the sign deadline (09-29) is within 7 days: the import itself recorded yellow, the
     // light its board was posted with, so the sweep has nothing to change.
     expect(w.aggregate().suggestion.boardLight).toBe('yellow');
-    const first = sweepOn(w.db, '2025-09-26');
+    const first = await sweepOn(w.db, '2025-09-26');
     expect(first.result.lights).toEqual([]);
     expect(first.written.rows.filter((r) => r.kind === 'patch_card')).toEqual([]);
 
@@ -806,7 +809,7 @@ describe('the status board light', () => {
     // due 2025-10-30: the sweep turns it yellow on 10-23 and red on 10-31, patching the board each time.
     w.actAt(at10('2025-09-26'), jtw.liaison, { type: 'sign', assignmentId: w.assignment('jtw').id });
     expect(w.aggregate().suggestion.boardLight).toBe('blue');
-    const { lights, patchDays } = walk(w.db, daysFrom('2025-09-27', '2025-11-03'));
+    const { lights, patchDays } = await walk(w.db, daysFrom('2025-09-27', '2025-11-03'));
     expect(lights).toEqual(['2025-10-23 blue→yellow', '2025-10-31 yellow→red']);
     expect(patchDays).toEqual(['2025-10-23', '2025-10-31']);
     expect(board.id).toMatch(/^cd_/);
@@ -832,7 +835,7 @@ describe('the answer-deadline extension', () => {
     throw new Error(`${JSON.stringify(command)} by ${actor} should be refused`);
   }
 
-  it('a supervisor extends once, after the current due and at most 6 months from assignment, with a reason; the reminders follow', () => {
+  it('a supervisor extends once, after the current due and at most 6 months from assignment, with a reason; the reminders follow', async () => {
     // Assigned 2025-09-26: answer due 2025-12-26 (3 months); 6 months → 2026-03-26, a Thursday.
     const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0908' });
     const lead = w.assignment('jtw').id;
@@ -852,9 +855,9 @@ describe('the answer-deadline extension', () => {
     expect(refusal(w, supervisor, extend(lead, '2026-02-13', '  '))).toMatchObject({ code: 'invalid_input', zh: '请填写延期理由' });
 
     const answerLines: string[] = [];
-    const collect = (from: string, to: string, actions: Record<string, () => void> = {}) =>
-      answerLines.push(...walk(w.db, daysFrom(from, to), actions).reminders.filter((l) => l.includes(' answer@jtw ')));
-    collect('2025-12-15', '2025-12-22', {
+    const collect = async (from: string, to: string, actions: Record<string, () => void> = {}) =>
+      answerLines.push(...(await walk(w.db, daysFrom(from, to), actions)).reminders.filter((l) => l.includes(' answer@jtw ')));
+    await collect('2025-12-15', '2025-12-22', {
       // Mon 12-22, after the notice of 12-19: extended to Fri 2026-02-13, before the Spring Festival.
       '2025-12-22': () => {
         const { audit } = w.actAt(at10('2025-12-22'), supervisor, extend(lead, '2026-02-13'));
@@ -876,7 +879,7 @@ describe('the answer-deadline extension', () => {
     // Once only; and not once answered.
     expect(refusal(w, supervisor, extend(lead, '2026-03-26'))).toMatchObject({ code: 'conflict', zh: '答复期限已延期至 2026-02-13，只能延期一次' });
 
-    collect('2025-12-23', '2026-03-13', {
+    await collect('2025-12-23', '2026-03-13', {
       // Answered on Sat 02-14 (a make-up working day), after that morning's overdue card.
       '2026-02-14': () => {
         w.actAt(at10('2026-02-14'), jtw.liaison, { type: 'submit_answer', assignmentId: lead, resultClass: 'B', summary: '列入计划', public: true, commitments: [] });
@@ -911,7 +914,7 @@ describe('the answer-deadline extension', () => {
     expect(w.db.select().from(schema.openDeadlines).all().find((d) => d.kind === 'answer')!.dueOn).toBe('2026-03-26');
   });
 
-  it('an extension to a holiday ends on the next working day (Civil Code art. 203, as every other deadline), or is refused', () => {
+  it('an extension to a holiday ends on the next working day (Civil Code art. 203, as every other deadline), or is refused', async () => {
     // Sun 2026-02-15 is in the Spring Festival holiday: a deadline ending then ends on Tue 02-24.
     const w = oneSuggestionWorld({ ...SUGGESTION_0901, number: '0910', co: [], deputies: ['d01'] });
     const lead = w.assignment('jtw').id;
@@ -926,7 +929,7 @@ describe('the answer-deadline extension', () => {
       refused = true;
     }
     if (!refused) {
-      const lines = walk(w.db, daysFrom('2026-02-09', '2026-02-25')).reminders.filter((l) => l.includes(' answer@jtw '));
+      const lines = (await walk(w.db, daysFrom('2026-02-09', '2026-02-25'))).reminders.filter((l) => l.includes(' answer@jtw '));
       // Not overdue on 02-24, the first working day after the holiday: that is the last day.
       expect(lines.filter((l) => l.includes(' overdue ') && l.startsWith('2026-02-24'))).toEqual([]);
       expect(w.db.select().from(schema.openDeadlines).all().find((d) => d.kind === 'answer')!.dueOn).toBe('2026-02-24');

@@ -65,3 +65,23 @@ export function createLongWork(): LongWork {
     },
   };
 }
+
+/**
+ * The pacing of other long work a server runs in slices (the reminder sweep, src/app/sweep.ts):
+ * SERVER_SLICE_MS slices with the import's pause between them, so a webhook arriving during a
+ * sweep of thousands of reminders waits for one slice, not for the sweep.
+ */
+export const serverPacing = (): { sliceMs: number; pause: () => Promise<void> } => ({ sliceMs: SERVER_SLICE_MS, pause: serverImportPace() });
+
+/** Slices and pauses of a command writing the file a server may be using too: as `duban import suggestions` without a server. */
+const COMMAND_SLICE_MS = 10;
+
+/**
+ * The pacing of long work in a command (`duban sweep`): short slices with a pause as long, so
+ * that a server on the same file, whose writers wait for the lock in SQLite's busy handler
+ * (sleeping and retrying), gets it in the pauses rather than after the whole command.
+ */
+export const commandPacing = (): { sliceMs: number; pause: () => Promise<void> } => ({
+  sliceMs: COMMAND_SLICE_MS,
+  pause: () => new Promise((resolve) => setTimeout(resolve, COMMAND_SLICE_MS)),
+});

@@ -1238,16 +1238,16 @@ const SWEEP: StoreCase[] = [
   ),
 
   returning(
-    'sweep-store: deadlinesInView reads obligations up to the horizon and windows only while open',
+    'sweep-store: deadlinesPage reads a kind\'s range a page at a time (obligations up to the horizon, windows only while open)',
     (db, world) => {
       const { id } = seed(db, world);
       db.delete(schema.openDeadlines).run();
-      const row = (kind: (typeof schema.openDeadlines.$inferInsert)['kind'], dueOn: string) => ({
+      const row = (kind: (typeof schema.openDeadlines.$inferInsert)['kind'], dueOn: string, n = 0) => ({
         suggestionId: id('0001'),
         assignmentId: 'as_x',
         unitId: 'jtw',
         kind,
-        subjectId: `${kind}-${dueOn}`,
+        subjectId: `${kind}-${dueOn}-${n}`,
         fromOn: '2026-02-10',
         dueOn,
         explanation: { zh_cn: `${kind} 于 ${dueOn} 到期`, en_us: `${kind} due ${dueOn}` },
@@ -1256,6 +1256,8 @@ const SWEEP: StoreCase[] = [
       db.insert(schema.openDeadlines)
         .values([
           row('sign', '2026-02-13'), // an overdue obligation: in view
+          row('sign', '2026-02-13', 1), // the same day: the page mark's rowid tells them apart
+          row('sign', '2026-03-04'),
           row('answer', '2026-05-11'), // beyond the horizon
           row('reassign_window', '2026-02-24'), // a lapsed window: never read again
           row('reassign_window', '2026-03-04'), // an open window: in view
@@ -1267,16 +1269,62 @@ const SWEEP: StoreCase[] = [
           row('rehandle_answer', '2026-03-03'),
         ])
         .run();
-      const inView = sweepStore(db).deadlinesInView('2026-03-02', '2026-03-05');
+      const store = sweepStore(db);
+      const read = (kind: (typeof schema.openDeadlines.$inferInsert)['kind'], range: { from?: string; to?: string }) => {
+        const out: string[] = [];
+        // One row a page: every page after the first starts from the mark of the one before.
+        for (let page = store.deadlinesPage(kind, range, undefined, 1); page.length > 0; page = store.deadlinesPage(kind, range, page.at(-1)!.mark, 1)) {
+          out.push(...page.map((d) => `${d.kind} ${d.dueOn} ${d.subjectId.endsWith('-1') ? '#2' : '#1'}`));
+        }
+        return out;
+      };
+      const obligations = ['sign', 'first_contact', 'co_opinion', 'answer', 'rehandle_answer', 'commitment'] as const;
       return {
-        inView: inView.map((d) => `${d.kind} ${d.dueOn}`).sort(),
-        explanation: inView.find((d) => d.kind === 'commitment')!.explanation,
+        inView: [...obligations.flatMap((k) => read(k, { to: '2026-03-05' })), ...(['reassign_window', 'evaluation'] as const).flatMap((k) => read(k, { from: '2026-03-02', to: '2026-03-05' }))],
+        everyAnswer: read('answer', {}),
+        explanation: store.deadlinesPage('commitment', {}, undefined, 10)[0]!.explanation,
       };
     },
     {
-      inView: ['commitment 2026-01-30', 'evaluation 2026-03-02', 'first_contact 2026-03-05', 'reassign_window 2026-03-04', 'rehandle_answer 2026-03-03', 'sign 2026-02-13'],
+      inView: [
+        'sign 2026-02-13 #1',
+        'sign 2026-02-13 #2',
+        'sign 2026-03-04 #1',
+        'first_contact 2026-03-05 #1',
+        'rehandle_answer 2026-03-03 #1',
+        'commitment 2026-01-30 #1',
+        'reassign_window 2026-03-04 #1',
+        'evaluation 2026-03-02 #1',
+      ],
+      everyAnswer: ['answer 2026-05-11 #1'],
       explanation: { zh_cn: 'commitment 于 2026-01-30 到期', en_us: 'commitment due 2026-01-30' },
     },
+  ),
+  returning(
+    'sweep-store: escalations to gather are read a page at a time, today\'s only, and marked once',
+    (db, world) => {
+      const { id } = seed(db, world);
+      const store = sweepStore(db);
+      const claim = (n: number, level: 'overdue' | 'escalation' | 'escalation2', at: string) =>
+        store.claimReminder({ key: `k${n}`, suggestionId: id('0001'), subjectId: `as_${n}`, kind: 'sign', dueOn: '2026-02-13', level, day: '2026-03-02' }, at);
+      claim(1, 'escalation', '2026-03-02T01:00:00.000Z');
+      claim(2, 'escalation2', '2026-03-02T01:00:00.000Z');
+      claim(3, 'overdue', '2026-03-02T01:00:00.000Z'); // not an escalation
+      claim(4, 'escalation', '2026-03-02T02:00:00.000Z');
+      claim(5, 'escalation', '2026-02-27T01:00:00.000Z'); // another day
+      const from = '2026-03-01T00:00:00.000Z';
+      const to = '2026-03-03T00:00:00.000Z';
+      const keys = (after?: { sentAt: string; rowid: number }) => {
+        const out: string[] = [];
+        for (let page = store.escalationsToGather(from, to, after, 2); page.length > 0; page = store.escalationsToGather(from, to, page.at(-1), 2)) out.push(...page.map((r) => `${r.key} ${r.level}`));
+        return out;
+      };
+      const before = keys();
+      const marked = store.markGathered(['k1', 'k2'], '2026-03-02T01:00:05.000Z');
+      const again = store.markGathered(['k1', 'k4'], '2026-03-02T01:00:06.000Z');
+      return { before, marked, again, after: keys() };
+    },
+    { before: ['k1 escalation', 'k2 escalation2', 'k4 escalation'], marked: 2, again: 1, after: [] },
   ),
 ];
 
@@ -1634,10 +1682,10 @@ const LEDGER: StoreCase[] = [
     },
   ),
   returning(
-    'sweep-store: openCommitments lists the confirmed commitments (policy followUp) with their unit; ledger-store reads their follow-ups and second evaluations',
+    'sweep-store: openCommitmentsPage lists the confirmed commitments (policy followUp) with their unit; ledger-store reads their follow-ups and second evaluations',
     (db, world) => {
       answeredPair(db, world);
-      const open = sweepStore(db).openCommitments();
+      const open = sweepStore(db).openCommitmentsPage(undefined, 100);
       const source = loadLedgerSource(db, {});
       return {
         open: open.map((c) => `${c.unitId} ${c.content} ${c.dueOn} ${c.confirmedAt.length > 0}`).sort(),

@@ -227,9 +227,9 @@ function unitOfReminderCard(db: NodeDb, cardMessageId: string): string {
 }
 
 /** Runs one sweep at 09:00 Beijing time on `day` and describes what it wrote. */
-export function sweepOn(db: NodeDb, day: string, options: { dryRun?: boolean; deps?: SweepDeps } = {}): { result: SweepResult; written: Written } {
+export async function sweepOn(db: NodeDb, day: string, options: { dryRun?: boolean; deps?: SweepDeps } = {}): Promise<{ result: SweepResult; written: Written }> {
   const before = maxOutboxSeq(db);
-  const result = sweep(options.deps ?? sweepDeps(db), { now: nineAm(day), dryRun: options.dryRun ?? false });
+  const result = await sweep(options.deps ?? sweepDeps(db), { now: nineAm(day), dryRun: options.dryRun ?? false });
   return { result, written: writtenSince(db, before, result.today) };
 }
 
@@ -254,7 +254,7 @@ let childScript: string | undefined;
  */
 function sweepChildScript(): string {
   if (childScript) return childScript;
-  childScript = join(tempDir('duban-sweep-child-'), 'sweep-child.ts');
+  childScript = join(tempDir('duban-sweep-child-'), 'sweep-child.mts');
   writeFileSync(
     childScript,
     `import { writeSync } from 'node:fs';
@@ -272,7 +272,7 @@ const gated = new Proxy(db, {
     return (...args: Parameters<typeof target.transaction>) => (writeSync(1, 'ready\\n'), target.transaction(...args));
   },
 });
-const result = sweep(
+const result = await sweep(
   { db: gated, calendar: createWorkingDayCalendar(), policy: defaultPolicy, timeZone: 'Asia/Shanghai', supervisorChatId: ${JSON.stringify(SUPERVISORS_CHAT)} },
   { now: new Date(now!), dryRun: false },
 );

@@ -493,6 +493,9 @@ export const openDeadlines = sqliteTable(
   ],
 );
 
+/** An escalation claimed but not yet listed on the supervisors' day card. */
+const ESCALATION_TO_GATHER = sql.raw(`gathered_at is null and level in ('escalation', 'escalation2')`);
+
 /** One row per reminder sent: (subject, deadline, level, day) is sent once, however often the sweep runs. */
 export const remindersSent = sqliteTable(
   'reminders_sent',
@@ -505,7 +508,14 @@ export const remindersSent = sqliteTable(
     level: text('level').notNull(),
     day: text('day').notNull(),
     sentAt: text('sent_at').notNull(),
+    /**
+     * For an escalation: when the supervisors' day card (src/app/sweep-escalations.ts) listed it.
+     * The card is built after the sweep's slices from the escalations not yet listed, so a sweep
+     * cut short between slices and run again lists all of the day's, and none twice.
+     */
+    gatheredAt: text('gathered_at'),
   },
+  (t) => [index('reminders_sent_to_gather').on(t.sentAt).where(ESCALATION_TO_GATHER)],
 );
 
 /** Small facts about the database itself, e.g. which policy and calendar the deadline index follows. */

@@ -55,6 +55,20 @@ export interface ReminderClaim {
   day: IsoDate;
 }
 
+/** Where a page of a keyset read ended: the index's order is (due date, rowid). */
+export interface PageMark {
+  dueOn: string;
+  rowid: number;
+}
+
+/** An escalation claimed by a sweep, waiting for the supervisors' day card. */
+export interface EscalationToGather extends Omit<ReminderClaim, 'kind' | 'level'> {
+  kind: DeadlineKind;
+  sentAt: string;
+  level: 'escalation' | 'escalation2';
+  unitId: string | null;
+}
+
 const stores = new WeakMap<object, ReturnType<typeof createSweepStore>>();
 
 export function sweepStore(db: DbOrTx) {
@@ -111,6 +125,44 @@ function createSweepStore(db: DbOrTx) {
     .from(schema.suggestionChats)
     .where(inArray(schema.suggestionChats.suggestionId, inList))
     .prepare();
+  const openOf = db
+    .select({ subjectId: schema.openDeadlines.subjectId, kind: schema.openDeadlines.kind, dueOn: schema.openDeadlines.dueOn })
+    .from(schema.openDeadlines)
+    .where(inArray(schema.openDeadlines.suggestionId, inList))
+    .prepare();
+  const r = schema.remindersSent;
+  const toGather = db
+    .select({
+      key: r.key,
+      suggestionId: r.suggestionId,
+      subjectId: r.subjectId,
+      kind: r.kind,
+      dueOn: r.dueOn,
+      level: r.level,
+      day: r.day,
+      sentAt: r.sentAt,
+      rowid: sql<number>`${r}.rowid`,
+      unitId: sql<string | null>`coalesce((select unit_id from assignments where id = ${r.subjectId}), (select a.unit_id from commitments c join assignments a on a.id = c.assignment_id where c.id = ${r.subjectId}))`,
+    })
+    .from(r)
+    // The partial index's own condition, so that it is the index read.
+    .where(
+      and(
+        sql`${r.gatheredAt} is null and ${r.level} in ('escalation', 'escalation2')`,
+        gte(r.sentAt, p('from')),
+        lte(r.sentAt, p('to')),
+        sql`(${r.sentAt}, ${r}.rowid) > (${p('afterSentAt')}, ${p('afterRowid')})`,
+      ),
+    )
+    .orderBy(r.sentAt, sql`${r}.rowid`)
+    .limit(p('limit'))
+    .prepare();
+  const markGathered = db
+    .update(r)
+    .set({ gatheredAt: sql`${p('at')}` })
+    .where(and(inArray(r.key, inList), isNull(r.gatheredAt)))
+    .returning({ key: r.key })
+    .prepare();
   const boards = db
     .select({ id: schema.cardMessages.id })
     .from(schema.cardMessages)
@@ -119,42 +171,55 @@ function createSweepStore(db: DbOrTx) {
 
   return {
     /**
-     * The deadlines the sweep must look at: each kind's own indexed range. A unit's obligation
-     * stays in view once due (overdue reminders every working day); a window or an evaluation
-     * only until it passes — a lapsed one is never read again, however many there are.
+     * One page of a kind's deadlines due within [from, to] (either bound open), in the order of the
+     * `open_deadlines_kind_due` index, after `after` (the last row of the page before): the sweep
+     * reads thousands of them a page at a time, giving the event loop back between pages.
      */
-    deadlinesInView(today: IsoDate, horizon: IsoDate): IndexedDeadline[] {
-      const t = schema.openDeadlines;
-      return [...DEADLINE_KINDS, 'commitment' as const].flatMap((kind) =>
-        db
-          .select()
-          .from(t)
-          .where(isObligation({ kind }) ? and(eq(t.kind, kind), lte(t.dueOn, horizon)) : and(eq(t.kind, kind), gte(t.dueOn, today), lte(t.dueOn, horizon)))
-          .all()
-          .map((row) => ({ ...row, kind, explanation: row.explanation as Bilingual })),
-      );
-    },
-    /** Every answer deadline still open, however far: the handling rhythm (policy `rhythm`) follows each one. */
-    openAnswerDeadlines(): IndexedDeadline[] {
+    deadlinesPage(kind: DeadlineKind, range: { from?: IsoDate | undefined; to?: IsoDate | undefined }, after: PageMark | undefined, limit: number): Array<IndexedDeadline & { mark: PageMark }> {
       const t = schema.openDeadlines;
       return db
-        .select()
+        .select({ row: t, rowid: sql<number>`${t}.rowid` })
         .from(t)
-        .where(eq(t.kind, 'answer'))
+        .where(
+          and(
+            eq(t.kind, kind),
+            range.from === undefined ? undefined : gte(t.dueOn, range.from),
+            range.to === undefined ? undefined : lte(t.dueOn, range.to),
+            after && sql`(${t.dueOn}, ${t}.rowid) > (${after.dueOn}, ${after.rowid})`,
+          ),
+        )
+        .orderBy(t.dueOn, sql`${t}.rowid`)
+        .limit(limit)
         .all()
-        .map((row) => ({ ...row, kind: 'answer' as const, explanation: row.explanation as Bilingual }));
+        .map(({ row, rowid }) => ({ ...row, kind, explanation: row.explanation as Bilingual, mark: { dueOn: row.dueOn, rowid } }));
     },
-    /** Every commitment still open (confirmed, not yet reported done): the follow-up (policy `followUp`) asks about each. */
-    openCommitments(): Array<Omit<OpenCommitment, 'confirmedOn'> & { confirmedAt: string }> {
+    /** One page of the commitments still open (confirmed, not yet reported done), in the order of `commitments_state_due`. */
+    openCommitmentsPage(after: PageMark | undefined, limit: number): Array<Omit<OpenCommitment, 'confirmedOn'> & { confirmedAt: string; mark: PageMark }> {
       const c = schema.commitments;
       return db
-        .select({ commitmentId: c.id, suggestionId: c.suggestionId, assignmentId: c.assignmentId, unitId: schema.assignments.unitId, content: c.content, dueOn: c.dueOn, confirmedAt: c.confirmedAt })
+        .select({ commitmentId: c.id, suggestionId: c.suggestionId, assignmentId: c.assignmentId, unitId: schema.assignments.unitId, content: c.content, dueOn: c.dueOn, confirmedAt: c.confirmedAt, rowid: sql<number>`${c}.rowid` })
         .from(c)
         .innerJoin(schema.assignments, eq(schema.assignments.id, c.assignmentId))
-        .where(eq(c.state, 'confirmed'))
+        .where(and(eq(c.state, 'confirmed'), after && sql`(${c.dueOn}, ${c}.rowid) > (${after.dueOn}, ${after.rowid})`))
+        .orderBy(c.dueOn, sql`${c}.rowid`)
+        .limit(limit)
         .all()
-        .flatMap((row) => (row.confirmedAt ? [{ ...row, confirmedAt: row.confirmedAt }] : []));
+        .flatMap(({ rowid, ...row }) => (row.confirmedAt ? [{ ...row, confirmedAt: row.confirmedAt, mark: { dueOn: row.dueOn, rowid } }] : []));
     },
+    /** The open deadlines of these suggestions as `subject|kind|due`: a slice checks that what it read before is still open. */
+    stillOpen(suggestionIds: string[]): Set<string> {
+      return new Set(openOf.all({ ids: JSON.stringify(suggestionIds) }).map((d) => `${d.subjectId}|${d.kind}|${d.dueOn}`));
+    },
+    /**
+     * A page of the escalations claimed between `from` and `to` (ISO instants) not yet listed on a
+     * supervisors' day card, each with the unit it concerns (its assignment's, or its commitment's
+     * assignment's), after `after` (the last of the page before).
+     */
+    escalationsToGather(from: string, to: string, after: { sentAt: string; rowid: number } | undefined, limit: number): Array<EscalationToGather & { rowid: number }> {
+      return toGather.all({ from, to, afterSentAt: after?.sentAt ?? '', afterRowid: after?.rowid ?? 0, limit }) as Array<EscalationToGather & { rowid: number }>;
+    },
+    /** Marks these escalations listed; the number marked (fewer when a concurrent sweep listed some first). */
+    markGathered: (keys: string[], at: string): number => markGathered.all({ ids: JSON.stringify(keys), at }).length,
     suggestionFacts(ids: string[]): Map<string, SuggestionFacts> {
       return new Map(factsOf.all({ ids: JSON.stringify(ids) }).map((s) => [s.id, s]));
     },

@@ -6,6 +6,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../../app/context.ts';
+import { createLongWork, type LongWork } from '../../app/long-work.ts';
 import { isMovableClock } from '../../core/clock.ts';
 import { jobFiresBetween, runScheduledJob, SCHEDULED_JOBS, scheduleOf, type ScheduledJob } from '../../transports/schedule/scheduled-jobs.ts';
 
@@ -13,12 +14,13 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-export function startSchedules(runtime: AppContext, onQueued: () => void): Schedules {
+export function startSchedules(runtime: AppContext, onQueued: () => void, longWork: LongWork = createLongWork()): Schedules {
   const running = new Set<Promise<unknown>>();
   const guarded = (job: ScheduledJob) => async () => {
     const run = (async () => {
       try {
-        runScheduledJob(runtime, job, runtime.clock());
+        // Long work while it runs: the outbox and the WAL checkpoints give way to it (long-work.ts).
+        await longWork.track(() => runScheduledJob(runtime, job, runtime.clock()));
         onQueued();
       } catch (error) {
         runtime.logger.error({ err: error, job }, 'scheduled job failed');

@@ -62,7 +62,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   const messages = createGroupCommitRecorder(runtime.db);
   const websocket = runtime.config.lark.eventMode === 'websocket';
   const longConnection = websocket ? createLongConnection(runtime, { messages, onQueued }) : undefined;
-  // An import through the admin API (or handed over by the CLI) paces the outbox while it runs.
+  // An import through the admin API (or handed over by the CLI), or a sweep, paces the outbox while it runs.
   const longWork = createLongWork();
   // `duban import suggestions` finds this server through the server file and hands it its rows.
   const databasePath = runtime.config.databasePath;
@@ -122,7 +122,7 @@ export async function startDuban(env: Record<string, string | undefined> = proce
   });
   worker.start();
   worker.kick();
-  const schedules = startSchedules(runtime, () => worker!.kick());
+  const schedules = startSchedules(runtime, () => worker!.kick(), longWork);
   const checkpoints = startIdleCheckpoints(runtime.db, runtime.config.databasePath, runtime.logger, { longWorkRunning: longWork.running });
   if (cliImportToken) {
     try {

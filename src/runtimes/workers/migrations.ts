@@ -17,5 +17,6 @@ import m0009 from '../../../migrations/0009_merged_handling.sql';
 import m0010 from '../../../migrations/0010_commitment_follow_up.sql';
 import m0011 from '../../../migrations/0011_outbox_pending.sql';
 import m0012 from '../../../migrations/0012_leaders.sql';
+import m0013 from '../../../migrations/0013_escalations_gathered.sql';
 
-export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012 } };
+export const MIGRATIONS = { journal, migrations: { m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013 } };

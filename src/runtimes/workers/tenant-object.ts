@@ -102,7 +102,7 @@ export class TenantObject extends DurableObject<WorkerEnv> {
     const { context } = this.app();
     for (const job of jobs) {
       try {
-        runScheduledJob(context, job, new Date(at));
+        await runScheduledJob(context, job, new Date(at));
       } catch (error) {
         context.logger.error({ err: error, job }, 'scheduled job failed');
       }

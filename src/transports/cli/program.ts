@@ -9,6 +9,7 @@ import { DomainError } from '../../core/errors.ts';
 import { DirectoryFileError, parseDirectory } from '../../app/import/read-directory.ts';
 import { loadDirectory } from '../../app/directory.ts';
 import type { AppContext } from '../../app/context.ts';
+import { commandPacing } from '../../app/long-work.ts';
 import { runSweep } from '../../app/sweep.ts';
 import { VERSION } from '../../app/version.ts';
 import { appliedMigrations } from '../../app/health.ts';
@@ -147,7 +148,7 @@ export function createProgram(host: CliHost): Command {
     .action((options: { now?: string; dryRun?: boolean }) => {
       const now = options.now ? new Date(options.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new UserError(`--now is not a date-time: ${options.now}`);
-      return withApp(({ context }) => console.log(formatSweep(runSweep(context, { now, dryRun: options.dryRun === true }))));
+      return withApp(async ({ context }) => console.log(formatSweep(await runSweep(context, { now, dryRun: options.dryRun === true }, commandPacing()))));
     });
 
   program

@@ -10,7 +10,7 @@ import { DirectoryFileError, validateDirectory } from '../../app/import/read-dir
 import { describeIssues } from '../../core/zod-issues.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestionsInSlices } from '../../app/import/import-suggestions.ts';
-import { createLongWork, SERVER_SLICE_MS, serverImportPace, type LongWork } from '../../app/long-work.ts';
+import { createLongWork, SERVER_SLICE_MS, serverImportPace, serverPacing, type LongWork } from '../../app/long-work.ts';
 import { decodeCursor, getSuggestionDetail, listSuggestions } from '../../app/suggestion-queries.ts';
 import { searchKnowledge } from '../../app/knowledge-base.ts';
 import { loadDirectory } from '../../app/directory.ts';
@@ -106,9 +106,10 @@ export function adminRoutes(ctx: AppContext, onQueued: () => void = () => {}, lo
     return c.json(detail);
   });
 
-  api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), (c) => {
+  api.post('/sweep', zValidator('query', sweepQuery, invalidQuery), async (c) => {
     const q = c.req.valid('query');
-    const result = runSweep(ctx, { now: q.now ? new Date(q.now) : ctx.clock(), dryRun: q.dry_run === 'true' });
+    // In slices with pauses between them: webhooks arriving meanwhile are answered (issue 11).
+    const result = await longWork.track(() => runSweep(ctx, { now: q.now ? new Date(q.now) : ctx.clock(), dryRun: q.dry_run === 'true' }, serverPacing()));
     if (!result.dryRun && (result.reminders.length || result.lights.length || result.cards.refreshed.length)) onQueued();
     return c.json(result);
   });

@@ -8,6 +8,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../../app/context.ts';
 import { sendDigest } from '../../app/digest.ts';
+import { serverPacing } from '../../app/long-work.ts';
 import { runSweep } from '../../app/sweep.ts';
 import type { Config } from '../../app/config.ts';
 
@@ -17,9 +18,9 @@ export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
 /** The cron expression of each job, or 'off'. */
 export const scheduleOf = (config: Pick<Config, 'schedule' | 'digestSchedule'>, job: ScheduledJob): string => (job === 'sweep' ? config.schedule : config.digestSchedule);
 
-/** Runs one job as of `now`. */
-export function runScheduledJob(ctx: AppContext, job: ScheduledJob, now: Date): void {
-  if (job === 'sweep') runSweep(ctx, { now, dryRun: false });
+/** Runs one job as of `now`, in a server: the sweep in slices that give the event loop back (issue 11). */
+export async function runScheduledJob(ctx: AppContext, job: ScheduledJob, now: Date): Promise<void> {
+  if (job === 'sweep') await runSweep(ctx, { now, dryRun: false }, serverPacing());
   else sendDigest(ctx, now);
 }
 
