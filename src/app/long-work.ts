@@ -73,11 +73,12 @@ export function createLongWork(): LongWork {
  */
 export const serverPacing = (): { sliceMs: number; pause: () => Promise<void> } => ({ sliceMs: SERVER_SLICE_MS, pause: serverImportPace() });
 
-/** Slices and pauses of a command writing the file a server may be using too: as `duban import suggestions` without a server. */
+/** Slices and pauses of a command writing the file a server may be using too. */
 const COMMAND_SLICE_MS = 10;
 
 /**
- * The pacing of long work in a command (`duban sweep`): short slices with a pause as long, so
+ * The pacing of long work in a command (`duban sweep`, and `duban import suggestions` when no
+ * server takes its rows): short slices with a pause as long, so
  * that a server on the same file, whose writers wait for the lock in SQLite's busy handler
  * (sleeping and retrying), gets it in the pauses rather than after the whole command.
  */

@@ -247,7 +247,6 @@ export function importSuggestions(db: SqliteDb, rows: RawRow[], options: ImportO
  */
 export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], options: ImportOptions & SliceOptions): Promise<ImportReport> {
   const sliceMs = options.sliceMs ?? SLICE_MS;
-  const pauseMs = options.pauseMs ?? 0;
   const run = beginImport(rows, options);
   let count = FIRST_SLICE_ROWS;
   while (!finished(run)) {
@@ -261,7 +260,7 @@ export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], op
     }
     run.onProgress?.(rowsDone(run), rows.length);
     if (options.signal?.aborted) break;
-    if (!finished(run)) await (options.pace ? options.pace() : pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : yieldToEventLoop());
+    if (!finished(run)) await (options.pace ? options.pace() : yieldToEventLoop());
   }
   return finishImport(run);
 }
@@ -269,18 +268,15 @@ export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], op
 export interface SliceOptions {
   /** How long a slice may run (default SLICE_MS). */
   sliceMs?: number;
-  /**
-   * A pause between slices, for an import in another process than the server (the CLI): the
-   * server's writers wait for the file's lock in SQLite's busy handler, which retries after
-   * sleeps of growing length; a slice that starts again at once would take the lock first every
-   * time. Without it (0), only this process's event loop is let through, which is enough when
-   * the server itself imports (one connection, no lock to wait for). A server importing
-   * 10,000 rows pauses too, to leave its event loop room for Lark's webhook (src/app/long-work.ts).
-   */
-  pauseMs?: number;
   /** Stops the import after the slice in progress (whole rows only), e.g. when its client went away. */
   signal?: AbortSignal;
-  /** Waits between slices instead of `pauseMs`: a server's pause that grows when its loop is late (long-work.ts). */
+  /**
+   * The wait between slices (src/app/long-work.ts). A command writing a file a server uses too
+   * pauses as long as it works: the server's writers wait for the lock in SQLite's busy handler,
+   * which retries after sleeps of growing length, and a slice starting again at once would take
+   * the lock first every time. A server's own import pauses to leave its event loop room for
+   * Lark's webhook. Without it, only this process's event loop is let through between slices.
+   */
   pace?: () => Promise<void>;
 }
 

@@ -9,10 +9,8 @@ import { localDate } from '../../core/clock.ts';
 import type { RawRow } from './read-table.ts';
 import { deadlineContext, type AppContext } from '../../app/context.ts';
 import { importSuggestionsInSlices, type ImportReport } from '../../app/import/import-suggestions.ts';
+import { commandPacing } from '../../app/long-work.ts';
 import { handOffImport, type RunningServerAddress } from './hand-off-import.ts';
-
-/** Short enough that a webhook waiting for the lock waits little; the import takes about twice its own time. */
-const CLI_SLICE_MS = 10;
 
 export async function importSuggestionsCommand(ctx: AppContext, file: string, rows: RawRow[], server?: RunningServerAddress): Promise<number> {
   console.log(`导入建议 Importing ${rows.length} rows from ${file}`);
@@ -40,9 +38,10 @@ function importHere(ctx: AppContext, rows: RawRow[], onProgress: (done: number) 
   const now = ctx.clock();
   // In short slices, each its own transaction, with a pause as long between them: a server
   // started meanwhile on the same file writes in the pauses rather than waiting out the import.
+  const { sliceMs, pause } = commandPacing();
   return importSuggestionsInSlices(ctx.db, rows, {
-    sliceMs: CLI_SLICE_MS,
-    pauseMs: CLI_SLICE_MS,
+    sliceMs,
+    pace: pause,
     source: 'cli',
     actor: 'system:cli',
     now,
