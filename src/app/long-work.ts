@@ -86,3 +86,13 @@ export const commandPacing = (): { sliceMs: number; pause: () => Promise<void> }
   sliceMs: COMMAND_SLICE_MS,
   pause: () => new Promise((resolve) => setTimeout(resolve, COMMAND_SLICE_MS)),
 });
+
+/**
+ * The size of the next slice of long work (an import's rows, a sweep's suggestions): as many
+ * items as fit in `sliceMs` at what one took in the slice just done, at most double the last
+ * (one cheap slice proves little) and at most `max`.
+ */
+export function nextSliceSize(last: number, tookMs: number, items: number, sliceMs: number, max: number): number {
+  const perItem = Math.max(tookMs, 0.001) / items;
+  return Math.max(1, Math.min(max, 2 * last, Math.floor(sliceMs / perItem)));
+}

@@ -37,6 +37,7 @@ import { yieldToEventLoop } from './import/import-suggestions.ts';
 import { refreshLivingCards, type LivingCardsResult } from './living-cards.ts';
 import { sendPersonalDigests, type PersonalDigest } from './personal-lists.ts';
 import { gatherEscalations } from './sweep-escalations.ts';
+import { nextSliceSize } from './long-work.ts';
 import { planSuggestion, readDue, sweepDay, type DueOfSuggestion, type PlanContext } from './sweep-plan.ts';
 
 export type { ReminderLevel };
@@ -195,8 +196,7 @@ async function remind(deps: SweepDeps, options: SweepOptions, pause: () => Promi
     // The next slice's size from what a suggestion took in this one (its commit not counted, as
     // in the import: it is mostly the checkpoint, which counting would make every slice pay).
     if (options.sliceSuggestions === undefined) {
-      const perSuggestion = Math.max(ended - began, 0.001) / ids.length;
-      count = Math.max(1, Math.min(MAX_SLICE_SUGGESTIONS, 2 * count, Math.floor(sliceMs / perSuggestion)));
+      count = nextSliceSize(count, ended - began, ids.length, sliceMs, MAX_SLICE_SUGGESTIONS);
     }
     if (next < suggestionIds.length) await pause();
   }

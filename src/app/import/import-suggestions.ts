@@ -20,6 +20,7 @@ import type { SqliteDb } from '../../adapters/sqlite/db.ts';
 import { parseSuggestionRow, suggestionKey, type RawRow } from './suggestion-row.ts';
 import type { DeadlineContext } from '../../core/deadlines/deadlines.ts';
 import { writeSuggestions, type CheckedRow, type ImportOutcome, type RowResult, type WriteContext } from './write-suggestions.ts';
+import { nextSliceSize } from '../long-work.ts';
 
 export type { ImportOutcome } from './write-suggestions.ts';
 
@@ -255,8 +256,7 @@ export async function importSuggestionsInSlices(db: SqliteDb, rows: RawRow[], op
     const written = importSlice(db, run, count, () => performance.now() - began >= sliceMs);
     const done = rowsDone(run) - doneBefore;
     if (written !== undefined && done > 0) {
-      const perRow = Math.max(written - began, 0.001) / done;
-      count = Math.max(1, Math.min(MAX_SLICE_ROWS, 2 * count, Math.floor(sliceMs / perRow)));
+      count = nextSliceSize(count, written - began, done, sliceMs, MAX_SLICE_ROWS);
     }
     run.onProgress?.(rowsDone(run), rows.length);
     if (options.signal?.aborted) break;
